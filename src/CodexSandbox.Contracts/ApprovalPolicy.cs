@@ -1,0 +1,14 @@
+namespace CodexSandbox;
+
+/// <summary>When the user is asked before a command runs (Codex <c>approval_policy</c>).</summary>
+public enum ApprovalPolicy
+{
+    /// <summary>Ask for everything that is not known to be safe (<c>untrusted</c>).</summary>
+    Untrusted,
+    /// <summary>Run in the sandbox; ask to retry unsandboxed when the sandbox blocked it (<c>on-failure</c>).</summary>
+    OnFailure,
+    /// <summary>Run in the sandbox; ask only for dangerous commands and escalation requests (<c>on-request</c>).</summary>
+    OnRequest,
+    /// <summary>Never ask: what would need approval is rejected (<c>never</c>).</summary>
+    Never,
+}

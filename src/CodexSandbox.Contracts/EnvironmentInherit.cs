@@ -1,0 +1,12 @@
+namespace CodexSandbox;
+
+/// <summary>Which variables of the caller's environment a sandboxed command starts from.</summary>
+public enum EnvironmentInherit
+{
+    /// <summary>The whole environment.</summary>
+    All,
+    /// <summary>Only PATH, SHELL, HOME, LANG, USER and the other core variables.</summary>
+    Core,
+    /// <summary>Nothing.</summary>
+    None,
+}

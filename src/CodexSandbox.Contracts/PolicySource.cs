@@ -1,0 +1,18 @@
+namespace CodexSandbox;
+
+/// <summary>Where a policy value came from, lowest precedence first.</summary>
+public enum PolicySource
+{
+    /// <summary>The built-in default.</summary>
+    Default,
+    /// <summary>The system layer, <c>/etc/codex/config.toml</c>.</summary>
+    System,
+    /// <summary>The user layer, <c>$CODEX_HOME/config.toml</c> or <c>-ConfigPath</c>.</summary>
+    User,
+    /// <summary>A trusted project's <c>.codex/config.toml</c>.</summary>
+    Project,
+    /// <summary>The selected <c>[profiles.&lt;name&gt;]</c> table.</summary>
+    Profile,
+    /// <summary>A cmdlet parameter.</summary>
+    Parameter,
+}

@@ -1,0 +1,44 @@
+namespace CodexSandbox;
+
+/// <summary>The effective sandbox policy for one working directory: every setting, and where it came from.</summary>
+public sealed class SandboxPolicy
+{
+    public SandboxMode SandboxMode { get; init; }
+    public ApprovalPolicy ApprovalPolicy { get; init; }
+    /// <summary>The folder commands run in.</summary>
+    public string WorkingDirectory { get; init; } = "";
+    /// <summary>The nearest ancestor holding a project root marker (<c>.git</c>), or null.</summary>
+    public string? ProjectRoot { get; init; }
+    /// <summary><c>trusted</c>, <c>untrusted</c>, or null when the project has no trust decision.</summary>
+    public string? TrustLevel { get; init; }
+    /// <summary>The selected profile, or null.</summary>
+    public string? Profile { get; init; }
+    /// <summary>Writable roots (workspace-write only), each with its protected sub-paths.</summary>
+    public IReadOnlyList<WritableRoot> WritableRoots { get; init; } = [];
+    /// <summary>Every protected path of every writable root.</summary>
+    public IReadOnlyList<string> ProtectedPaths => WritableRoots.SelectMany(r => r.ReadOnlySubpaths).ToArray();
+    /// <summary>Paths or globs kept unreadable inside the sandbox (<c>deny_read</c>).</summary>
+    public IReadOnlyList<string> DenyRead { get; init; } = [];
+    public NetworkMode NetworkMode { get; init; }
+    /// <summary>True when the network is not cut off (mode <c>On</c>, or <c>Allowlist</c> through the proxy).</summary>
+    public bool NetworkAccess => NetworkMode != NetworkMode.Off;
+    public EnvironmentPolicy EnvironmentPolicy { get; init; } = new();
+    /// <summary>The environment a sandboxed command gets (before the <c>CODEX_SANDBOX*</c> markers added at spawn).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>What the environment policy removed, and why.</summary>
+    public IReadOnlyList<EnvironmentRemoval> EnvironmentRemoved { get; init; } = [];
+    public ResourceLimits Limits { get; init; } = new();
+    public AuditSettings Audit { get; init; } = new();
+    public NamespaceRequirement LinuxNamespaces { get; init; }
+    /// <summary><c>$CODEX_HOME</c>: the user layer's folder.</summary>
+    public string CodexHome { get; init; } = "";
+    public string LogDirectory { get; init; } = "";
+    /// <summary>The config files in effect, lowest precedence first.</summary>
+    public IReadOnlyList<string> ConfigFiles { get; init; } = [];
+    /// <summary>Where each setting came from.</summary>
+    public IReadOnlyList<PolicyOrigin> Provenance { get; init; } = [];
+    /// <summary>Things worth knowing that did not stop resolution (a missing writable root, an ignored parameter).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public override string ToString() => $"{SandboxMode}/{ApprovalPolicy} in {WorkingDirectory}";
+}

@@ -1,0 +1,18 @@
+namespace CodexSandbox.Engine.Configuration;
+
+/// <summary>The type a known config key must have.</summary>
+public enum ConfigKeyKind
+{
+    Bool,
+    String,
+    /// <summary>One of a closed set of spellings.</summary>
+    Choice,
+    /// <summary>An integer &gt; 0.</summary>
+    PositiveInteger,
+    /// <summary>An absolute path (or one starting with <c>~/</c>).</summary>
+    AbsolutePath,
+    AbsolutePathList,
+    StringList,
+    /// <summary>A table of string values.</summary>
+    StringTable,
+}

@@ -1,0 +1,12 @@
+namespace CodexSandbox.Engine.Configuration;
+
+/// <summary>The sandbox settings one config file (or one of its profiles) defines, keyed by dotted name.</summary>
+public sealed class LayerSettings
+{
+    public Dictionary<string, Setting> Values { get; } = new(StringComparer.Ordinal);
+    /// <summary><c>[profiles.&lt;name&gt;]</c> tables of this file.</summary>
+    public Dictionary<string, LayerSettings> Profiles { get; } = new(StringComparer.Ordinal);
+    /// <summary><c>[projects."&lt;path&gt;"] trust_level</c> entries, keyed by normalized path.</summary>
+    public Dictionary<string, Setting> Trust { get; } = new(StringComparer.Ordinal);
+    public List<ConfigDiagnostic> Diagnostics { get; } = [];
+}
