@@ -1,0 +1,26 @@
+@{
+    RootModule           = 'CodexSandbox.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6c76e647-ee2f-46cf-b9f0-04c4a962ae9d'
+    Author               = 'CodexSandbox contributors'
+    CompanyName          = 'CodexSandbox'
+    Copyright            = '(c) CodexSandbox contributors. MIT License.'
+    Description          = 'Runs commands inside a real OS sandbox (Landlock, seccomp, bubblewrap) with the policy model of the OpenAI Codex CLI: sandbox modes, approvals, exec-policy rules, environment filtering, limits and a tamper-evident audit log.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('CodexSandbox.format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-SandboxPolicy'
+        'Test-SandboxConfig'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Sandbox', 'Security', 'Codex', 'Landlock', 'seccomp', 'bubblewrap', 'Linux')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'See README.md.'
+        }
+    }
+}

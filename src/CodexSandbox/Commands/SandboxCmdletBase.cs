@@ -1,0 +1,109 @@
+using System.Collections;
+using System.Management.Automation;
+using CodexSandbox.Completers;
+using CodexSandbox.Engine.Configuration;
+using CodexSandbox.Engine.Policy;
+using CodexSandbox.Internal;
+
+namespace CodexSandbox.Commands;
+
+/// <summary>The parameters shared by every cmdlet that resolves a policy, and the resolution itself.</summary>
+public abstract class SandboxCmdletBase : PSCmdlet
+{
+    /// <summary>Overrides sandbox_mode. Accepts ReadOnly, WorkspaceWrite, DangerFullAccess or the config spellings read-only etc.</summary>
+    [Parameter]
+    [ConfigSpelling(typeof(SandboxMode))]
+    public SandboxMode SandboxMode { get; set; }
+
+    [Parameter]
+    [ConfigSpelling(typeof(ApprovalPolicy))]
+    public ApprovalPolicy ApprovalPolicy { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DirectoryCompleter))]
+    public string[] WritableRoot { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter NetworkAccess { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    public string? Profile { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DirectoryCompleter))]
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>The working directory as a full path: -WorkingDirectory resolved against the current location.</summary>
+    protected string ResolveWorkingDirectory()
+    {
+        var path = WorkingDirectory is null
+            ? SessionState.Path.CurrentFileSystemLocation.ProviderPath
+            : GetUnresolvedProviderPathFromPSPath(WorkingDirectory);
+        if (!Directory.Exists(path)) ThrowTerminatingError(Errors.WorkingDirectoryMissing(path));
+        return path;
+    }
+
+    protected string? ResolvedConfigPath => ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath);
+
+    /// <summary>The layers in effect; a config error terminates the invocation.</summary>
+    protected LoadedConfig LoadConfig()
+    {
+        var request = ConfigRequest.FromEnvironment(ResolveWorkingDirectory(), ResolvedConfigPath);
+        try
+        {
+            return ConfigLoader.Load(request);
+        }
+        catch (Exception e) when (Errors.FromException(e, request.WorkingDirectory) is { } record)
+        {
+            ThrowTerminatingError(record);
+            throw; // unreachable: ThrowTerminatingError always throws
+        }
+    }
+
+    /// <summary>The effective policy; config errors terminate the invocation, warnings are written.</summary>
+    protected SandboxPolicy ResolvePolicy()
+    {
+        var config = LoadConfig();
+        foreach (var warning in config.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning))
+        {
+            WriteWarning(warning.ToString());
+        }
+        var overrides = new PolicyOverrides
+        {
+            SandboxMode = MyInvocation.BoundParameters.ContainsKey(nameof(SandboxMode)) ? SandboxMode : null,
+            ApprovalPolicy = MyInvocation.BoundParameters.ContainsKey(nameof(ApprovalPolicy)) ? ApprovalPolicy : null,
+            WritableRoots = WritableRoot.Select(GetUnresolvedProviderPathFromPSPath).ToList(),
+            NetworkAccess = MyInvocation.BoundParameters.ContainsKey(nameof(NetworkAccess)) ? NetworkAccess.IsPresent : null,
+            Profile = Profile,
+        };
+        try
+        {
+            var policy = PolicyResolver.Resolve(config, overrides, ProcessEnvironment());
+            foreach (var warning in policy.Warnings) WriteWarning(warning);
+            return policy;
+        }
+        catch (Exception e) when (Errors.FromException(e, config.Request.WorkingDirectory) is { } record)
+        {
+            ThrowTerminatingError(record);
+            throw;
+        }
+    }
+
+    protected static IReadOnlyDictionary<string, string> ProcessEnvironment()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string k && entry.Value is string v) result[k] = v;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Management.Automation;
+using CodexSandbox.Engine.Configuration;
+using CodexSandbox.Internal;
+
+namespace CodexSandbox.Commands;
+
+/// <summary>Checks config files and reports every problem with its file, line and column.</summary>
+[Cmdlet(VerbsDiagnostic.Test, "SandboxConfig", DefaultParameterSetName = InEffectSet)]
+[OutputType(typeof(ConfigDiagnostic))]
+[OutputType(typeof(bool))]
+public sealed class TestSandboxConfigCommand : PSCmdlet
+{
+    private const string InEffectSet = "InEffect";
+    private const string PathSet = "Path";
+
+    private bool _anyError;
+
+    /// <summary>Files to check. Without it, the layers in effect for the working directory are checked.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(ParameterSetName = InEffectSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    [Parameter(ParameterSetName = InEffectSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.DirectoryCompleter))]
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>Return only $true (no errors) or $false.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName != PathSet) return;
+        foreach (var p in Path)
+        {
+            var full = GetUnresolvedProviderPathFromPSPath(p);
+            if (!File.Exists(full))
+            {
+                _anyError = true;
+                WriteError(Errors.Record(new FileNotFoundException($"The config file '{full}' does not exist.", full),
+                    Errors.ConfigNotFound, ErrorCategory.ObjectNotFound, full, "Check the path."));
+                continue;
+            }
+            Emit(ConfigLoader.Check(full, PolicySource.User, HomeDirectory).Diagnostics);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (ParameterSetName == InEffectSet) CheckInEffect();
+        if (Quiet) WriteObject(!_anyError);
+    }
+
+    private void CheckInEffect()
+    {
+        var cwd = WorkingDirectory is null ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : GetUnresolvedProviderPathFromPSPath(WorkingDirectory);
+        if (!Directory.Exists(cwd)) ThrowTerminatingError(Errors.WorkingDirectoryMissing(cwd));
+        var request = ConfigRequest.FromEnvironment(cwd, ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath));
+        LoadedConfig config;
+        try
+        {
+            config = ConfigLoader.Load(request);
+        }
+        catch (Exception e) when (Errors.FromException(e, cwd) is { } record)
+        {
+            ThrowTerminatingError(record);
+            return;
+        }
+        var found = config.Diagnostics.ToList();
+        foreach (var skipped in config.SkippedProjectFiles)
+        {
+            found.Add(new ConfigDiagnostic(DiagnosticSeverity.Information, "UntrustedProject", skipped, 0, 0, null,
+                "Not loaded: the project is not trusted by the system or user config."));
+        }
+        if (config.Get("profile") is { } profile && config.FindProfile((string)profile.Value) is null)
+        {
+            found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "UnknownProfile", profile.File ?? "", profile.Line, 1, "profile",
+                $"profile = \"{profile.Value}\" names no [profiles.{profile.Value}] table; defined: {string.Join(", ", config.ProfileNames.DefaultIfEmpty("none"))}."));
+        }
+        Emit(found);
+    }
+
+    private void Emit(IEnumerable<ConfigDiagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics)
+        {
+            if (d.Severity == DiagnosticSeverity.Error) _anyError = true;
+            if (!Quiet) WriteObject(d);
+        }
+    }
+
+    private static string HomeDirectory => System.Environment.GetEnvironmentVariable("HOME") ?? "/";
+}

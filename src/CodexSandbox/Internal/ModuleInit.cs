@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace CodexSandbox.Internal;
+
+/// <summary>
+/// Loads the engine (and Tomlyn) into their own load context, so another module's Tomlyn in the session cannot
+/// clash with ours: the "bridge" pattern of powershell-conventions.md §2.4.
+/// </summary>
+public sealed class ModuleInit : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+{
+    private static readonly string s_dependencies =
+        Path.Combine(Path.GetDirectoryName(typeof(ModuleInit).Assembly.Location)!, "Dependencies");
+
+    private static readonly EngineLoadContext s_context = new(s_dependencies);
+
+    public void OnImport() => AssemblyLoadContext.Default.Resolving += Resolve;
+
+    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= Resolve;
+
+    // Only the engine is answered here; everything the engine needs is found by its own context.
+    private static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name) =>
+        name.Name == "CodexSandbox.Engine" ? s_context.LoadFromAssemblyName(name) : null;
+}

@@ -1,0 +1,28 @@
+<#
+.SYNOPSIS
+    Runs every tests/*.Tests.ps1 against the staged module and writes the pass/fail counts as JSON.
+    Called by build.ps1 in a child `pwsh -NoProfile -NonInteractive`.
+#>
+param(
+    [Parameter(Mandatory)] [string] $PesterPath,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $SummaryPath,
+    [string[]] $Path = @($PSScriptRoot)
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+$env:CODEXSANDBOX_TEST_MODULE = $ModulePath
+
+$config = New-PesterConfiguration
+$config.Run.Path = $Path
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$config.Should.ErrorAction = 'Continue'
+$result = Invoke-Pester -Configuration $config
+
+[pscustomobject]@{
+    Passed  = $result.PassedCount
+    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Skipped = $result.SkippedCount
+} | ConvertTo-Json | Set-Content -Path $SummaryPath
+if ($result.Result -ne 'Passed') { exit 1 }
