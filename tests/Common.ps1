@@ -15,3 +15,11 @@ function New-TestCodexHome {
     $env:CODEXSANDBOX_SYSTEM_CONFIG_DIR = $system.FullName
     [pscustomobject]@{ Root = $Root; CodexHome = $codexHome.FullName; System = $system.FullName }
 }
+
+function Invoke-TestPwsh {
+    # A fresh PowerShell process (the pinned tool), for tests that need a clean session.
+    param([Parameter(Mandatory)] [string] $Command)
+    Push-Location (Join-Path $PSScriptRoot '..')
+    try { & dotnet pwsh -NoProfile -NonInteractive -Command $Command 2>&1 }
+    finally { Pop-Location }
+}

@@ -11,7 +11,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
-$env:CODEXSANDBOX_TEST_MODULE = $ModulePath
+$env:CODEXSANDBOX_TEST_MODULE = (Resolve-Path $ModulePath).Path
 
 $config = New-PesterConfiguration
 $config.Run.Path = $Path
@@ -22,7 +22,8 @@ $result = Invoke-Pester -Configuration $config
 
 [pscustomobject]@{
     Passed  = $result.PassedCount
-    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    # A broken container marks its tests failed already; count it only when nothing else did.
+    Failed  = [math]::Max($result.FailedCount + $result.FailedBlocksCount, [int]($result.Result -ne 'Passed'))
     Skipped = $result.SkippedCount
 } | ConvertTo-Json | Set-Content -Path $SummaryPath
 if ($result.Result -ne 'Passed') { exit 1 }

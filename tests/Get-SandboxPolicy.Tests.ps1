@@ -1,0 +1,110 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+}
+
+Describe 'Get-SandboxPolicy' {
+    BeforeEach {
+        $script:t = New-TestCodexHome
+        $script:proj = New-Item -ItemType Directory -Force (Join-Path $t.Root 'proj')
+        New-Item -ItemType Directory -Force (Join-Path $proj '.git') | Out-Null
+    }
+    AfterEach { Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue }
+
+    It 'defaults to read-only and on-request for an untrusted project' {
+        $p = Get-SandboxPolicy -WorkingDirectory $proj
+        $p | Should -BeOfType ([CodexSandbox.SandboxPolicy])
+        $p.SandboxMode | Should -Be ([CodexSandbox.SandboxMode]::ReadOnly)
+        $p.ApprovalPolicy | Should -Be ([CodexSandbox.ApprovalPolicy]::OnRequest)
+        $p.NetworkAccess | Should -BeFalse
+        $p.WritableRoots | Should -HaveCount 0
+    }
+
+    It 'accepts the config spellings for -SandboxMode and -ApprovalPolicy' {
+        $p = Get-SandboxPolicy -WorkingDirectory $proj -SandboxMode workspace-write -ApprovalPolicy on-failure
+        $p.SandboxMode | Should -Be 'WorkspaceWrite'
+        $p.ApprovalPolicy | Should -Be 'OnFailure'
+        $p.WritableRoots.Path | Should -Contain $proj.FullName
+        $p.ProtectedPaths | Should -Contain (Join-Path $proj.FullName '.git')
+    }
+
+    It 'reads the user config and records where each value came from' {
+        Set-Content (Join-Path $t.CodexHome 'config.toml') "model = 'gpt-5'`nsandbox_mode = 'workspace-write'`n[sandbox_workspace_write]`nnetwork_access = true"
+        $p = Get-SandboxPolicy -WorkingDirectory $proj
+        $p.NetworkMode | Should -Be 'On'
+        $origin = $p.Provenance | Where-Object Setting -EQ 'sandbox_workspace_write.network_access'
+        $origin.Source | Should -Be 'User'
+        $origin.Line | Should -Be 4
+        ($p | Format-List | Out-String) | Should -Match 'network_access = true <- User .*config\.toml:4'
+    }
+
+    It 'shows mode, approval, roots, protected paths, network, environment and provenance in the list view' {
+        $text = Get-SandboxPolicy -WorkingDirectory $proj -SandboxMode WorkspaceWrite | Format-List | Out-String
+        foreach ($label in 'SandboxMode', 'ApprovalPolicy', 'WritableRoots', 'ProtectedPaths', 'NetworkMode', 'EnvironmentPolicy', 'Provenance') {
+            $text | Should -Match "$label\s+:"
+        }
+        $text | Should -Match 'sandbox_mode = workspace-write <- parameter'
+    }
+
+    It 'removes secret-looking variables from the sandbox environment' {
+        $env:CXSB_TEST_API_KEY = 'sk-test'
+        try {
+            $p = Get-SandboxPolicy -WorkingDirectory $proj
+            $p.Environment.ContainsKey('CXSB_TEST_API_KEY') | Should -BeFalse
+            ($p.EnvironmentRemoved | Where-Object Name -EQ 'CXSB_TEST_API_KEY').Reason | Should -Be 'default exclude *KEY*'
+        }
+        finally { Remove-Item Env:CXSB_TEST_API_KEY }
+    }
+
+    It 'fails with ConfigParseError naming file, line and column for malformed TOML' {
+        Set-Content (Join-Path $t.CodexHome 'config.toml') "sandbox_mode = 'read-only'`napproval_policy = = 'never'"
+        $err = $null
+        try { Get-SandboxPolicy -WorkingDirectory $proj } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'ConfigParseError,CodexSandbox.Commands.GetSandboxPolicyCommand'
+        $err.CategoryInfo.Category | Should -Be 'ParserError'
+        $err.Exception.Message | Should -Match ([regex]::Escape('config.toml:2:19'))
+    }
+
+    It 'fails with ConfigValueError naming the accepted values for a bad enum' {
+        Set-Content (Join-Path $t.CodexHome 'config.toml') "sandbox_mode = 'read_only'"
+        { Get-SandboxPolicy -WorkingDirectory $proj } | Should -Throw -ErrorId 'ConfigValueError,CodexSandbox.Commands.GetSandboxPolicyCommand' -ExpectedMessage '*"read-only", "workspace-write", "danger-full-access"*'
+    }
+
+    It 'rejects an unknown -SandboxMode value with the accepted values' {
+        { Get-SandboxPolicy -SandboxMode sometimes } | Should -Throw -ExpectedMessage '*ReadOnly*WorkspaceWrite*DangerFullAccess*'
+    }
+
+    It 'names the defined profiles when -Profile is unknown' {
+        Set-Content (Join-Path $t.CodexHome 'config.toml') "[profiles.ci]`napproval_policy = 'never'"
+        { Get-SandboxPolicy -WorkingDirectory $proj -Profile nope } | Should -Throw -ErrorId 'ProfileNotFound,CodexSandbox.Commands.GetSandboxPolicyCommand' -ExpectedMessage '*Defined profiles: ci*'
+        (Get-SandboxPolicy -WorkingDirectory $proj -Profile ci).ApprovalPolicy | Should -Be 'Never'
+    }
+
+    It 'uses -ConfigPath instead of the user config, and reports a missing one' {
+        $alt = Join-Path $t.Root 'alt.toml'
+        Set-Content $alt "approval_policy = 'never'"
+        (Get-SandboxPolicy -WorkingDirectory $proj -ConfigPath $alt).ConfigFiles | Should -Be @($alt)
+        { Get-SandboxPolicy -ConfigPath (Join-Path $t.Root 'missing.toml') } | Should -Throw -ErrorId 'ConfigNotFound,CodexSandbox.Commands.GetSandboxPolicyCommand'
+    }
+
+    It 'reports a missing working directory' {
+        { Get-SandboxPolicy -WorkingDirectory (Join-Path $t.Root 'nope') } | Should -Throw -ErrorId 'WorkingDirectoryNotFound,CodexSandbox.Commands.GetSandboxPolicyCommand'
+    }
+
+    It 'loads a trusted project''s .codex/config.toml and ignores an untrusted one' {
+        New-Item -ItemType Directory -Force (Join-Path $proj '.codex') | Out-Null
+        Set-Content (Join-Path $proj '.codex/config.toml') "approval_policy = 'never'"
+        (Get-SandboxPolicy -WorkingDirectory $proj -WarningAction SilentlyContinue).ApprovalPolicy | Should -Be 'OnRequest'
+        Set-Content (Join-Path $t.CodexHome 'config.toml') "[projects.'$($proj.FullName)']`ntrust_level = 'trusted'"
+        $p = Get-SandboxPolicy -WorkingDirectory $proj
+        $p.ApprovalPolicy | Should -Be 'Never'
+        $p.TrustLevel | Should -Be 'trusted'
+        $p.SandboxMode | Should -Be 'WorkspaceWrite'
+    }
+
+    It 'completes profile names from the config in effect' {
+        Set-Content (Join-Path $t.CodexHome 'config.toml') "[profiles.ci]`n[profiles.dev]`n[profiles.'with space']"
+        $line = 'Get-SandboxPolicy -Profile '
+        $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $names | Should -Be @('ci', 'dev', "'with space'")
+    }
+}

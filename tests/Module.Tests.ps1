@@ -1,0 +1,56 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:module = Get-Module CodexSandbox
+}
+
+Describe 'CodexSandbox module' {
+    It 'exports exactly the cmdlets its assembly defines' {
+        $inAssembly = $module.ImplementingAssembly.GetTypes() |
+            Where-Object { $_.IsPublic -and -not $_.IsAbstract -and $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+            ForEach-Object { $a = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]; "$($a.VerbName)-$($a.NounName)" }
+        $manifest = Import-PowerShellDataFile (Join-Path $module.ModuleBase 'CodexSandbox.psd1')
+        ($manifest.CmdletsToExport | Sort-Object) | Should -Be ($inAssembly | Sort-Object)
+        ($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be ($inAssembly | Sort-Object)
+    }
+
+    It 'keeps the engine and Tomlyn out of the default load context' {
+        Get-SandboxPolicy | Out-Null   # forces the engine to load
+        $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'CodexSandbox.Engine' }
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).Name | Should -Be 'CodexSandbox.Engine'
+        Test-Path (Join-Path $module.ModuleBase 'Tomlyn.dll') | Should -BeFalse
+        Test-Path (Join-Path $module.ModuleBase 'Dependencies/Tomlyn.dll') | Should -BeTrue
+    }
+
+    It 'works while a different Tomlyn version is already loaded in the session' {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "cxsb-fake-tomlyn-$PID"
+        New-Item -ItemType Directory -Force $dir | Out-Null
+        $fake = Join-Path $dir 'Tomlyn.dll'
+        if (-not (Test-Path $fake)) {
+            Add-Type -OutputAssembly $fake -TypeDefinition @'
+[assembly: System.Reflection.AssemblyVersion("9.0.0.0")]
+namespace Tomlyn.Model { public class TomlTable { public static string Fake => "9"; } }
+'@
+        }
+        $t = New-TestCodexHome
+        Set-Content (Join-Path $t.CodexHome 'config.toml') "sandbox_mode = 'workspace-write'"
+        $script = @"
+Add-Type -Path '$fake'
+if ([Tomlyn.Model.TomlTable]::Fake -ne '9') { throw 'fake Tomlyn not loaded' }
+Import-Module '$($module.Path -replace '\.dll$', '.psd1')'
+(Get-SandboxPolicy -WorkingDirectory '$($t.Root)').SandboxMode.ToString()
+"@
+        $out = @(Invoke-TestPwsh $script)
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        $out[-1] | Should -Be 'WorkspaceWrite'
+        Remove-Item -Recurse -Force $t.Root, $dir -ErrorAction SilentlyContinue
+    }
+
+    It 'has a format view for every output type' {
+        $formatted = (Get-FormatData -TypeName 'CodexSandbox.*').TypeNames
+        foreach ($cmd in Get-Command -Module CodexSandbox) {
+            foreach ($type in $cmd.OutputType.Type | Where-Object { $_.Namespace -eq 'CodexSandbox' }) {
+                $formatted | Should -Contain $type.FullName
+            }
+        }
+    }
+}
