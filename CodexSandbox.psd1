@@ -10,8 +10,10 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('CodexSandbox.format.ps1xml')
     CmdletsToExport      = @(
+        'Invoke-SandboxedCommand'
         'Get-SandboxPolicy'
         'Test-SandboxConfig'
+        'Get-SandboxCapability'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,15 @@
+namespace CodexSandbox.Engine.Execution;
+
+/// <summary>Exactly what to start: no shell is involved, the argv is passed as it is.</summary>
+public sealed record ProcessSpec
+{
+    public required string Program { get; init; }
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+    public required string WorkingDirectory { get; init; }
+    /// <summary>The complete environment of the child (nothing is inherited beyond it).</summary>
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+    /// <summary>Null for no timeout.</summary>
+    public TimeSpan? Timeout { get; init; }
+    /// <summary>Bytes kept of stdout and of stderr each; the rest is drained and dropped.</summary>
+    public long OutputMaxBytes { get; init; } = ResourceLimits.DefaultOutputMaxBytes;
+}

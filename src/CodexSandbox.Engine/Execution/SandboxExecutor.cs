@@ -1,0 +1,121 @@
+using CodexSandbox.Engine.Backends;
+using CodexSandbox.Engine.Backends.Linux;
+
+namespace CodexSandbox.Engine.Execution;
+
+/// <summary>Runs one command under its policy: builds the platform launch, starts it, and describes the outcome.</summary>
+public static class SandboxExecutor
+{
+    /// <summary>The launch a request would use, without running it (for -WhatIf and the audit log).</summary>
+    public static LinuxLaunch Plan(RunRequest request, LinuxHost host)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new SandboxUnavailableException($"Running sandboxed commands is implemented for Linux; this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.",
+                "Use Get-SandboxPolicy -TargetPlatform to review the plan for this platform.");
+        }
+        foreach (var arg in request.Argv)
+        {
+            if (arg.Contains('\0')) throw new ArgumentException($"An argument contains a NUL character, which no program can receive: '{arg.Replace("\0", "\\0", StringComparison.Ordinal)}'.");
+        }
+        var policy = request.Unsandboxed ? Unconfined(request.Policy) : request.Policy;
+        return LinuxCommandBuilder.Build(policy, request.Argv, host);
+    }
+
+    public static SandboxResult Run(RunRequest request, LinuxHost host, Action<OutputLine>? onLine, CancellationToken cancel)
+    {
+        var launch = Plan(request, host);
+        var policy = request.Policy;
+        var env = new Dictionary<string, string>(policy.Environment, StringComparer.Ordinal);
+        foreach (var (k, v) in request.ExtraEnvironment) env[k] = v;
+        foreach (var (k, v) in launch.EnvironmentAdded) env[k] = v;
+
+        if (launch.Backend == "none" && ResolveProgram(launch.Program, env) is null) throw new ProgramNotFoundException(launch.Program);
+
+        var createdPlaceholders = launch.Placeholders.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
+        ProcessOutcome outcome;
+        try
+        {
+            outcome = ProcessRunner.Run(new ProcessSpec
+            {
+                Program = launch.Backend == "none" ? ResolveProgram(launch.Program, env)! : launch.Program,
+                Arguments = launch.Arguments,
+                WorkingDirectory = policy.WorkingDirectory,
+                Environment = env,
+                Timeout = request.Timeout ?? (policy.Limits.TimeoutSec is { } s ? TimeSpan.FromSeconds(s) : null),
+                OutputMaxBytes = policy.Limits.OutputMaxBytes,
+            }, onLine, cancel);
+        }
+        finally
+        {
+            RemovePlaceholders(createdPlaceholders);
+        }
+
+        bool sandboxed = launch.Backend != "none";
+        if (sandboxed && outcome.ExitCode == 127 && outcome.Stderr.Contains("command not found", StringComparison.Ordinal)
+            && outcome.Stderr.StartsWith("codex-linux-sandbox:", StringComparison.Ordinal))
+        {
+            throw new ProgramNotFoundException(request.Argv[0]);
+        }
+        return new SandboxResult
+        {
+            Argv = request.Argv,
+            CommandLine = request.CommandLine,
+            WorkingDirectory = policy.WorkingDirectory,
+            ExitCode = outcome.ExitCode,
+            Stdout = outcome.Stdout,
+            Stderr = outcome.Stderr,
+            StdoutBytes = outcome.StdoutBytes,
+            StderrBytes = outcome.StderrBytes,
+            StdoutTruncated = outcome.StdoutTruncated,
+            StderrTruncated = outcome.StderrTruncated,
+            StartTime = outcome.StartTime,
+            Duration = outcome.Duration,
+            TimedOut = outcome.TimedOut,
+            SandboxMode = request.Unsandboxed ? SandboxMode.DangerFullAccess : policy.SandboxMode,
+            NetworkAccess = request.Unsandboxed || policy.NetworkAccess,
+            WritableRoots = policy.WritableRoots.Select(r => r.Path).ToList(),
+            Backend = launch.Backend,
+            Enforcement = launch.Enforced,
+            NotEnforced = launch.NotEnforced,
+            Escalated = request.Unsandboxed && policy.SandboxMode != SandboxMode.DangerFullAccess,
+            LikelySandboxDenial = DenialHeuristic.IsLikelyDenial(sandboxed, policy.NetworkMode == NetworkMode.Off, outcome.ExitCode, outcome.TimedOut, outcome.Stderr),
+        };
+    }
+
+    private static SandboxPolicy Unconfined(SandboxPolicy p) => new()
+    {
+        SandboxMode = SandboxMode.DangerFullAccess, ApprovalPolicy = p.ApprovalPolicy, WorkingDirectory = p.WorkingDirectory,
+        ProjectRoot = p.ProjectRoot, TrustLevel = p.TrustLevel, Profile = p.Profile, NetworkMode = NetworkMode.On,
+        EnvironmentPolicy = p.EnvironmentPolicy, Environment = p.Environment, EnvironmentRemoved = p.EnvironmentRemoved,
+        Limits = p.Limits, Audit = p.Audit, LinuxNamespaces = p.LinuxNamespaces, CodexHome = p.CodexHome, LogDirectory = p.LogDirectory,
+        ConfigFiles = p.ConfigFiles, Provenance = p.Provenance, Warnings = p.Warnings,
+    };
+
+    /// <summary>PATH lookup in the child's environment, as execvp would do it.</summary>
+    public static string? ResolveProgram(string program, IReadOnlyDictionary<string, string> env)
+    {
+        if (program.Contains('/')) return File.Exists(program) ? Path.GetFullPath(program) : null;
+        if (!env.TryGetValue("PATH", out var path)) return null;
+        foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private static void RemovePlaceholders(IEnumerable<string> paths)
+    {
+        foreach (var p in paths)
+        {
+            try
+            {
+                var info = new FileInfo(p);
+                if (info.Exists && info.Length == 0 && !info.Attributes.HasFlag(FileAttributes.ReparsePoint)) info.Delete();
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}
