@@ -92,6 +92,8 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
         }
         catch (Exception e) when (MapRunError(e, display) is { } record)
         {
+            // Scripts that test $LASTEXITCODE see what a shell would report for a missing program.
+            if (e is ProgramNotFoundException) SessionState.PSVariable.Set("LASTEXITCODE", 127);
             WriteError(record);
             return;
         }
