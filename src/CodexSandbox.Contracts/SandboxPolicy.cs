@@ -20,6 +20,13 @@ public sealed class SandboxPolicy
     /// <summary>Paths or globs kept unreadable inside the sandbox (<c>deny_read</c>).</summary>
     public IReadOnlyList<string> DenyRead { get; init; } = [];
     public NetworkMode NetworkMode { get; init; }
+    /// <summary>Hosts the allowlist proxy lets through (<c>[sandbox_network] allowed_domains</c>).</summary>
+    public IReadOnlyList<string> AllowedDomains { get; init; } = [];
+    /// <summary>Hosts always refused; deny beats allow.</summary>
+    public IReadOnlyList<string> DeniedDomains { get; init; } = [];
+    /// <summary>TCP ports the sandbox may connect to directly in allowlist mode (a local database, say).</summary>
+    public IReadOnlyList<int> AllowedPorts { get; init; } = [];
+    public bool AllowLocalBinding { get; init; }
     /// <summary>True when the network is not cut off (mode <c>On</c>, or <c>Allowlist</c> through the proxy).</summary>
     public bool NetworkAccess => NetworkMode != NetworkMode.Off;
     public EnvironmentPolicy EnvironmentPolicy { get; init; } = new();
@@ -30,6 +37,10 @@ public sealed class SandboxPolicy
     public ResourceLimits Limits { get; init; } = new();
     public AuditSettings Audit { get; init; } = new();
     public NamespaceRequirement LinuxNamespaces { get; init; }
+    /// <summary>When a checkpoint is taken before a run (<c>[sandbox_rollback] checkpoint</c>).</summary>
+    public CheckpointMode Checkpoint { get; init; } = CheckpointMode.OnApproval;
+    /// <summary>The size cap for a plain-folder checkpoint copy.</summary>
+    public long MaxSnapshotMB { get; init; } = 100;
     /// <summary><c>$CODEX_HOME</c>: the user layer's folder.</summary>
     public string CodexHome { get; init; } = "";
     public string LogDirectory { get; init; } = "";

@@ -15,4 +15,6 @@ public enum ConfigKeyKind
     StringList,
     /// <summary>A table of string values.</summary>
     StringTable,
+    /// <summary>An array of TCP port numbers (1–65535).</summary>
+    PortList,
 }

@@ -37,11 +37,18 @@ public static class ConfigSchema
         new("sandbox_audit.record_output", ConfigKeyKind.Bool),
         new("sandbox_audit.fsync", ConfigKeyKind.Bool),
         new("sandbox_linux.namespaces", ConfigKeyKind.Choice, ["auto", "required", "off"]),
+        new("sandbox_network.mode", ConfigKeyKind.Choice, ["off", "allowlist", "on"]),
+        new("sandbox_network.allowed_domains", ConfigKeyKind.StringList),
+        new("sandbox_network.denied_domains", ConfigKeyKind.StringList),
+        new("sandbox_network.allowed_ports", ConfigKeyKind.PortList),
+        new("sandbox_network.allow_local_binding", ConfigKeyKind.Bool),
+        new("sandbox_rollback.checkpoint", ConfigKeyKind.Choice, ["always", "never", "on-approval"]),
+        new("sandbox_rollback.max_snapshot_mb", ConfigKeyKind.PositiveInteger),
     ];
 
     /// <summary>Tables whose every key we know: an unknown key there is probably a typo and gets a warning.</summary>
     public static readonly IReadOnlyList<string> StrictTables =
-        ["sandbox_workspace_write", "shell_environment_policy", "sandbox_limits", "sandbox_audit", "sandbox_linux"];
+        ["sandbox_workspace_write", "shell_environment_policy", "sandbox_limits", "sandbox_audit", "sandbox_linux", "sandbox_network", "sandbox_rollback"];
 
     public static readonly Key ProfileKey = new("profile", ConfigKeyKind.String);
     public static readonly Key TrustLevelKey = new("trust_level", ConfigKeyKind.Choice, ["trusted", "untrusted"]);

@@ -157,6 +157,16 @@ public static class LayerReader
                         else list.Add(str);
                     }
                     return list;
+                case ConfigKeyKind.PortList:
+                    if (raw is not TomlArray ports) return Wrong(table, name, dotted, "an array of port numbers", raw);
+                    var portList = new List<int>();
+                    foreach (var item in ports)
+                    {
+                        if (item is not long port) return Wrong(table, name, dotted, "an array of port numbers", item, "an array holding ");
+                        if (port is < 1 or > 65535) { Report(table, name, dotted, "OutOfRange", $"{dotted}: {port} is not a TCP port (1-65535)."); return null; }
+                        portList.Add((int)port);
+                    }
+                    return (IReadOnlyList<int>)portList;
                 case ConfigKeyKind.StringTable:
                     if (raw is not TomlTable map) return Wrong(table, name, dotted, "a table of strings", raw);
                     var dict = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -10,6 +10,7 @@ public sealed record Setting(object Value, PolicySource Source, string? File, in
         null => "",
         bool b => b ? "true" : "false",
         IEnumerable<string> list => "[" + string.Join(", ", list) + "]",
+        IEnumerable<int> numbers => "[" + string.Join(", ", numbers) + "]",
         IReadOnlyDictionary<string, string> map => "{" + string.Join(", ", map.Select(kv => $"{kv.Key}={kv.Value}")) + "}",
         _ => value.ToString() ?? "",
     };

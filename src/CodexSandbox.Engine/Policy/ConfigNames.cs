@@ -50,4 +50,20 @@ public static class ConfigNames
         "off" => NamespaceRequirement.Off,
         _ => throw new ArgumentOutOfRangeException(nameof(text), text, "Accepted values: auto, required, off."),
     };
+
+    public static NetworkMode ParseNetwork(string text) => text switch
+    {
+        "off" => NetworkMode.Off,
+        "allowlist" => NetworkMode.Allowlist,
+        "on" => NetworkMode.On,
+        _ => throw new ArgumentOutOfRangeException(nameof(text), text, "Accepted values: off, allowlist, on."),
+    };
+
+    public static CheckpointMode ParseCheckpoint(string text) => text switch
+    {
+        "always" => CheckpointMode.Always,
+        "never" => CheckpointMode.Never,
+        "on-approval" => CheckpointMode.OnApproval,
+        _ => throw new ArgumentOutOfRangeException(nameof(text), text, "Accepted values: always, never, on-approval."),
+    };
 }

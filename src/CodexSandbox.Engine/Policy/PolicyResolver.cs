@@ -67,6 +67,11 @@ public static class PolicyResolver
             network = n ? NetworkMode.On : NetworkMode.Off;
             origins.Add(new PolicyOrigin("network_access", n ? "true" : "false", PolicySource.Parameter));
         }
+        else if (Lookup("sandbox_network.mode") is { } nm)
+        {
+            network = ConfigNames.ParseNetwork((string)nm.Value);
+            origins.Add(nm.Origin("sandbox_network.mode"));
+        }
         else if (mode == SandboxMode.WorkspaceWrite && Lookup("sandbox_workspace_write.network_access") is { } na)
         {
             network = (bool)na.Value ? NetworkMode.On : NetworkMode.Off;
@@ -162,6 +167,13 @@ public static class PolicyResolver
         var namespaces = Lookup("sandbox_linux.namespaces") is { } ns
             ? Track(origins, ns, "sandbox_linux.namespaces", ConfigNames.ParseNamespaces((string)ns.Value))
             : NamespaceRequirement.Auto;
+        IReadOnlyList<string> Strings(string key) => Lookup(key) is { } s ? Track(origins, s, key, (IReadOnlyList<string>)s.Value) : [];
+        var allowedDomains = Strings("sandbox_network.allowed_domains");
+        var deniedDomains = Strings("sandbox_network.denied_domains");
+        IReadOnlyList<int> allowedPorts = Lookup("sandbox_network.allowed_ports") is { } ports ? Track(origins, ports, "sandbox_network.allowed_ports", (IReadOnlyList<int>)ports.Value) : [];
+        var checkpoint = Lookup("sandbox_rollback.checkpoint") is { } cp
+            ? Track(origins, cp, "sandbox_rollback.checkpoint", ConfigNames.ParseCheckpoint((string)cp.Value))
+            : CheckpointMode.OnApproval;
         var denyRead = Lookup("deny_read") is { } dr ? Track(origins, dr, "deny_read", (IReadOnlyList<string>)dr.Value) : [];
 
         return new SandboxPolicy
@@ -175,6 +187,12 @@ public static class PolicyResolver
             WritableRoots = roots,
             DenyRead = denyRead,
             NetworkMode = network,
+            AllowedDomains = allowedDomains,
+            DeniedDomains = deniedDomains,
+            AllowedPorts = allowedPorts,
+            AllowLocalBinding = Bool("sandbox_network.allow_local_binding") ?? false,
+            Checkpoint = checkpoint,
+            MaxSnapshotMB = Long("sandbox_rollback.max_snapshot_mb") ?? 100,
             EnvironmentPolicy = envPolicy,
             Environment = env.Environment,
             EnvironmentRemoved = env.Removed,

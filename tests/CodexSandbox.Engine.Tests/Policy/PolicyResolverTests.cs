@@ -143,3 +143,33 @@ public class PolicyResolverTests
         Assert.Contains(p.Warnings, w => w.Contains(".codex/config.toml was not loaded"));
     }
 }
+
+public class NetworkAndRollbackSettingsTests
+{
+    [Fact]
+    public void SandboxNetworkTableSetsModeListsAndPorts()
+    {
+        using var t = new TempTree();
+        t.UserConfig("[sandbox_network]\nmode = \"allowlist\"\nallowed_domains = [\"*.npmjs.org\"]\ndenied_domains = [\"evil.test\"]\nallowed_ports = [5432]\nallow_local_binding = true\n[sandbox_rollback]\ncheckpoint = \"always\"\nmax_snapshot_mb = 5\n");
+        var p = PolicyResolver.Resolve(ConfigLoader.Load(t.Request()), new PolicyOverrides(), new Dictionary<string, string>());
+        Assert.Equal(NetworkMode.Allowlist, p.NetworkMode);
+        Assert.True(p.NetworkAccess);
+        Assert.Equal(["*.npmjs.org"], p.AllowedDomains);
+        Assert.Equal(["evil.test"], p.DeniedDomains);
+        Assert.Equal([5432], p.AllowedPorts);
+        Assert.True(p.AllowLocalBinding);
+        Assert.Equal((CheckpointMode.Always, 5L), (p.Checkpoint, p.MaxSnapshotMB));
+        Assert.Equal(NetworkMode.Off, PolicyResolver.Resolve(ConfigLoader.Load(t.Request()), new PolicyOverrides { NetworkAccess = false }, new Dictionary<string, string>()).NetworkMode);
+    }
+
+    [Theory]
+    [InlineData("[sandbox_network]\nallowed_ports = [0]", "OutOfRange")]
+    [InlineData("[sandbox_network]\nallowed_ports = [\"80\"]", "WrongType")]
+    [InlineData("[sandbox_network]\nmode = \"some\"", "UnknownValue")]
+    [InlineData("[sandbox_rollback]\ncheckpoint = \"sometimes\"", "UnknownValue")]
+    public void BadNetworkAndRollbackValuesAreErrors(string toml, string id)
+    {
+        var s = LayerReader.Read(ConfigFile.Parse("/c.toml", toml), PolicySource.User, "/h");
+        Assert.Equal(id, Assert.Single(s.Diagnostics).Id);
+    }
+}

@@ -21,6 +21,12 @@ public static class LinuxCommandBuilder
             };
         }
 
+        if (policy.NetworkMode == NetworkMode.Allowlist)
+        {
+            // Fail closed: the allowlist is only as good as its proxy and the port rules that force traffic through it.
+            throw new SandboxUnavailableException("[sandbox_network] mode = \"allowlist\" needs the allowlist proxy, which this build cannot start.",
+                "Use mode = \"off\" or \"on\".");
+        }
         if (host.LauncherPath is null)
         {
             throw new SandboxUnavailableException("The sandbox launcher codex-linux-sandbox is not in the module (bin/linux-x64).",
