@@ -22,3 +22,38 @@ $import = Measure-Fresh "Import-Module '$ModulePath'"
 "Import-Module: median {0:N1} ms over {1} fresh processes (min {2:N1}, max {3:N1}); goal <= 300 ms" -f $import.Median, $Runs, $import.Min, $import.Max
 $first = Measure-Fresh "Import-Module '$ModulePath'; Get-SandboxPolicy | Out-Null"
 "Import-Module + first Get-SandboxPolicy (engine and Tomlyn load, config parse): median {0:N1} ms" -f $first.Median
+
+# Invoke-SandboxedCommand against the direct call and against bwrap, in one warm session (ARCHITECTURE.md goals:
+# launcher alone <= 2x `& /bin/true`; with the namespace layer <= `& bwrap <hardened args> /bin/true` + 2 ms).
+$overhead = & dotnet pwsh -NoProfile -NonInteractive -Command @"
+Import-Module '$ModulePath'
+`$ErrorActionPreference = 'Stop'
+`$cfgDir = Join-Path ([IO.Path]::GetTempPath()) "cxsb-bench-`$PID"
+New-Item -ItemType Directory -Force `$cfgDir | Out-Null
+Set-Content (Join-Path `$cfgDir 'off.toml') "[sandbox_linux]``nnamespaces = 'off'"
+Set-Content (Join-Path `$cfgDir 'req.toml') "[sandbox_linux]``nnamespaces = 'required'"
+function Measure-Median([scriptblock] `$Action, [int] `$N = 200) {
+    foreach (`$i in 1..20) { & `$Action | Out-Null }   # warm-up
+    `$samples = foreach (`$i in 1..`$N) { `$sw = [Diagnostics.Stopwatch]::StartNew(); & `$Action | Out-Null; `$sw.Elapsed.TotalMilliseconds }
+    (`$samples | Sort-Object)[[int](`$N / 2)]
+}
+`$direct = Measure-Median { & /bin/true }
+`$launcher = Measure-Median { Invoke-SandboxedCommand /bin/true -ConfigPath (Join-Path `$cfgDir 'off.toml') }
+`$bwrapArgs = @('--new-session','--die-with-parent','--unshare-user','--unshare-pid','--unshare-net','--cap-drop','ALL','--ro-bind','/','/','--dev','/dev','--proc','/proc')
+`$cap = Get-SandboxCapability
+if (`$cap.BwrapWorks) {
+    `$bwrap = Measure-Median { & `$cap.BwrapPath @bwrapArgs /bin/true }
+    `$both = Measure-Median { Invoke-SandboxedCommand /bin/true -ConfigPath (Join-Path `$cfgDir 'req.toml') }
+}
+Remove-Item -Recurse -Force `$cfgDir
+"& /bin/true (direct, warm pwsh): {0:N2} ms" -f `$direct
+"Invoke-SandboxedCommand /bin/true, launcher alone: {0:N2} ms = {1:N2}x direct (goal <= 2x)" -f `$launcher, (`$launcher / `$direct)
+if (`$cap.BwrapWorks) {
+    "& bwrap <hardened args> /bin/true: {0:N2} ms" -f `$bwrap
+    "Invoke-SandboxedCommand /bin/true, bwrap + launcher: {0:N2} ms = bwrap {1:+0.00;-0.00} ms (goal <= +2 ms)" -f `$both, (`$both - `$bwrap)
+} else { "bubblewrap not usable here: `$(`$cap.BwrapProblem)" }
+"@
+if ($LASTEXITCODE -ne 0) { throw "cmdlet overhead benchmark failed: $overhead" }
+$overhead
+$launcherScript = Join-Path $PSScriptRoot 'launcher-overhead.sh'
+if (Test-Path $launcherScript) { & bash $launcherScript (Join-Path (Split-Path $ModulePath) 'bin/linux-x64/codex-linux-sandbox') }
