@@ -33,8 +33,8 @@ internal static class MamlWriter
             IndentChars = "  ",
             NewLineChars = "\n",
         };
-        using var writer = XmlWriter.Create(path, settings);
-        document.Save(writer);
+        using (var writer = XmlWriter.Create(path, settings)) document.Save(writer);
+        File.AppendAllText(path, "\n");
     }
 
     public static string PadExampleTitle(string title)
