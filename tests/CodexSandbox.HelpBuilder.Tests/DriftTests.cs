@@ -71,7 +71,7 @@ public sealed class DriftTests : IDisposable
     public void PageWithoutCmdletIsDrift()
     {
         var result = Drifts(new JsonArray());
-        Assert.Contains($"{_docs.PagePath(Page)}: page documents 'Get-SbxItem', which the module does not export", result.ErrorLines);
+        Assert.Contains($"{_docs.PagePath(Page)}:8: page documents 'Get-SbxItem', which the module does not export", result.ErrorLines);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class DriftTests : IDisposable
         extra["Name"] = "PassThru";
         commands[0]!["Parameters"]!.AsArray().Add(extra);
         var result = Drifts(commands);
-        Assert.Contains($"{_docs.PagePath(Page)}: parameter -PassThru of Get-SbxItem is not documented", result.ErrorLines);
+        Assert.Contains($"{_docs.PagePath(Page)}:{_docs.LineOf(Page, "## PARAMETERS")}: parameter -PassThru of Get-SbxItem is not documented", result.ErrorLines);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class DriftTests : IDisposable
         var commands = RealCommands();
         commands[0]!["DefaultParameterSet"] = "ByPath";
         var result = Drifts(commands);
-        Assert.Contains($"{_docs.PagePath(Page)}: default parameter set is 'ByPath' but the page marks 'ByName' as (Default)", result.ErrorLines);
+        Assert.Contains($"{_docs.PagePath(Page)}:8: default parameter set is 'ByPath' but the page marks 'ByName' as (Default)", result.ErrorLines);
     }
 
     [Fact]

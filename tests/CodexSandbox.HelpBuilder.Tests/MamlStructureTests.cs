@@ -132,7 +132,8 @@ public sealed class MamlStructureTests : IDisposable
         Assert.Matches(@"^-{2,} Example 1: Get one item -{2,}$", title);
         Assert.InRange(title.Length, 60, 66);
         Assert.Equal("Get-SbxItem -Name alpha", Single(examples[0], "dev:code", ns).InnerText);
-        Assert.Equal(["Returns the item named alpha."], Texts(examples[0], "dev:remarks/maml:para", ns));
+        // All but the last example end with an empty para: Get-Help prints it as the blank line between examples.
+        Assert.Equal(["Returns the item named alpha.", ""], Texts(examples[0], "dev:remarks/maml:para", ns));
         Assert.Equal("'alpha', 'beta' | Get-SbxItem -Mode WorkspaceWrite\n\nGet-SbxItem -Path ./items -Force",
             Single(examples[1], "dev:code", ns).InnerText);
         Assert.Equal(["Names can come from the pipeline.", "Both items are returned in WorkspaceWrite mode."],

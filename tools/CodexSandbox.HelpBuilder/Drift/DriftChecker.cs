@@ -45,7 +45,7 @@ internal static class DriftChecker
             CheckCommand(command, page, diagnostics);
         }
         foreach (var page in pages.Where(p => !real.Any(c => c.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
-            diagnostics.Add(page.Path, 0, $"page documents '{page.Name}', which the module does not export");
+            diagnostics.Add(page.Path, page.HeadingLine, $"page documents '{page.Name}', which the module does not export");
     }
 
     private static void CheckCommand(CommandMetadata command, CommandHelp page, DiagnosticList diagnostics)
@@ -59,7 +59,7 @@ internal static class DriftChecker
         {
             var documented = page.ParameterSets.FirstOrDefault(s => s.IsDefault)?.Name;
             if (!command.DefaultParameterSet.Equals(documented, StringComparison.OrdinalIgnoreCase))
-                diagnostics.Add(page.Path, 0, $"default parameter set is '{command.DefaultParameterSet}' but the page marks '{documented ?? "none"}' as (Default)");
+                diagnostics.Add(page.Path, page.HeadingLine, $"default parameter set is '{command.DefaultParameterSet}' but the page marks '{documented ?? "none"}' as (Default)");
         }
 
         foreach (var real in realParameters)
@@ -67,7 +67,7 @@ internal static class DriftChecker
             var doc = page.Parameters.FirstOrDefault(p => p.Name.Equals(real.Name, StringComparison.OrdinalIgnoreCase));
             if (doc is null)
             {
-                diagnostics.Add(page.Path, 0, $"parameter -{real.Name} of {command.Name} is not documented");
+                diagnostics.Add(page.Path, page.ParametersLine, $"parameter -{real.Name} of {command.Name} is not documented");
                 continue;
             }
             CheckParameter(command, real, doc, allSets, page.Path, diagnostics);

@@ -64,11 +64,13 @@ internal static class MamlWriter
             new XElement(Command + "inputTypes", c.Inputs.Select(t => TypeElement("inputType", t))),
             new XElement(Command + "returnValues", c.Outputs.Select(t => TypeElement("returnValue", t))),
             new XElement(Maml + "alertSet", new XElement(Maml + "alert", Paras(c.Notes))),
-            new XElement(Command + "examples", c.Examples.Select(e =>
+            new XElement(Command + "examples", c.Examples.Select((e, i) =>
                 new XElement(Command + "example",
                     new XElement(Maml + "title", PadExampleTitle(e.Title)),
                     new XElement(Dev + "code", e.Code),
-                    new XElement(Dev + "remarks", Paras(e.Remarks))))),
+                    // Get-Help prints the next title right under the last remark; an empty para
+                    // (as Microsoft's own MAML has) gives the blank line that separates examples.
+                    new XElement(Dev + "remarks", Paras(i < c.Examples.Count - 1 ? [.. e.Remarks, ""] : e.Remarks))))),
             new XElement(Command + "relatedLinks", c.RelatedLinks.Select(l =>
                 new XElement(Maml + "navigationLink",
                     new XElement(Maml + "linkText", l.Text),

@@ -1,8 +1,10 @@
 namespace CodexSandbox.HelpBuilder.Model;
 
-/// <summary>Everything one cmdlet page says, ready for the MAML writer.</summary>
+/// <summary>Everything one cmdlet page says, ready for the MAML writer; the lines let drift reports point into the page.</summary>
 internal sealed record CommandHelp(
     string Path,
+    int HeadingLine,
+    int ParametersLine,
     string Name,
     string ExternalHelpFile,
     string? ModuleName,

@@ -109,7 +109,8 @@ internal static partial class CommandPageParser
 
         var sets = BuildSets(path, syntaxSets, parameters, diagnostics);
         if (diagnostics.Items.Count > before) return null;
-        return new CommandHelp(path, name, helpFile!, doc.Front("Module Name"), online, synopsis, description, sets,
+        var parametersLine = byName.TryGetValue("PARAMETERS", out var ps) ? ps.Heading.Line : h1.Line;
+        return new CommandHelp(path, h1.Line, parametersLine, name, helpFile!, doc.Front("Module Name"), online, synopsis, description, sets,
             parameters, examples, inputs, outputs, notes, links);
     }
 
