@@ -195,4 +195,32 @@ public sealed class MamlStructureTests : IDisposable
         Assert.Equal(["Get-SbxItem", "Set-SbxItem"], Texts(xml, "/msh:helpItems/command:command/command:details/command:name", ns));
         Assert.Single(Directory.GetFiles(_docs.Output, "*.xml"));
     }
+
+    [Fact]
+    public void WindowsLineEndingsGiveTheSameHelp()
+    {
+        BuildMaml();
+        var lf = File.ReadAllText(Path.Combine(_docs.Output, "Sbx.dll-Help.xml"));
+        foreach (var file in Directory.GetFiles(_docs.Docs))
+            File.WriteAllText(file, File.ReadAllText(file).Replace("\n", "\r\n", StringComparison.Ordinal));
+        BuildMaml();
+        Assert.Equal(lf, File.ReadAllText(Path.Combine(_docs.Output, "Sbx.dll-Help.xml")));
+    }
+
+    [Fact]
+    public void PageWithoutNamedSetsHasOneSyntaxItem()
+    {
+        var text = _docs.Read("Get-SbxItem.md");
+        var syntaxStart = text.IndexOf("## SYNTAX", StringComparison.Ordinal);
+        var syntaxEnd = text.IndexOf("## DESCRIPTION", StringComparison.Ordinal);
+        text = text.Remove(syntaxStart, syntaxEnd - syntaxStart)
+            .Replace("Parameter Sets: ByName", "Parameter Sets: (All)", StringComparison.Ordinal)
+            .Replace("Parameter Sets: ByPath", "Parameter Sets: (All)", StringComparison.Ordinal)
+            .Replace("Required: True\nPosition: 0\nDefault value: None\nAccept pipeline input: False", "Required: False\nPosition: 1\nDefault value: None\nAccept pipeline input: False", StringComparison.Ordinal);
+        _docs.Write("Get-SbxItem.md", text);
+        var (xml, ns) = BuildMaml();
+        var items = xml.SelectNodes("//command:syntax/command:syntaxItem", ns)!.Cast<XmlNode>().ToList();
+        Assert.Single(items);
+        Assert.Equal(["Name", "Path", "Mode", "Force"], Texts(items[0], "command:parameter/maml:name", ns));
+    }
 }
