@@ -159,4 +159,13 @@ public sealed class DriftTests : IDisposable
         Assert.False(Drift.DriftChecker.TypeMatches("String", "System.String[]"));
         Assert.False(Drift.DriftChecker.TypeMatches("Mode", "Sbx.SbxMode"));
     }
+
+    [Fact]
+    public void SchemaErrorsAreReportedInsteadOfSpuriousDrift()
+    {
+        _docs.Edit(Page, "## NOTES", "## BOGUS");
+        var result = Drifts(RealCommands());
+        Assert.Equal(2, result.ErrorLines.Length); // the schema error and the summary, no "has no help page"
+        Assert.Contains("unknown section '## BOGUS'", result.ErrorLines[0]);
+    }
 }

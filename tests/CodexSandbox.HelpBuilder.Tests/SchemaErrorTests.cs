@@ -174,7 +174,7 @@ public sealed class SchemaErrorTests : IDisposable
         _docs.Write("Set-SbxItem.md", second);
         _docs.Edit("Sbx.md", "### [Get-SbxItem](Get-SbxItem.md)", "### [Get-SbxItem](Get-SbxItem.md)\n### [Set-SbxItem](Set-SbxItem.md)");
         var result = BuildFails();
-        Assert.Contains($"{_docs.PagePath("Set-SbxItem.md")}: 'external help file: Other.dll-Help.xml' differs from 'Sbx.dll-Help.xml' used by the other pages", result.ErrorLines);
+        Assert.Contains($"{_docs.PagePath("Set-SbxItem.md")}:2: 'external help file: Other.dll-Help.xml' differs from 'Sbx.dll-Help.xml' used by the other pages", result.ErrorLines);
     }
 
     [Fact]

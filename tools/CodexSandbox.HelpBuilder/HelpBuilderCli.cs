@@ -76,7 +76,8 @@ internal static class HelpBuilderCli
 
         var diagnostics = new DiagnosticList();
         var result = Build(docsDir, diagnostics);
-        if (real is not null) DriftChecker.Check(checkFile!, real, result.Commands, docsDir, diagnostics);
+        // Drift is only meaningful against pages that parsed; a broken page would also read as "no help page".
+        if (real is not null && !diagnostics.HasErrors) DriftChecker.Check(checkFile!, real, result.Commands, docsDir, diagnostics);
         if (diagnostics.HasErrors)
         {
             foreach (var d in diagnostics.Items) stderr.WriteLine(d);
@@ -128,12 +129,13 @@ internal static class HelpBuilderCli
         if (cmdletDocs.Count == 0) diagnostics.Add(docsDir, 0, "no cmdlet pages (Verb-Noun.md with 'schema: 2.0.0') found");
         // Get-Help looks for exactly one file named after the cmdlets' assembly, so the pages must agree on it.
         var helpFile = commands.Select(c => c.ExternalHelpFile).FirstOrDefault();
+        int HelpFileLine(CommandHelp c) => cmdletDocs.First(d => d.Path == c.Path).FrontLine("external help file");
         foreach (var c in commands.Where(c => c.ExternalHelpFile != helpFile))
-            diagnostics.Add(c.Path, 0, $"'external help file: {c.ExternalHelpFile}' differs from '{helpFile}' used by the other pages");
+            diagnostics.Add(c.Path, HelpFileLine(c), $"'external help file: {c.ExternalHelpFile}' differs from '{helpFile}' used by the other pages");
         if (helpFile is not null && !helpFile.EndsWith("-Help.xml", StringComparison.OrdinalIgnoreCase))
-            diagnostics.Add(commands[0].Path, 0, $"'external help file: {helpFile}' must be named '<Assembly>.dll-Help.xml'");
+            diagnostics.Add(commands[0].Path, HelpFileLine(commands[0]), $"'external help file: {helpFile}' must be named '<Assembly>.dll-Help.xml'");
         if (helpFile is not null && helpFile.IndexOfAny(['/', '\\']) >= 0)
-            diagnostics.Add(commands[0].Path, 0, $"'external help file: {helpFile}' must be a file name, not a path");
+            diagnostics.Add(commands[0].Path, HelpFileLine(commands[0]), $"'external help file: {helpFile}' must be a file name, not a path");
 
         var moduleNames = cmdletDocs.Select(d => d.Front("Module Name")).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (moduleNames.Count > 1)
