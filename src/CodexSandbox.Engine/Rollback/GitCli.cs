@@ -23,7 +23,7 @@ internal static class GitCli
         "-c", "core.quotepath=off",
     ];
 
-    public static Result Run(string workingDirectory, IReadOnlyList<string> args, string? indexFile = null, byte[]? stdin = null)
+    public static Result Run(string workingDirectory, IReadOnlyList<string> args, string? indexFile = null, byte[]? stdin = null, bool literalPathspecs = true)
     {
         var psi = new ProcessStartInfo("git")
         {
@@ -41,7 +41,8 @@ internal static class GitCli
         foreach (var key in env.Keys.Where(k => k.StartsWith("GIT_", StringComparison.OrdinalIgnoreCase)).ToList()) env.Remove(key);
         env["GIT_TERMINAL_PROMPT"] = "0";
         env["GIT_OPTIONAL_LOCKS"] = "0";
-        env["GIT_LITERAL_PATHSPECS"] = "1";
+        // Paths with '*', '?' or ':' must name themselves; check-ignore rejects this mode, so it can opt out.
+        if (literalPathspecs) env["GIT_LITERAL_PATHSPECS"] = "1";
         env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = "codex-sandbox";
         env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = "codex-sandbox@localhost";
         env["LC_ALL"] = "C";

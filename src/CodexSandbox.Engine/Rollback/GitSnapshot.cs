@@ -30,7 +30,7 @@ internal static class GitSnapshot
         var (top, prefix, index) = (lines[0], lines[1], lines[2]);
         // --git-path answers relative to the current directory unless the git dir is elsewhere (worktrees, GIT_DIR files).
         if (!Path.IsPathRooted(index)) index = Path.GetFullPath(Path.Combine(root, index));
-        if (prefix.Length > 0 && GitCli.Run(top, ["check-ignore", "-q", "--", prefix]).ExitCode == 0)
+        if (prefix.Length > 0 && GitCli.Run(top, ["check-ignore", "-q", "--", prefix], literalPathspecs: false).ExitCode == 0)
         {
             whyNot = "the folder is ignored by git";
             return null;
