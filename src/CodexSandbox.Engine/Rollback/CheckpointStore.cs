@@ -89,13 +89,13 @@ public sealed class CheckpointStore
         var details = new List<CheckpointRoot>();
         for (var i = 0; i < checkpoint.Details.Count; i++)
         {
+            // Details[i] describes root i; the files in the checkpoint folder are numbered the same way.
             var root = checkpoint.Details[i];
-            var index = checkpoint.Roots.ToList().IndexOf(root.Path);
             if (!root.Taken) details.Add(root);
-            else if (root.Kind == CheckpointKind.Git) details.Add(GitSnapshot.MarkAfterRun(root, dir, index));
+            else if (root.Kind == CheckpointKind.Git) details.Add(GitSnapshot.MarkAfterRun(root, dir, i));
             else
             {
-                CopySnapshot.MarkAfterRun(root, dir, index);
+                CopySnapshot.MarkAfterRun(root, dir, i);
                 details.Add(root);
             }
         }
@@ -120,17 +120,17 @@ public sealed class CheckpointStore
         else
         {
             var dir = CheckpointDirectory(checkpoint);
-            foreach (var root in checkpoint.Details)
+            for (var i = 0; i < checkpoint.Details.Count; i++)
             {
+                var root = checkpoint.Details[i];
                 if (!root.Taken)
                 {
                     total.Notes.Add($"{root.Path}: not recorded ({root.Reason}); left alone.");
                     continue;
                 }
-                var index = checkpoint.Roots.ToList().IndexOf(root.Path);
                 var part = root.Kind == CheckpointKind.Git
-                    ? GitSnapshot.Undo(root, dir, index, dryRun, force)
-                    : CopySnapshot.Undo(root, dir, index, dryRun, force);
+                    ? GitSnapshot.Undo(root, dir, i, dryRun, force)
+                    : CopySnapshot.Undo(root, dir, i, dryRun, force);
                 total.Restored.AddRange(part.Restored);
                 total.Deleted.AddRange(part.Deleted);
                 total.Recreated.AddRange(part.Recreated);

@@ -245,3 +245,38 @@ public class GitRollbackTests
         Assert.Throws<InvalidOperationException>(() => t.Git("rev-parse", "--verify", "-q", "HEAD"));
     }
 }
+
+public class GitEnvironmentTests
+{
+    [Fact]
+    public void GitVariablesOfTheCallingProcessCannotRedirectTheCheckpoint()
+    {
+        using var t = new RollbackSandbox(git: true);
+        using var decoy = new RollbackSandbox(git: true);
+        t.Write("real.txt", "real\n");
+        var decoyRefs = decoy.Git("for-each-ref");
+        var saved = (System.Environment.GetEnvironmentVariable("GIT_DIR"), System.Environment.GetEnvironmentVariable("GIT_INDEX_FILE"));
+        CheckpointStore store = t.Store;
+        Checkpoint checkpoint;
+        try
+        {
+            System.Environment.SetEnvironmentVariable("GIT_DIR", Path.Combine(decoy.Work, ".git"));
+            System.Environment.SetEnvironmentVariable("GIT_INDEX_FILE", Path.Combine(decoy.Work, ".git", "index"));
+            checkpoint = store.Take([t.Work], long.MaxValue);
+            File.WriteAllText(t.P("real.txt"), "changed\n");
+            checkpoint = store.MarkAfterRun(checkpoint);
+            store.Undo(checkpoint);
+        }
+        finally
+        {
+            System.Environment.SetEnvironmentVariable("GIT_DIR", saved.Item1);
+            System.Environment.SetEnvironmentVariable("GIT_INDEX_FILE", saved.Item2);
+        }
+
+        Assert.Equal(t.Work, checkpoint.Details[0].Repository);
+        Assert.Equal("real\n", t.Read("real.txt"));
+        Assert.Equal(decoyRefs, decoy.Git("for-each-ref"));
+        Assert.False(File.Exists(Path.Combine(decoy.Work, ".git", "index")));
+        Assert.Contains("refs/codex-sandbox/", t.Git("for-each-ref"));
+    }
+}
