@@ -35,9 +35,14 @@ public sealed class CheckpointStore
         var id = NewId();
         var dir = Path.Combine(Directory, id);
         System.IO.Directory.CreateDirectory(dir);
+        // When the store lies inside a git work tree, `git add -A` must not pick up the checkpoints themselves.
+        var ignore = Path.Combine(Directory, ".gitignore");
+        if (!File.Exists(ignore)) File.WriteAllText(ignore, "*\n");
 
         var details = new List<CheckpointRoot>();
-        var normalized = roots.Select(r => Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))).Distinct(StringComparer.Ordinal).ToList();
+        var all = roots.Select(r => Path.TrimEndingDirectorySeparator(Path.GetFullPath(r))).Distinct(StringComparer.Ordinal).ToList();
+        // A root inside another root is covered by the outer one; recording it twice would make the second undo see conflicts.
+        var normalized = all.Where(r => !all.Any(o => o != r && r.StartsWith(o + Path.DirectorySeparatorChar, StringComparison.Ordinal))).ToList();
         for (var i = 0; i < normalized.Count; i++)
         {
             var root = normalized[i];

@@ -14,7 +14,7 @@ internal static class CopySnapshot
         List<(string Rel, FileSystemInfo Info)> entries;
         try
         {
-            entries = Walk(root);
+            entries = Walk(root, StoreOf(checkpointDirectory));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -46,7 +46,7 @@ internal static class CopySnapshot
     }
 
     public static void MarkAfterRun(CheckpointRoot root, string checkpointDirectory, int rootIndex) =>
-        Save(ManifestFile(checkpointDirectory, rootIndex, after: true), Scan(root.Path));
+        Save(ManifestFile(checkpointDirectory, rootIndex, after: true), Scan(root.Path, StoreOf(checkpointDirectory)));
 
     public static RootUndo Undo(CheckpointRoot root, string checkpointDirectory, int rootIndex, bool dryRun, bool force)
     {
@@ -54,7 +54,7 @@ internal static class CopySnapshot
         var pre = Load(ManifestFile(checkpointDirectory, rootIndex, after: false))
             ?? throw new CheckpointException($"the copy of {root.Path} is missing from {checkpointDirectory}");
         var afterList = Load(ManifestFile(checkpointDirectory, rootIndex, after: true));
-        var current = Index(Scan(root.Path));
+        var current = Index(Scan(root.Path, StoreOf(checkpointDirectory)));
         var after = afterList is null ? current : Index(afterList);
         var before = Index(pre);
         if (afterList is null) result.Notes.Add($"{root.Path}: the state after the run was not recorded, so every change since the checkpoint is undone and none can be flagged as a conflict.");
@@ -210,10 +210,13 @@ internal static class CopySnapshot
         return new ManifestEntry { Path = rel, Type = "file", Size = file.Length, Mode = mode, MtimeUtc = file.LastWriteTimeUtc, Sha256 = sha };
     }
 
-    private static List<ManifestEntry> Scan(string root) => Walk(root).Select(e => Describe(e.Rel, e.Info, null)).ToList();
+    private static List<ManifestEntry> Scan(string root, string excluded) => Walk(root, excluded).Select(e => Describe(e.Rel, e.Info, null)).ToList();
 
-    /// <summary>Every entry under the root, parents before children, without following symbolic links.</summary>
-    private static List<(string Rel, FileSystemInfo Info)> Walk(string root)
+    // The store may sit inside a root (a Codex home inside the project); it must never be copied or undone.
+    private static string StoreOf(string checkpointDirectory) => Path.GetDirectoryName(checkpointDirectory)!;
+
+    /// <summary>Every entry under the root except <paramref name="excluded"/>, parents before children, without following symbolic links.</summary>
+    private static List<(string Rel, FileSystemInfo Info)> Walk(string root, string excluded)
     {
         var options = new EnumerationOptions { IgnoreInaccessible = false, AttributesToSkip = 0, RecurseSubdirectories = false };
         var result = new List<(string, FileSystemInfo)>();
@@ -224,6 +227,7 @@ internal static class CopySnapshot
             var (prefix, dir) = pending.Pop();
             foreach (var info in dir.EnumerateFileSystemInfos("*", options))
             {
+                if (info.FullName == excluded) continue;
                 var rel = prefix.Length == 0 ? info.Name : prefix + "/" + info.Name;
                 result.Add((rel, info));
                 if (info is DirectoryInfo sub && info.LinkTarget is null) pending.Push((rel, sub));

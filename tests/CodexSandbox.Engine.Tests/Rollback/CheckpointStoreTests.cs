@@ -49,7 +49,7 @@ public class CheckpointStoreTests
         Assert.Equal(2, pruned.Count);
         Assert.Empty(t.Store.List());
         Assert.Empty(t.Git("for-each-ref", "refs/codex-sandbox/").Trim());
-        Assert.Empty(Directory.EnumerateFileSystemEntries(t.StoreDirectory));
+        Assert.Empty(Directory.EnumerateDirectories(t.StoreDirectory));
         Assert.Throws<CheckpointException>(() => t.Store.Undo(first));
     }
 
@@ -92,5 +92,44 @@ public class CheckpointStoreTests
         File.WriteAllText(t.P("scratch/s.txt"), "x\n");
         t.Store.Undo(t.Store.MarkAfterRun(checkpoint));
         Assert.Equal("s\n", t.Read("scratch/s.txt"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AStoreInsideTheRootIsNeitherRecordedNorUndone(bool git)
+    {
+        using var t = new RollbackSandbox(git);
+        t.Write("f.txt", "f\n");
+        var store = new CheckpointStore(t.P(".codex/checkpoints"));
+        var before = t.Listing();
+
+        var checkpoint = store.Take([t.Work], long.MaxValue, "inside");
+        Assert.Equal(git ? CheckpointKind.Git : CheckpointKind.Copy, checkpoint.Kind);
+        Assert.Equal(1, checkpoint.Details[0].FileCount);
+        File.WriteAllText(t.P("f.txt"), "changed\n");
+        checkpoint = store.MarkAfterRun(checkpoint);
+        var result = store.Undo(checkpoint);
+
+        Assert.Equal([t.P("f.txt")], result.Restored);
+        Assert.Empty(result.Deleted);
+        Assert.Equal("f\n", t.Read("f.txt"));
+        Assert.Equal(checkpoint.Id, store.Find("inside")!.Id);
+        Assert.Equal(before.Keys.Where(k => !k.StartsWith(".codex", StringComparison.Ordinal)), t.Listing().Keys.Where(k => !k.StartsWith(".codex", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ARootInsideAnotherRootIsCoveredByTheOuterOne()
+    {
+        using var t = new RollbackSandbox(git: true);
+        t.Write("sub/s.txt", "s\n");
+
+        var checkpoint = t.Store.Take([t.Work, t.P("sub"), t.P("sub") + "/"], long.MaxValue);
+
+        Assert.Equal([t.Work], checkpoint.Roots);
+        File.WriteAllText(t.P("sub/s.txt"), "x\n");
+        var result = t.Store.Undo(t.Store.MarkAfterRun(checkpoint));
+        Assert.Equal([t.P("sub/s.txt")], result.Restored);
+        Assert.Empty(result.Conflicts);
     }
 }
