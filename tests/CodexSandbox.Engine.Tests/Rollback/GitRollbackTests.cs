@@ -62,6 +62,7 @@ public class GitRollbackTests
         t.Write("b.txt", "b\n");
         t.Write("c.txt", "c\n");
         t.Write("image.bin", [0, 1, 2, 255, 0, 13, 10]);
+        File.CreateSymbolicLink(t.P("link"), "a.txt");
         var before = t.Listing();
         var checkpoint = t.Store.Take([t.Work], Cap);
 
@@ -71,6 +72,8 @@ public class GitRollbackTests
         File.Move(t.P("c.txt"), t.P("renamed.txt"));
         t.Write("image.bin", [9, 0, 9, 0]);
         File.SetUnixFileMode(t.P("notes.txt"), (UnixFileMode)Convert.ToInt32("755", 8));
+        File.Delete(t.P("link"));
+        File.CreateSymbolicLink(t.P("link"), "/etc");
         t.Write("dir with space/new\nline.txt", "odd\n");
         t.Write("-leading-dash.txt", "dash\n");
         t.Write("ünïcödé ✓.txt", "unicode\n");
@@ -84,7 +87,7 @@ public class GitRollbackTests
         Assert.True(dry.DryRun);
         Assert.Equal(afterRun, t.Listing());
         Assert.Empty(dry.Conflicts);
-        Assert.Equal(new[] { "a.txt", "image.bin", "notes.txt" }.Select(t.P), dry.Restored.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "a.txt", "image.bin", "link", "notes.txt" }.Select(t.P), dry.Restored.Order(StringComparer.Ordinal));
         Assert.Equal(new[] { "b.txt", "c.txt", "src/app.cs" }.Select(t.P), dry.Recreated.Order(StringComparer.Ordinal));
         Assert.Equal(
             new[] { "-leading-dash.txt", "dir with space/new\nline.txt", "renamed.txt", "src/app.cs/inside.txt", "x/y/z/deep.txt", "ünïcödé ✓.txt" }.Select(t.P).Order(StringComparer.Ordinal),
