@@ -54,6 +54,12 @@ internal static class GitSnapshot
         var refName = rootIndex == 0 ? $"refs/codex-sandbox/{id}" : $"refs/codex-sandbox/{id}.{rootIndex}";
         GitCli.Check(top, ["update-ref", refName, commit]);
 
+        // Git trees hold no empty folders; remember the untracked ones so undo neither removes nor forgets them.
+        List<string> others = ["ls-files", "-z", "-o", "--directory", "--exclude-standard"];
+        if (prefix.Length > 0) others.AddRange(["--", prefix.TrimEnd('/')]);
+        var folders = GitCli.SplitZ(GitCli.Check(top, others).Stdout).Where(p => p.EndsWith('/')).Select(p => p.TrimEnd('/'));
+        File.WriteAllBytes(FoldersFile(checkpointDirectory, rootIndex), GitCli.JoinZ(folders));
+
         var (count, size) = Measure(top, tree, prefix);
         return new CheckpointRoot
         {
@@ -119,7 +125,7 @@ internal static class GitSnapshot
                 foreach (var p in plan) result.Add(p.Action, Absolute(top, p.RelativePath));
                 return result;
             }
-            Apply(root, top, pre, temp, plan, result);
+            Apply(root, top, pre, temp, plan, result, checkpointDirectory, rootIndex);
             return result;
         }
         finally
@@ -128,7 +134,7 @@ internal static class GitSnapshot
         }
     }
 
-    private static void Apply(CheckpointRoot root, string top, string pre, string temp, List<PlannedChange> plan, RootUndo result)
+    private static void Apply(CheckpointRoot root, string top, string pre, string temp, List<PlannedChange> plan, RootUndo result, string checkpointDirectory, int rootIndex)
     {
         // 1. Remove what the run created, then the folders it created that are now empty.
         var removedParents = new HashSet<string>(StringComparer.Ordinal);
@@ -145,9 +151,11 @@ internal static class GitSnapshot
             result.Deleted.Add(abs);
             for (var dir = ParentOf(p.RelativePath); dir.Length > 0; dir = ParentOf(dir)) removedParents.Add(dir);
         }
+        var untrackedFolders = ReadFolders(checkpointDirectory, rootIndex);
         if (removedParents.Count > 0)
         {
             var preDirs = GitCli.SplitZ(GitCli.Check(top, ["ls-tree", "-r", "-d", "-z", "--name-only", pre]).Stdout).ToHashSet(StringComparer.Ordinal);
+            preDirs.UnionWith(untrackedFolders);
             var rootPrefix = root.Prefix!.TrimEnd('/');
             foreach (var dir in removedParents.OrderByDescending(d => d.Length))
             {
@@ -160,7 +168,18 @@ internal static class GitSnapshot
 
         // 2. Put back what the run changed or deleted, through git so modes, symlinks and filters are honoured.
         var toCheckout = plan.Where(p => p.Action != UndoAction.Delete).ToList();
-        if (toCheckout.Count == 0) return;
+        if (toCheckout.Count > 0) Checkout(top, pre, temp, toCheckout, result);
+
+        // 3. Empty (untracked) folders the run removed.
+        foreach (var dir in untrackedFolders)
+        {
+            var abs = Absolute(top, dir);
+            if (!Path.Exists(abs) && !LinkOnTheWay(top, dir)) Directory.CreateDirectory(abs);
+        }
+    }
+
+    private static void Checkout(string top, string pre, string temp, List<PlannedChange> toCheckout, RootUndo result)
+    {
         foreach (var p in toCheckout)
         {
             // A folder (now empty) where the checkpoint had a file: remove it so the file can be written.
@@ -229,6 +248,26 @@ internal static class GitSnapshot
         if (File.Exists(saved)) File.Copy(saved, temp);
         else GitCli.Check(root.Repository!, ["read-tree", root.Commit + "^{tree}"], temp);
         return temp;
+    }
+
+    private static string FoldersFile(string checkpointDirectory, int rootIndex) => Path.Combine(checkpointDirectory, $"git-folders-{rootIndex}");
+
+    private static List<string> ReadFolders(string checkpointDirectory, int rootIndex)
+    {
+        var file = FoldersFile(checkpointDirectory, rootIndex);
+        return File.Exists(file) ? GitCli.SplitZ(File.ReadAllBytes(file)).ToList() : [];
+    }
+
+    /// <summary>True when a component above the path is a symbolic link (creating the folder would write through it).</summary>
+    private static bool LinkOnTheWay(string top, string relative)
+    {
+        var path = top;
+        foreach (var part in relative.Split('/')[..^1])
+        {
+            path = Path.Combine(path, part);
+            if (new FileInfo(path).LinkTarget is not null) return true;
+        }
+        return false;
     }
 
     private static string IndexFile(string checkpointDirectory, int rootIndex) => Path.Combine(checkpointDirectory, $"git-index-{rootIndex}");

@@ -26,6 +26,8 @@ public class GitRollbackTests
         t.Write("README.md", "readme v3 unstaged\n");
         t.Write("notes.txt", "untracked, not ignored\n");
         t.Write("build/out.o", "ignored output\n");
+        Directory.CreateDirectory(t.P("src/empty"));
+        Directory.CreateDirectory(t.P("out"));
         return t;
     }
 
@@ -78,6 +80,7 @@ public class GitRollbackTests
         t.Write("-leading-dash.txt", "dash\n");
         t.Write("ünïcödé ✓.txt", "unicode\n");
         t.Write("x/y/z/deep.txt", "deep\n");
+        t.Write("out/made.txt", "in a folder that was empty\n");
         File.Delete(t.P("src/app.cs"));
         t.Write("src/app.cs/inside.txt", "file became a folder\n");
         checkpoint = t.Store.MarkAfterRun(checkpoint);
@@ -90,7 +93,7 @@ public class GitRollbackTests
         Assert.Equal(new[] { "a.txt", "image.bin", "link", "notes.txt" }.Select(t.P), dry.Restored.Order(StringComparer.Ordinal));
         Assert.Equal(new[] { "b.txt", "c.txt", "src/app.cs" }.Select(t.P), dry.Recreated.Order(StringComparer.Ordinal));
         Assert.Equal(
-            new[] { "-leading-dash.txt", "dir with space/new\nline.txt", "renamed.txt", "src/app.cs/inside.txt", "x/y/z/deep.txt", "ünïcödé ✓.txt" }.Select(t.P).Order(StringComparer.Ordinal),
+            new[] { "-leading-dash.txt", "dir with space/new\nline.txt", "out/made.txt", "renamed.txt", "src/app.cs/inside.txt", "x/y/z/deep.txt", "ünïcödé ✓.txt" }.Select(t.P).Order(StringComparer.Ordinal),
             dry.Deleted.Order(StringComparer.Ordinal));
 
         var done = t.Store.Undo(checkpoint);
