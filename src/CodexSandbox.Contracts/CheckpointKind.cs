@@ -1,0 +1,14 @@
+namespace CodexSandbox;
+
+/// <summary>How a checkpoint recorded the state of its roots.</summary>
+public enum CheckpointKind
+{
+    /// <summary>Nothing was recorded (the reason says why).</summary>
+    None,
+    /// <summary>A git commit of the work tree, kept alive by a <c>refs/codex-sandbox/…</c> ref.</summary>
+    Git,
+    /// <summary>A copy of the files in the checkpoint store, with a manifest.</summary>
+    Copy,
+    /// <summary>Several roots, some recorded with git and some by copy.</summary>
+    Mixed,
+}

@@ -1,0 +1,22 @@
+namespace CodexSandbox;
+
+/// <summary>What undoing a run did (or, for a dry run, would do). Paths are absolute.</summary>
+public sealed class UndoResult
+{
+    public string CheckpointId { get; init; } = "";
+    public string? AuditId { get; init; }
+    /// <summary>Files the run changed, put back to their checkpointed content and mode.</summary>
+    public IReadOnlyList<string> Restored { get; init; } = [];
+    /// <summary>Files the run created, removed.</summary>
+    public IReadOnlyList<string> Deleted { get; init; } = [];
+    /// <summary>Files the run deleted, created again.</summary>
+    public IReadOnlyList<string> Recreated { get; init; } = [];
+    /// <summary>Files left alone because they changed after the run (or could not be restored): "path: reason".</summary>
+    public IReadOnlyList<string> Conflicts { get; init; } = [];
+    /// <summary>Other facts worth telling, e.g. that no post-run state was recorded so conflicts could not be detected.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+    public bool DryRun { get; init; }
+
+    public override string ToString() =>
+        $"{CheckpointId}: {Restored.Count} restored, {Deleted.Count} deleted, {Recreated.Count} recreated, {Conflicts.Count} conflict(s){(DryRun ? " (dry run)" : "")}";
+}
