@@ -159,3 +159,52 @@ public class SeatbeltPlannerTests
 
     private static SandboxPolicy GoldenPolicy(string protection) => SeatbeltGoldenTests.PolicyFor(SandboxMode.WorkspaceWrite, NetworkMode.Off, protection);
 }
+
+public class SeatbeltProfileShapeTests
+{
+    [Theory]
+    [MemberData(nameof(SeatbeltGoldenTests.Cases), MemberType = typeof(SeatbeltGoldenTests))]
+    public void Parentheses_balance_and_every_parameter_is_defined(string name, SandboxMode mode, NetworkMode network, string protection)
+    {
+        var policy = SeatbeltGoldenTests.PolicyFor(mode, network, protection);
+        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = name.Contains("noports") ? [] : [3128], DarwinUserCacheDir = "/c", ResolveSymlinks = false })
+            .Plan(policy, ["true"]);
+        var text = plan.Profile!;
+        var depth = 0;
+        var inString = false;
+        foreach (var c in text)
+        {
+            if (c == '"') inString = !inString;
+            if (inString) continue;
+            if (c == '(') depth++;
+            if (c == ')') depth--;
+            Assert.True(depth >= 0, $"{name}: a ')' closes nothing");
+        }
+        Assert.False(inString, $"{name}: unterminated string");
+        Assert.Equal(0, depth);
+        var used = System.Text.RegularExpressions.Regex.Matches(text, "\\(param \"([A-Z0-9_]+)\"\\)").Select(m => m.Groups[1].Value).ToHashSet();
+        var defined = plan.Arguments.Where(a => a.StartsWith("-D", StringComparison.Ordinal)).Select(a => a[2..a.IndexOf('=')]).ToHashSet();
+        Assert.Subset(defined, used);
+        Assert.Equal(defined.Count, plan.Arguments.Count(a => a.StartsWith("-D", StringComparison.Ordinal))); // no duplicates
+        Assert.Contains("DARWIN_USER_CACHE_DIR", defined);
+    }
+}
+
+public sealed class MacPathResolveTests : IDisposable
+{
+    // Not under /tmp: Canonicalize maps /tmp to /private/tmp, which exists only on a Mac.
+    private readonly string _dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "macpath-" + Guid.NewGuid().ToString("N"))).FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Resolves_symlinks_in_every_component_and_keeps_a_missing_tail()
+    {
+        var real = Directory.CreateDirectory(Path.Combine(_dir, "real", "inner")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(_dir, "link"), "real"); // relative target
+        Directory.CreateSymbolicLink(Path.Combine(_dir, "chain"), Path.Combine(_dir, "link"));
+        Assert.Equal(real, MacPath.Resolve(Path.Combine(_dir, "link", "inner")));
+        Assert.Equal(real + "/not/yet", MacPath.Resolve(Path.Combine(_dir, "chain", "inner", "not", "yet")));
+        Assert.Equal(real, MacPath.Resolve(Path.Combine(_dir, "link", "inner", "..", "inner")));
+    }
+}

@@ -71,7 +71,7 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
             if (policy.ProtectedPaths.Count > 0)
                 enforced.Add($"protected paths read-only, creation included: {string.Join(", ", policy.ProtectedPaths)}");
         }
-        else enforced.Add("no writes outside /dev/null");
+        else enforced.Add(policy.NetworkMode == NetworkMode.Off ? "no writes outside /dev/null" : "no writes outside /dev/null and the user cache folder networking needs");
         if (policy.DenyRead.Count > 0) enforced.Add($"deny_read: {policy.DenyRead.Count} entr{(policy.DenyRead.Count == 1 ? "y" : "ies")} unreadable");
         switch (policy.NetworkMode)
         {
