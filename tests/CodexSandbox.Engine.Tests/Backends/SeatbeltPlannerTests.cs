@@ -29,7 +29,7 @@ public class SeatbeltPlannerTests
         Assert.DoesNotContain("network-outbound", profile);
         Assert.DoesNotContain("network-inbound", profile);
         Assert.DoesNotContain("network-bind", profile);
-        Assert.Contains("network off", plan.Enforced);
+        Assert.Contains("network: off", plan.Enforced);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class SeatbeltPlannerTests
     {
         var policy = new SandboxPolicy { SandboxMode = SandboxMode.ReadOnly, Limits = new ResourceLimits { MemoryMB = 512 } };
         var plan = new SeatbeltPlanner(Options).Plan(policy, ["true"]);
-        Assert.Contains(plan.NotEnforced, n => n.StartsWith("resource limits", StringComparison.Ordinal));
+        Assert.Contains(plan.NotEnforced, n => n.StartsWith("resource-limits", StringComparison.Ordinal));
     }
 
     [Fact]

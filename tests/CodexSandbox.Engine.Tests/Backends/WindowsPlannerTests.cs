@@ -50,7 +50,7 @@ public sealed class WindowsPlannerTests : IDisposable
         Assert.Equal(["/c", "echo hi"], plan.Arguments);
         Assert.Equal("windows", plan.EnvironmentChanges["CODEX_SANDBOX"]);
         Assert.Contains(plan.Notes, n => n == "Command line: cmd.exe /c \"echo hi\"");
-        Assert.Contains(plan.NotEnforced, n => n.StartsWith("creating these missing protected paths", StringComparison.Ordinal) && n.Contains(@"C:\work\proj\.agents"));
+        Assert.Contains(plan.NotEnforced, n => n.StartsWith("protected-paths: creating these missing", StringComparison.Ordinal) && n.Contains(@"C:\work\proj\.agents"));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class WindowsPlannerTests : IDisposable
         Assert.Equal("ContainerInherit, ObjectInherit", denies[".GiT"]);
         Assert.Equal("ContainerInherit, ObjectInherit", denies[".AGENTS"]);
         Assert.Equal("None", denies[".Codex"]);
-        Assert.DoesNotContain(plan.NotEnforced, n => n.StartsWith("creating these missing", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.NotEnforced, n => n.StartsWith("protected-paths: creating these missing", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -122,8 +122,8 @@ public sealed class WindowsPlannerTests : IDisposable
         Assert.Equal(".BAT;.CMD;.COM;.EXE", env["PATHEXT"]);
         Assert.Equal("NUL", env["NULLOUT"]);
         Assert.Equal("more.com", env["GIT_PAGER"]);
-        Assert.Contains(plan.NotEnforced, n => n.StartsWith("network off: only asked through environment variables", StringComparison.Ordinal));
-        Assert.DoesNotContain(plan.Enforced, n => n.Contains("network", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(plan.NotEnforced, n => n.StartsWith("network: off is only asked for through environment variables", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Enforced, n => n.StartsWith("network", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class WindowsPlannerTests : IDisposable
         var plan = new WindowsPlanner(new WindowsPlannerOptions { ProxyPorts = [3128], ListFolder = _ => [] }).Plan(Workspace(@"C:\w", NetworkMode.Allowlist), ["x"]);
         Assert.Equal("http://127.0.0.1:3128", plan.EnvironmentChanges["HTTP_PROXY"]);
         Assert.False(plan.EnvironmentChanges.ContainsKey("SBX_NONET_ACTIVE"));
-        Assert.Contains(plan.NotEnforced, n => n.StartsWith("network allowlist", StringComparison.Ordinal));
+        Assert.Contains(plan.NotEnforced, n => n.StartsWith("network: allowlist", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -63,30 +63,30 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
 
     private (List<string> Enforced, List<string> NotEnforced) Protections(SandboxPolicy policy)
     {
-        var enforced = new List<string> { "default deny (Seatbelt)", "signals and process inspection limited to this sandbox", "mach services limited to a fixed list" };
+        var enforced = new List<string> { "seatbelt: deny by default", "process-scope: signals and process inspection only within this sandbox", "mach-services: only a fixed list of system services" };
         var not = new List<string>();
         if (policy.SandboxMode == SandboxMode.WorkspaceWrite && policy.WritableRoots.Count > 0)
         {
-            enforced.Add($"writes limited to {policy.WritableRoots.Count} writable root(s)");
+            enforced.Add($"filesystem: writes only in the {policy.WritableRoots.Count} writable root(s)");
             if (policy.ProtectedPaths.Count > 0)
-                enforced.Add($"protected paths read-only, creation included: {string.Join(", ", policy.ProtectedPaths)}");
+                enforced.Add($"protected-paths: read-only, creation included: {string.Join(", ", policy.ProtectedPaths)}");
         }
-        else enforced.Add(policy.NetworkMode == NetworkMode.Off ? "no writes outside /dev/null" : "no writes outside /dev/null and the user cache folder networking needs");
-        if (policy.DenyRead.Count > 0) enforced.Add($"deny_read: {policy.DenyRead.Count} entr{(policy.DenyRead.Count == 1 ? "y" : "ies")} unreadable");
+        else enforced.Add(policy.NetworkMode == NetworkMode.Off ? "filesystem: no writes outside /dev/null" : "filesystem: no writes outside /dev/null and the user cache folder networking needs");
+        if (policy.DenyRead.Count > 0) enforced.Add($"deny-read: {policy.DenyRead.Count} entr{(policy.DenyRead.Count == 1 ? "y" : "ies")} unreadable and undeletable");
         switch (policy.NetworkMode)
         {
-            case NetworkMode.Off: enforced.Add("network off"); break;
+            case NetworkMode.Off: enforced.Add("network: off"); break;
             case NetworkMode.Allowlist when _options.ProxyPorts.Count == 0:
-                enforced.Add("network allowlist with no proxy port: every connection refused (fail closed)"); break;
+                enforced.Add("network: allowlist with no proxy port, so every connection is refused (fail closed)"); break;
             case NetworkMode.Allowlist:
-                enforced.Add($"network only to the loopback proxy on port(s) {string.Join(", ", _options.ProxyPorts.Distinct().Order())}; the proxy decides by host name"); break;
+                enforced.Add($"network: only the loopback proxy on port(s) {string.Join(", ", _options.ProxyPorts.Distinct().Order())}; the proxy decides by host name"); break;
             default: not.Add("network: unrestricted, as the policy asks"); break;
         }
         var limits = policy.Limits;
         if (limits.CpuSeconds is not null || limits.MemoryMB is not null || limits.MaxProcesses is not null || limits.FileSizeMB is not null || limits.OpenFiles is not null)
-            not.Add("resource limits: Seatbelt has none; only the process runner's timeout and output caps apply");
-        not.Add("reading: the whole disk stays readable apart from deny_read (as in Codex's full-read mode)");
-        not.Add("process isolation: no PID namespace; other processes exist but cannot be signalled or inspected");
+            not.Add("resource-limits: Seatbelt has none; only the process runner's timeout and output caps apply");
+        not.Add("read: the whole disk stays readable apart from deny_read (as in Codex's full-read mode)");
+        not.Add("namespace-pid: other processes exist and are listed, but cannot be signalled or inspected");
         return (enforced, not);
     }
 

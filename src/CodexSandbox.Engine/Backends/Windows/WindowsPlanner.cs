@@ -37,34 +37,34 @@ public sealed class WindowsPlanner : ILaunchPlanner
         var workspaceWrite = policy.SandboxMode == SandboxMode.WorkspaceWrite;
         var roots = workspaceWrite ? policy.WritableRoots.Count : 0;
         enforced.Add(roots > 0
-            ? $"writes limited to {roots} writable root(s) plus places Everyone or the logon session may already write (write-restricted token)"
-            : "writes limited to places Everyone or the logon session may already write (write-restricted token)");
+            ? $"filesystem: writes only in the {roots} writable root(s) and where Everyone or the logon session may already write (write-restricted token)"
+            : "filesystem: writes only where Everyone or the logon session may already write (write-restricted token)");
         var denies = details.Acl.Count(a => a.Access == WindowsAccess.DenyWrite);
-        if (denies > 0) enforced.Add($"protected paths read-only: {denies} deny entr{(denies == 1 ? "y" : "ies")}, every spelling of .git/.codex/.agents");
-        enforced.Add("privileges dropped except SeChangeNotifyPrivilege");
-        enforced.Add(details.Job.ToString());
+        if (denies > 0) enforced.Add($"protected-paths: {denies} deny entr{(denies == 1 ? "y" : "ies")}, every spelling of .git/.codex/.agents");
+        enforced.Add("privileges: all dropped but SeChangeNotifyPrivilege (LUA token)");
+        enforced.Add("job-object: " + details.Job.ToString()["Job object: ".Length..]);
         if (missing.Count > 0)
-            not.Add($"creating these missing protected paths is not blocked (a deny entry needs an existing object): {string.Join(", ", missing)}");
-        not.Add("writes where Everyone or the logon SID already has write access are not blocked (a restricted token cannot take away existing grants)");
-        if (policy.DenyRead.Count > 0) not.Add($"deny_read ({policy.DenyRead.Count} entries): a write-restricted token does not limit reading");
-        not.Add("reading: the whole disk stays readable");
+            not.Add($"protected-paths: creating these missing ones is not blocked (a deny entry needs an existing object): {string.Join(", ", missing)}");
+        not.Add("filesystem: writes where Everyone or the logon SID already has write access are not blocked (a restricted token cannot take away existing grants)");
+        if (policy.DenyRead.Count > 0) not.Add($"deny-read: {policy.DenyRead.Count} entries stay readable; a write-restricted token does not limit reading");
+        not.Add("read: the whole disk stays readable");
         switch (policy.NetworkMode)
         {
             case NetworkMode.Off:
-                not.Add("network off: only asked through environment variables (dead proxy, offline flags, ssh/scp stubs); there is no firewall rule");
+                not.Add("network: off is only asked for through environment variables (dead proxy, offline flags, ssh/scp stubs); there is no firewall rule");
                 break;
             case NetworkMode.Allowlist when _options.ProxyPorts.Count > 0:
-                not.Add("network allowlist: the proxy variables point at the allowlist proxy, but a program that ignores them connects directly");
+                not.Add("network: allowlist; the proxy variables point at the allowlist proxy, but a program that ignores them connects directly");
                 break;
             case NetworkMode.Allowlist:
-                not.Add("network allowlist without a proxy port: emulated offline through environment variables only");
+                not.Add("network: allowlist without a proxy port, emulated offline through environment variables only");
                 break;
             default:
                 not.Add("network: unrestricted, as the policy asks");
                 break;
         }
-        if (policy.Limits.FileSizeMB is not null) not.Add("file size limit: Windows has no per-process file size limit");
-        if (policy.Limits.OpenFiles is not null) not.Add("open files limit: Windows has no per-process handle limit");
+        if (policy.Limits.FileSizeMB is not null) not.Add("resource-limits: file size; Windows has no per-process file size limit");
+        if (policy.Limits.OpenFiles is not null) not.Add("resource-limits: open files; Windows has no per-process handle limit");
         return new LaunchPlan
         {
             Platform = TargetPlatform.Windows,
