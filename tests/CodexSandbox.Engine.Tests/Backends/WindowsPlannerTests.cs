@@ -214,3 +214,28 @@ public sealed class WindowsPlannerTests : IDisposable
     [InlineData("/home/u/./p/", "/home/u/p")]
     public void Normalizes_paths(string path, string expected) => Assert.Equal(expected, WindowsPath.Normalize(path));
 }
+
+public class WindowsAclScopeTests
+{
+    [Fact]
+    public void A_gitdir_outside_every_root_gets_no_entry_and_unlisted_folders_are_noted()
+    {
+        var policy = new SandboxPolicy
+        {
+            SandboxMode = SandboxMode.WorkspaceWrite,
+            WorkingDirectory = @"C:\wt",
+            WritableRoots = [new WritableRoot(@"C:\wt", [@"C:\wt\.git", @"C:\repo\.git\worktrees\wt"])],
+        };
+        var listed = new List<string>();
+        var plan = new WindowsPlanner(new WindowsPlannerOptions
+        {
+            ListFolder = f => { listed.Add(f); return f == @"C:\wt" ? [new DirectoryEntry(".git", false)] : null; },
+        }).Plan(policy, ["git", "commit"]);
+        Assert.DoesNotContain(plan.AclPlan!, a => a.Path.StartsWith(@"C:\repo", StringComparison.Ordinal));
+        Assert.DoesNotContain(@"C:\repo\.git\worktrees", listed);
+        Assert.Contains(plan.AclPlan!, a => a.Path == @"C:\wt\.git" && a.Access == "Deny Write" && a.Inheritance == "None");
+
+        var offHost = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => null }).Plan(policy, ["git", "commit"]);
+        Assert.Contains(offHost.Notes, n => n.Contains(@"could not be listed on this machine") && n.Contains(@"C:\wt"));
+    }
+}

@@ -18,7 +18,8 @@ public static class WindowsAclPlanner
     {
         var entries = new List<AclEntry>();
         var unprotected = new List<string>();
-        if (policy.SandboxMode != SandboxMode.WorkspaceWrite) return new AclPlanResult(entries, unprotected);
+        var unlisted = new List<string>();
+        if (policy.SandboxMode != SandboxMode.WorkspaceWrite) return new AclPlanResult(entries, unprotected, unlisted);
 
         foreach (var root in policy.WritableRoots)
             entries.Add(new AclEntry(WindowsPath.Normalize(root.Path), CapabilityPrincipal, capabilitySid, WindowsAccess.AllowWrite, WindowsAccess.FolderInheritance,
@@ -37,9 +38,12 @@ public static class WindowsAclPlanner
         {
             var normal = WindowsPath.Normalize(candidate);
             if (!seenCandidates.Add(WindowsPath.CanonicalKey(normal))) continue;
+            // Outside every root nothing is granted, so no deny is needed, and the user's own ACLs stay untouched.
+            if (!policy.WritableRoots.Any(r => WindowsPath.IsUnder(normal, r.Path))) continue;
             var parent = WindowsPath.Parent(normal);
             var name = WindowsPath.FileName(normal);
             var children = parent is null ? null : listFolder(parent);
+            if (children is null && parent is not null && !unlisted.Contains(parent)) unlisted.Add(parent);
             var matches = children?.Where(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
             if (matches is null || matches.Count == 0)
             {
@@ -59,9 +63,12 @@ public static class WindowsAclPlanner
 
         entries.Add(new AclEntry("NUL", "Everyone", RestrictedTokenPlan.EveryoneSid, WindowsAccess.AllowWrite, WindowsAccess.NoInheritance,
             "the NUL device already lets Everyone write, and Everyone is a restricting SID; no change is made"));
-        return new AclPlanResult(entries, unprotected);
+        return new AclPlanResult(entries, unprotected, unlisted);
     }
 }
 
-/// <summary>The planned entries, and the protected paths that do not exist and so cannot carry a deny entry.</summary>
-public sealed record AclPlanResult(IReadOnlyList<AclEntry> Entries, IReadOnlyList<string> MissingProtectedPaths);
+/// <summary>
+/// The planned entries; the protected paths that do not exist and so cannot carry a deny entry; the folders
+/// that could not be listed here (a plan for Windows paths made on another machine).
+/// </summary>
+public sealed record AclPlanResult(IReadOnlyList<AclEntry> Entries, IReadOnlyList<string> MissingProtectedPaths, IReadOnlyList<string> UnlistedFolders);

@@ -31,7 +31,8 @@ public sealed class WindowsPlanner : ILaunchPlanner
                 Notes = [$"Command line: {WindowsCommandLine.Build(argv)}"],
             };
         }
-        var (details, missing) = Details(policy, argv);
+        var (details, acl) = Details(policy, argv);
+        var missing = acl.MissingProtectedPaths;
         var enforced = new List<string>();
         var not = new List<string>();
         var workspaceWrite = policy.SandboxMode == SandboxMode.WorkspaceWrite;
@@ -65,6 +66,16 @@ public sealed class WindowsPlanner : ILaunchPlanner
         }
         if (policy.Limits.FileSizeMB is not null) not.Add("resource-limits: file size; Windows has no per-process file size limit");
         if (policy.Limits.OpenFiles is not null) not.Add("resource-limits: open files; Windows has no per-process handle limit");
+        var notes = new List<string>
+        {
+            $"Command line: {details.CommandLine}",
+            details.Token.ToString(),
+            $"Capability SID {details.Token.CapabilitySid} = SHA-256 of the workspace key '{WindowsPath.CanonicalKey(Workspace(policy))}'",
+            "Protected names are found by listing each parent folder and comparing names ignoring case, so every existing spelling gets a deny entry.",
+            "The ACL entries stay after the run, so the next run in the same workspace reuses them.",
+        };
+        if (acl.UnlistedFolders.Count > 0)
+            notes.Add($"These folders could not be listed on this machine, so protected names in them were not checked: {string.Join(", ", acl.UnlistedFolders)}. Make the plan on the Windows machine for the real list.");
         return new LaunchPlan
         {
             Platform = TargetPlatform.Windows,
@@ -75,19 +86,12 @@ public sealed class WindowsPlanner : ILaunchPlanner
             EnvironmentChanges = details.EnvironmentChanges,
             Enforced = enforced,
             NotEnforced = not,
-            Notes =
-            [
-                $"Command line: {details.CommandLine}",
-                details.Token.ToString(),
-                $"Capability SID {details.Token.CapabilitySid} = SHA-256 of the workspace key '{WindowsPath.CanonicalKey(Workspace(policy))}'",
-                "Protected names are found by listing each parent folder and comparing names ignoring case, so every existing spelling gets a deny entry.",
-                "The ACL entries stay after the run, so the next run in the same workspace reuses them.",
-            ],
+            Notes = notes,
         };
     }
 
     /// <summary>The plan in the form <see cref="WindowsSandboxRunner"/> executes, and the protected paths that do not exist.</summary>
-    public (WindowsLaunchDetails Details, IReadOnlyList<string> MissingProtectedPaths) Details(SandboxPolicy policy, IReadOnlyList<string> argv)
+    public (WindowsLaunchDetails Details, AclPlanResult Acl) Details(SandboxPolicy policy, IReadOnlyList<string> argv)
     {
         if (policy.SandboxMode == SandboxMode.DangerFullAccess)
             throw new ArgumentException("DangerFullAccess is not supported for sandboxing; run the command directly.", nameof(policy));
@@ -107,7 +111,7 @@ public sealed class WindowsPlanner : ILaunchPlanner
             EnvironmentChanges = WindowsSandboxEnvironment.Changes(policy, _options.ProxyPorts, denyBin),
             DenyBinDirectory = offline ? denyBin : null,
         };
-        return (details, acl.MissingProtectedPaths);
+        return (details, acl);
     }
 
     // The workspace is the working directory; without one, the first writable root.
