@@ -25,5 +25,12 @@ public sealed class LaunchPlan
     /// <summary>Anything else a reviewer should know.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
-    public override string ToString() => $"{Platform} {Backend}: {Program} {string.Join(" ", Arguments.Select(a => a.Length > 60 ? a[..57] + "..." : a))}";
+    public override string ToString() => $"{Platform} {Backend}: {Program} {string.Join(" ", Arguments.Select(Short))}";
+
+    // A profile is a long multi-line argument; one line per plan reads better.
+    private static string Short(string argument)
+    {
+        var flat = argument.ReplaceLineEndings(" ");
+        return flat.Length > 60 ? flat[..57] + "..." : flat;
+    }
 }

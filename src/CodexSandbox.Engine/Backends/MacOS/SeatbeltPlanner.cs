@@ -44,7 +44,8 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
             foreach (var (key, value) in ProxyEnvironment.For(_options.ProxyPorts[0])) env[key] = value;
 
         var (enforced, notEnforced) = Protections(policy);
-        notes.Add("Later rules win in a Seatbelt profile, so the deny_read rules after the allow rules take effect.");
+        if (policy.DenyRead.Count > 0)
+            notes.Add("Later rules win in a Seatbelt profile, so the deny_read rules after the allow rules take effect.");
         return new LaunchPlan
         {
             Platform = TargetPlatform.MacOS,
