@@ -53,7 +53,7 @@ public class SeatbeltGoldenTests
         var ports = name.Contains("noports") ? Array.Empty<int>() : [3128, 1080];
         var profile = SeatbeltProfileBuilder.Build(PolicyFor(mode, network, protection), ports, "/private/var/folders/ab/xyz/C").Text;
         var path = Path.Combine(GoldenDir(), name + ".sbpl");
-        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1") File.WriteAllText(path, profile);
+        if (System.Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1") File.WriteAllText(path, profile);
         Assert.True(File.Exists(path), $"missing golden file {path}; run with UPDATE_GOLDEN=1");
         Assert.Equal(File.ReadAllText(path), profile);
     }

@@ -192,7 +192,6 @@ public class SeatbeltProfileShapeTests
 
 public sealed class MacPathResolveTests : IDisposable
 {
-    // Not under /tmp: Canonicalize maps /tmp to /private/tmp, which exists only on a Mac.
     private readonly string _dir = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "macpath-" + Guid.NewGuid().ToString("N"))).FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -203,8 +202,11 @@ public sealed class MacPathResolveTests : IDisposable
         var real = Directory.CreateDirectory(Path.Combine(_dir, "real", "inner")).FullName;
         Directory.CreateSymbolicLink(Path.Combine(_dir, "link"), "real"); // relative target
         Directory.CreateSymbolicLink(Path.Combine(_dir, "chain"), Path.Combine(_dir, "link"));
-        Assert.Equal(real, MacPath.Resolve(Path.Combine(_dir, "link", "inner")));
-        Assert.Equal(real + "/not/yet", MacPath.Resolve(Path.Combine(_dir, "chain", "inner", "not", "yet")));
-        Assert.Equal(real, MacPath.Resolve(Path.Combine(_dir, "link", "inner", "..", "inner")));
+        // Resolved first, then mapped into /private as on a Mac (where /tmp itself is such a link).
+        var expected = MacPath.Canonicalize(real);
+        Assert.Equal(expected, MacPath.Resolve(Path.Combine(_dir, "link", "inner")));
+        Assert.Equal(expected + "/not/yet", MacPath.Resolve(Path.Combine(_dir, "chain", "inner", "not", "yet")));
+        Assert.Equal(expected, MacPath.Resolve(Path.Combine(_dir, "link", "inner", "..", "inner")));
+        Assert.Equal(MacPath.Canonicalize(_dir) + "/plain", MacPath.Resolve(Path.Combine(_dir, "plain")));
     }
 }

@@ -11,6 +11,17 @@ public static class MacPath
     /// <summary>Lexical normalization (duplicate slashes, <c>.</c>, <c>..</c>, trailing slash), then the /private mapping.</summary>
     public static string Canonicalize(string path)
     {
+        var normal = Normalize(path);
+        foreach (var link in PrivateLinks)
+        {
+            if (normal == link || normal.StartsWith(link + "/", StringComparison.Ordinal)) return "/private" + normal;
+        }
+        return normal;
+    }
+
+    /// <summary>Lexical normalization only: duplicate slashes, <c>.</c>, <c>..</c> and a trailing slash removed.</summary>
+    public static string Normalize(string path)
+    {
         if (!path.StartsWith('/')) throw new ArgumentException($"Seatbelt needs absolute paths: '{path}'.", nameof(path));
         var parts = new List<string>();
         foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
@@ -19,35 +30,21 @@ public static class MacPath
             if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
             parts.Add(part);
         }
-        var normal = "/" + string.Join('/', parts);
-        foreach (var link in PrivateLinks)
-        {
-            if (normal == link || normal.StartsWith(link + "/", StringComparison.Ordinal)) return "/private" + normal;
-        }
-        return normal;
+        return "/" + string.Join('/', parts);
     }
 
-    /// <summary>On a real Mac: resolve every symlink on the path (like realpath), then canonicalize; missing tails stay as written.</summary>
-    public static string Resolve(string path)
+    /// <summary>On a real Mac: resolve every symlink on the path (like realpath), then canonicalize; a missing tail stays as written.</summary>
+    public static string Resolve(string path) => Canonicalize(ResolveLinks(Normalize(path)));
+
+    private static string ResolveLinks(string normal)
     {
-        var normal = Canonicalize(path);
-        var existing = normal;
-        var tail = "";
-        while (existing != "/" && !Path.Exists(existing))
-        {
-            tail = "/" + Path.GetFileName(existing) + tail;
-            existing = Path.GetDirectoryName(existing) ?? "/";
-        }
-        var resolved = new DirectoryInfo(existing).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? existing;
-        var real = Path.GetFullPath(resolved);
-        // ResolveLinkTarget only follows the last component; walk parents too.
-        var parent = Path.GetDirectoryName(real);
-        if (parent is not null && parent != "/" && parent != real)
-        {
-            var resolvedParent = Resolve(parent);
-            real = resolvedParent.TrimEnd('/') + "/" + Path.GetFileName(real);
-        }
-        return Canonicalize(real + tail);
+        if (normal == "/") return normal;
+        var parent = ResolveLinks(Path.GetDirectoryName(normal) ?? "/");
+        var here = (parent == "/" ? "" : parent) + "/" + Path.GetFileName(normal);
+        var info = new FileInfo(here);
+        if (info.LinkTarget is null) return here; // not a link, or missing: keep as written
+        var target = info.ResolveLinkTarget(returnFinalTarget: true);
+        return target is null ? here : ResolveLinks(Normalize(target.FullName));
     }
 
     /// <summary>True when <paramref name="path"/> is <paramref name="root"/> or lies under it (both canonical).</summary>
