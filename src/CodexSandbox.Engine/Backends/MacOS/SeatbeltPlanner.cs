@@ -1,0 +1,103 @@
+namespace CodexSandbox.Engine.Backends.MacOS;
+
+/// <summary>
+/// The macOS plan: <c>/usr/bin/sandbox-exec -p &lt;profile&gt; -DKEY=path… -- argv</c> with <c>CODEX_SANDBOX=seatbelt</c>.
+/// </summary>
+public sealed class SeatbeltPlanner : ILaunchPlanner
+{
+    /// <summary>Always the absolute path: a sandbox-exec found on PATH could be anything.</summary>
+    public const string SandboxExec = "/usr/bin/sandbox-exec";
+
+    private readonly SeatbeltPlannerOptions _options;
+
+    public SeatbeltPlanner(SeatbeltPlannerOptions? options = null) => _options = options ?? new SeatbeltPlannerOptions();
+
+    public SeatbeltPlanner(IReadOnlyList<int> proxyPorts) : this(new SeatbeltPlannerOptions { ProxyPorts = proxyPorts }) { }
+
+    public TargetPlatform Platform => TargetPlatform.MacOS;
+
+    public LaunchPlan Plan(SandboxPolicy policy, IReadOnlyList<string> argv)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
+        if (policy.SandboxMode == SandboxMode.DangerFullAccess) return Unsandboxed(policy, argv);
+
+        var notes = new List<string>();
+        var cacheDir = _options.DarwinUserCacheDir;
+        if (cacheDir is null && OperatingSystem.IsMacOS()) cacheDir = DarwinConfstr.UserCacheDir();
+        if (cacheDir is null)
+        {
+            cacheDir = SeatbeltPlannerOptions.DarwinUserCacheDirUnresolved;
+            notes.Add("DARWIN_USER_CACHE_DIR is read with confstr on the Mac at launch; this plan was made elsewhere.");
+        }
+        else if (cacheDir != SeatbeltPlannerOptions.DarwinUserCacheDirUnresolved) cacheDir = Canon(cacheDir);
+
+        var profile = SeatbeltProfileBuilder.Build(policy, _options.ProxyPorts, cacheDir, Canon);
+        var arguments = new List<string> { "-p", profile.Text };
+        arguments.AddRange(profile.Parameters.Select(p => $"-D{p.Key}={p.Value}"));
+        arguments.Add("--");
+        arguments.AddRange(argv);
+
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["CODEX_SANDBOX"] = "seatbelt" };
+        if (policy.NetworkMode == NetworkMode.Off) env["CODEX_SANDBOX_NETWORK_DISABLED"] = "1";
+        if (policy.NetworkMode == NetworkMode.Allowlist && _options.ProxyPorts.Count > 0)
+            foreach (var (key, value) in ProxyEnvironment.For(_options.ProxyPorts[0])) env[key] = value;
+
+        var (enforced, notEnforced) = Protections(policy);
+        if (policy.DenyRead.Count > 0)
+            notes.Add("Later rules win in a Seatbelt profile, so the deny_read rules after the allow rules take effect.");
+        return new LaunchPlan
+        {
+            Platform = TargetPlatform.MacOS,
+            Backend = "seatbelt",
+            Program = SandboxExec,
+            Arguments = arguments,
+            Profile = profile.Text,
+            EnvironmentChanges = env,
+            Enforced = enforced,
+            NotEnforced = notEnforced,
+            Notes = notes,
+        };
+    }
+
+    private string Canon(string path) => _options.ResolveSymlinks ? MacPath.Resolve(path) : MacPath.Canonicalize(path);
+
+    private (List<string> Enforced, List<string> NotEnforced) Protections(SandboxPolicy policy)
+    {
+        var enforced = new List<string> { "seatbelt: deny by default", "process-scope: signals and process inspection only within this sandbox", "mach-services: only a fixed list of system services" };
+        var not = new List<string>();
+        if (policy.SandboxMode == SandboxMode.WorkspaceWrite && policy.WritableRoots.Count > 0)
+        {
+            enforced.Add($"filesystem: writes only in the {policy.WritableRoots.Count} writable root(s)");
+            if (policy.ProtectedPaths.Count > 0)
+                enforced.Add($"protected-paths: read-only, creation included: {string.Join(", ", policy.ProtectedPaths)}");
+        }
+        else enforced.Add(policy.NetworkMode == NetworkMode.Off ? "filesystem: no writes outside /dev/null" : "filesystem: no writes outside /dev/null and the user cache folder networking needs");
+        if (policy.DenyRead.Count > 0) enforced.Add($"deny-read: {policy.DenyRead.Count} entr{(policy.DenyRead.Count == 1 ? "y" : "ies")} unreadable and undeletable");
+        switch (policy.NetworkMode)
+        {
+            case NetworkMode.Off: enforced.Add("network: off"); break;
+            case NetworkMode.Allowlist when _options.ProxyPorts.Count == 0:
+                enforced.Add("network: allowlist with no proxy port, so every connection is refused (fail closed)"); break;
+            case NetworkMode.Allowlist:
+                enforced.Add($"network: only the loopback proxy on port(s) {string.Join(", ", _options.ProxyPorts.Distinct().Order())}; the proxy decides by host name"); break;
+            default: not.Add("network: unrestricted, as the policy asks"); break;
+        }
+        var limits = policy.Limits;
+        if (limits.CpuSeconds is not null || limits.MemoryMB is not null || limits.MaxProcesses is not null || limits.FileSizeMB is not null || limits.OpenFiles is not null)
+            not.Add("resource-limits: Seatbelt has none; only the process runner's timeout and output caps apply");
+        not.Add("read: the whole disk stays readable apart from deny_read (as in Codex's full-read mode)");
+        not.Add("namespace-pid: other processes exist and are listed, but cannot be signalled or inspected");
+        return (enforced, not);
+    }
+
+    private static LaunchPlan Unsandboxed(SandboxPolicy policy, IReadOnlyList<string> argv) => new()
+    {
+        Platform = TargetPlatform.MacOS,
+        Backend = "none",
+        Program = argv[0],
+        Arguments = argv.Skip(1).ToList(),
+        NotEnforced = ["everything: danger-full-access runs the command without a sandbox"],
+        Notes = [$"Sandbox mode {policy.SandboxMode}."],
+    };
+}

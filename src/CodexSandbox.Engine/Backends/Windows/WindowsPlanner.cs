@@ -1,0 +1,122 @@
+namespace CodexSandbox.Engine.Backends.Windows;
+
+/// <summary>
+/// The Windows plan: a restricted token with a per-workspace capability SID, ACL entries on the writable roots
+/// and protected paths, a job object with the limits, and the offline environment. Pure except for listing
+/// the writable roots to find protected names (replaceable through <see cref="WindowsPlannerOptions.ListFolder"/>).
+/// </summary>
+public sealed class WindowsPlanner : ILaunchPlanner
+{
+    private readonly WindowsPlannerOptions _options;
+
+    public WindowsPlanner(WindowsPlannerOptions? options = null) => _options = options ?? new WindowsPlannerOptions();
+
+    public WindowsPlanner(IReadOnlyList<int> proxyPorts) : this(new WindowsPlannerOptions { ProxyPorts = proxyPorts }) { }
+
+    public TargetPlatform Platform => TargetPlatform.Windows;
+
+    public LaunchPlan Plan(SandboxPolicy policy, IReadOnlyList<string> argv)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
+        if (policy.SandboxMode == SandboxMode.DangerFullAccess)
+        {
+            return new LaunchPlan
+            {
+                Platform = TargetPlatform.Windows,
+                Backend = "none",
+                Program = argv[0],
+                Arguments = argv.Skip(1).ToList(),
+                NotEnforced = ["everything: danger-full-access runs the command without a sandbox"],
+                Notes = [$"Command line: {WindowsCommandLine.Build(argv)}"],
+            };
+        }
+        var (details, acl) = Details(policy, argv);
+        var missing = acl.MissingProtectedPaths;
+        var enforced = new List<string>();
+        var not = new List<string>();
+        var workspaceWrite = policy.SandboxMode == SandboxMode.WorkspaceWrite;
+        var roots = workspaceWrite ? policy.WritableRoots.Count : 0;
+        enforced.Add(roots > 0
+            ? $"filesystem: writes only in the {roots} writable root(s) and where Everyone or the logon session may already write (write-restricted token)"
+            : "filesystem: writes only where Everyone or the logon session may already write (write-restricted token)");
+        var denies = details.Acl.Count(a => a.Access == WindowsAccess.DenyWrite);
+        if (denies > 0) enforced.Add($"protected-paths: {denies} deny entr{(denies == 1 ? "y" : "ies")}, every spelling of .git/.codex/.agents");
+        enforced.Add("privileges: all dropped but SeChangeNotifyPrivilege (LUA token)");
+        enforced.Add("job-object: " + details.Job.ToString()["Job object: ".Length..]);
+        if (missing.Count > 0)
+            not.Add($"protected-paths: creating these missing ones is not blocked (a deny entry needs an existing object): {string.Join(", ", missing)}");
+        not.Add("filesystem: writes where Everyone or the logon SID already has write access are not blocked (a restricted token cannot take away existing grants)");
+        if (policy.DenyRead.Count > 0) not.Add($"deny-read: {policy.DenyRead.Count} entries stay readable; a write-restricted token does not limit reading");
+        not.Add("read: the whole disk stays readable");
+        switch (policy.NetworkMode)
+        {
+            case NetworkMode.Off:
+                not.Add("network: off is only asked for through environment variables (dead proxy, offline flags, ssh/scp stubs); there is no firewall rule");
+                break;
+            case NetworkMode.Allowlist when _options.ProxyPorts.Count > 0:
+                not.Add("network: allowlist; the proxy variables point at the allowlist proxy, but a program that ignores them connects directly");
+                break;
+            case NetworkMode.Allowlist:
+                not.Add("network: allowlist without a proxy port, emulated offline through environment variables only");
+                break;
+            default:
+                not.Add("network: unrestricted, as the policy asks");
+                break;
+        }
+        if (policy.Limits.FileSizeMB is not null) not.Add("resource-limits: file size; Windows has no per-process file size limit");
+        if (policy.Limits.OpenFiles is not null) not.Add("resource-limits: open files; Windows has no per-process handle limit");
+        var notes = new List<string>
+        {
+            $"Command line: {details.CommandLine}",
+            details.Token.ToString(),
+            $"Capability SID {details.Token.CapabilitySid} = SHA-256 of the workspace key '{WindowsPath.CanonicalKey(Workspace(policy))}'",
+            "Protected names are found by listing each parent folder and comparing names ignoring case, so every existing spelling gets a deny entry.",
+            "The ACL entries stay after the run, so the next run in the same workspace reuses them.",
+        };
+        if (acl.UnlistedFolders.Count > 0)
+            notes.Add($"These folders could not be listed on this machine, so protected names in them were not checked: {string.Join(", ", acl.UnlistedFolders)}. Make the plan on the Windows machine for the real list.");
+        return new LaunchPlan
+        {
+            Platform = TargetPlatform.Windows,
+            Backend = "windows-restricted-token",
+            Program = argv[0],
+            Arguments = argv.Skip(1).ToList(),
+            AclPlan = details.Acl,
+            EnvironmentChanges = details.EnvironmentChanges,
+            Enforced = enforced,
+            NotEnforced = not,
+            Notes = notes,
+        };
+    }
+
+    /// <summary>The plan in the form <see cref="WindowsSandboxRunner"/> executes, and the protected paths that do not exist.</summary>
+    public (WindowsLaunchDetails Details, AclPlanResult Acl) Details(SandboxPolicy policy, IReadOnlyList<string> argv)
+    {
+        if (policy.SandboxMode == SandboxMode.DangerFullAccess)
+            throw new ArgumentException("DangerFullAccess is not supported for sandboxing; run the command directly.", nameof(policy));
+        var workspace = Workspace(policy);
+        var sid = WindowsCapabilitySid.ForWorkspace(workspace);
+        var acl = WindowsAclPlanner.Plan(policy, sid, _options.ListFolder);
+        var offline = policy.NetworkMode == NetworkMode.Off || (policy.NetworkMode == NetworkMode.Allowlist && _options.ProxyPorts.Count == 0);
+        var denyBin = _options.DenyBinDirectory ?? WindowsPath.Join(string.IsNullOrEmpty(policy.CodexHome) ? workspace : policy.CodexHome, ".sbx-denybin");
+        var details = new WindowsLaunchDetails
+        {
+            ApplicationName = argv[0],
+            CommandLine = WindowsCommandLine.Build(argv),
+            WorkingDirectory = string.IsNullOrEmpty(policy.WorkingDirectory) ? workspace : policy.WorkingDirectory,
+            Token = new RestrictedTokenPlan(sid),
+            Job = JobObjectPlan.FromLimits(policy.Limits),
+            Acl = acl.Entries,
+            EnvironmentChanges = WindowsSandboxEnvironment.Changes(policy, _options.ProxyPorts, denyBin),
+            DenyBinDirectory = offline ? denyBin : null,
+        };
+        return (details, acl);
+    }
+
+    // The workspace is the working directory; without one, the first writable root.
+    private static string Workspace(SandboxPolicy policy) =>
+        !string.IsNullOrEmpty(policy.WorkingDirectory) ? policy.WorkingDirectory
+        : policy.WritableRoots.Count > 0 ? policy.WritableRoots[0].Path
+        : throw new ArgumentException("The policy has no working directory.", nameof(policy));
+}
