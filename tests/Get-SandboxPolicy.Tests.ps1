@@ -108,3 +108,41 @@ Describe 'Get-SandboxPolicy' {
         $names | Should -Be @('ci', 'dev', "'with space'")
     }
 }
+
+Describe 'Get-SandboxPolicy -TargetPlatform' {
+    BeforeAll {
+        $script:t = New-TestCodexHome
+        $script:proj = New-Item -ItemType Directory -Force (Join-Path $t.Root 'proj')
+        New-Item -ItemType Directory -Force (Join-Path $proj '.git') | Out-Null
+    }
+    AfterAll { Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue }
+
+    It 'shows a Seatbelt profile with deny default, the read rule, the root with .git excluded and no network rule' {
+        $plan = (Get-SandboxPolicy -TargetPlatform MacOS -SandboxMode WorkspaceWrite -WorkingDirectory $proj).LaunchPlan
+        $plan.Platform | Should -Be 'MacOS'
+        $plan.Program | Should -Be '/usr/bin/sandbox-exec'
+        $plan.Profile | Should -Match '\(deny default\)'
+        $plan.Profile | Should -Match '\(allow file-read\*\)'
+        $plan.Profile | Should -Match 'require-not \(subpath \(param "WRITABLE_ROOT_\d+_EXCLUDED_\d+"\)\)'
+        $plan.Profile | Should -Not -Match 'network-outbound'
+        ($plan.Arguments -join "`n") | Should -Match ([regex]::Escape("$($proj.FullName)/.git"))
+        $plan.EnvironmentChanges['CODEX_SANDBOX'] | Should -Be 'seatbelt'
+    }
+
+    It 'lists the Windows ACL allow entries for the roots and the deny entries' {
+        $plan = (Get-SandboxPolicy -TargetPlatform Windows -SandboxMode WorkspaceWrite -WorkingDirectory $proj).LaunchPlan
+        $plan.Platform | Should -Be 'Windows'
+        $plan.AclPlan | Should -Not -BeNullOrEmpty
+        ($plan.AclPlan | Where-Object { $_.Access -like 'Allow*' }).Path | Should -Contain $proj.FullName
+        ($plan.AclPlan | Where-Object { $_.Access -like 'Deny*' -and $_.Path -like '*.git' }) | Should -Not -BeNullOrEmpty
+        ($plan.NotEnforced -join "`n") | Should -Match 'network'
+    }
+
+    It 'shows the Linux wrapper around a stand-in command' {
+        $plan = (Get-SandboxPolicy -TargetPlatform Linux -SandboxMode WorkspaceWrite -WorkingDirectory $proj).LaunchPlan
+        $plan.Backend | Should -BeLike 'linux-*'
+        $plan.Arguments[-1] | Should -Be '<command>'
+        $plan.Arguments | Should -Contain '--rw'
+        $plan.EnvironmentChanges['CODEX_SANDBOX_NETWORK_DISABLED'] | Should -Be '1'
+    }
+}

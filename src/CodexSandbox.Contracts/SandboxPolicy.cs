@@ -1,7 +1,7 @@
 namespace CodexSandbox;
 
 /// <summary>The effective sandbox policy for one working directory: every setting, and where it came from.</summary>
-public sealed class SandboxPolicy
+public sealed record SandboxPolicy
 {
     public SandboxMode SandboxMode { get; init; }
     public ApprovalPolicy ApprovalPolicy { get; init; }
@@ -48,6 +48,8 @@ public sealed class SandboxPolicy
     public IReadOnlyList<string> ConfigFiles { get; init; } = [];
     /// <summary>Where each setting came from.</summary>
     public IReadOnlyList<PolicyOrigin> Provenance { get; init; } = [];
+    /// <summary>The launch plan for the platform asked with <c>Get-SandboxPolicy -TargetPlatform</c>, or null.</summary>
+    public LaunchPlan? LaunchPlan { get; init; }
     /// <summary>Things worth knowing that did not stop resolution (a missing writable root, an ignored parameter).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

@@ -83,14 +83,8 @@ public static class SandboxExecutor
         };
     }
 
-    private static SandboxPolicy Unconfined(SandboxPolicy p) => new()
-    {
-        SandboxMode = SandboxMode.DangerFullAccess, ApprovalPolicy = p.ApprovalPolicy, WorkingDirectory = p.WorkingDirectory,
-        ProjectRoot = p.ProjectRoot, TrustLevel = p.TrustLevel, Profile = p.Profile, NetworkMode = NetworkMode.On,
-        EnvironmentPolicy = p.EnvironmentPolicy, Environment = p.Environment, EnvironmentRemoved = p.EnvironmentRemoved,
-        Limits = p.Limits, Audit = p.Audit, LinuxNamespaces = p.LinuxNamespaces, CodexHome = p.CodexHome, LogDirectory = p.LogDirectory,
-        ConfigFiles = p.ConfigFiles, Provenance = p.Provenance, Warnings = p.Warnings,
-    };
+    private static SandboxPolicy Unconfined(SandboxPolicy p) =>
+        p with { SandboxMode = SandboxMode.DangerFullAccess, NetworkMode = NetworkMode.On, WritableRoots = [] };
 
     /// <summary>PATH lookup in the child's environment, as execvp would do it.</summary>
     public static string? ResolveProgram(string program, IReadOnlyDictionary<string, string> env)

@@ -1,4 +1,9 @@
 using System.Management.Automation;
+using CodexSandbox.Engine.Backends;
+using CodexSandbox.Engine.Backends.Linux;
+using CodexSandbox.Engine.Backends.MacOS;
+using CodexSandbox.Engine.Backends.Windows;
+using CodexSandbox.Internal;
 
 namespace CodexSandbox.Commands;
 
@@ -7,5 +12,33 @@ namespace CodexSandbox.Commands;
 [OutputType(typeof(SandboxPolicy))]
 public sealed class GetSandboxPolicyCommand : SandboxCmdletBase
 {
-    protected override void EndProcessing() => WriteObject(ResolvePolicy());
+    /// <summary>Add the launch plan for this platform (reviewable from any OS).</summary>
+    [Parameter]
+    public TargetPlatform? TargetPlatform { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var policy = ResolvePolicy();
+        if (TargetPlatform is { } platform)
+        {
+            ILaunchPlanner planner = platform switch
+            {
+                CodexSandbox.TargetPlatform.MacOS => new SeatbeltPlanner(),
+                CodexSandbox.TargetPlatform.Windows => new WindowsPlanner(),
+                _ => new LinuxPlanner(OperatingSystem.IsLinux() ? LinuxHost.Detect(LinuxHost.FindLauncher(ModuleBase)) : LinuxPlanner.AssumedHost(ModuleBase)),
+            };
+            try
+            {
+                // The plan shows the wrapper around a stand-in command; a real run puts its argv there.
+                policy = policy with { LaunchPlan = planner.Plan(policy, ["<command>"]) };
+            }
+            catch (SandboxUnavailableException e)
+            {
+                ThrowTerminatingError(Errors.Record(e, "SandboxUnavailable", ErrorCategory.ResourceUnavailable, platform, e.Remedy));
+            }
+        }
+        WriteObject(policy);
+    }
+
+    private static string ModuleBase => Path.GetDirectoryName(typeof(GetSandboxPolicyCommand).Assembly.Location)!;
 }
