@@ -39,6 +39,8 @@ public sealed class SandboxResult
     public bool Escalated { get; init; }
     /// <summary>True when the failure looks like the sandbox blocked something (errno messages, SIGSYS, a cut network).</summary>
     public bool LikelySandboxDenial { get; init; }
+    /// <summary>The checkpoint taken before the run (Undo-SandboxChange takes it or the audit id), or null.</summary>
+    public string? CheckpointId { get; init; }
     /// <summary>The id of the audit record of this run, for Get-SandboxAudit -Id.</summary>
     public string? AuditId { get; init; }
 

@@ -1,0 +1,75 @@
+using System.Management.Automation;
+using CodexSandbox.Engine.Rollback;
+using CodexSandbox.Internal;
+
+namespace CodexSandbox.Commands;
+
+/// <summary>Restores the files a sandboxed run created, changed or deleted, from the checkpoint taken before it.</summary>
+[Cmdlet(VerbsCommon.Undo, "SandboxChange", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(UndoResult))]
+public sealed class UndoSandboxChangeCommand : PSCmdlet
+{
+    /// <summary>The audit id of the run (SandboxResult.AuditId) or the checkpoint id.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("AuditId", "CheckpointId")]
+    [ValidateNotNullOrEmpty]
+    public string Id { get; set; } = "";
+
+    /// <summary>Also restore files that someone changed after the run (otherwise they are reported as conflicts and left alone).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var store = new CheckpointStore(CheckpointStores.Directory());
+        var checkpoint = store.Find(Id);
+        if (checkpoint is null || !checkpoint.Taken)
+        {
+            var message = checkpoint is null
+                ? $"No checkpoint belongs to '{Id}'."
+                : $"No checkpoint was taken for '{Id}': {checkpoint.Reason}";
+            WriteError(Errors.Record(new ItemNotFoundException(message), "CheckpointNotFound", ErrorCategory.ObjectNotFound, Id,
+                "Get-SandboxCheckpoint lists the checkpoints; take one with Invoke-SandboxedCommand -Checkpoint."));
+            return;
+        }
+
+        UndoResult plan;
+        try
+        {
+            plan = store.Undo(checkpoint, dryRun: true, force: Force);
+        }
+        catch (CheckpointException e)
+        {
+            WriteError(Errors.Record(e, "UndoFailed", ErrorCategory.InvalidOperation, Id));
+            return;
+        }
+        foreach (var conflict in plan.Conflicts) WriteWarning($"Conflict, left alone: {conflict}");
+        if (plan.Restored.Count + plan.Deleted.Count + plan.Recreated.Count == 0)
+        {
+            WriteVerbose($"Nothing to undo for checkpoint {checkpoint.Id}.");
+            WriteObject(plan);
+            return;
+        }
+        if (!ShouldProcess(Describe(checkpoint, plan), $"Undo the changes of run {checkpoint.AuditId ?? checkpoint.Id}?", "Undo-SandboxChange")) return;
+
+        try
+        {
+            var result = store.Undo(checkpoint, dryRun: false, force: Force);
+            foreach (var conflict in result.Conflicts.Except(plan.Conflicts)) WriteWarning($"Conflict, left alone: {conflict}");
+            WriteObject(result);
+        }
+        catch (CheckpointException e)
+        {
+            WriteError(Errors.Record(e, "UndoFailed", ErrorCategory.InvalidOperation, Id));
+        }
+    }
+
+    private static string Describe(Checkpoint checkpoint, UndoResult plan)
+    {
+        var lines = new List<string> { $"Undo checkpoint {checkpoint.Id} (taken {checkpoint.Created:u}) in {string.Join(", ", checkpoint.Roots)}:" };
+        lines.AddRange(plan.Restored.Select(p => $"  restore   {p}"));
+        lines.AddRange(plan.Recreated.Select(p => $"  re-create {p}"));
+        lines.AddRange(plan.Deleted.Select(p => $"  delete    {p}"));
+        return string.Join(System.Environment.NewLine, lines);
+    }
+}
