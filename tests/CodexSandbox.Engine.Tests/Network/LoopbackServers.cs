@@ -7,7 +7,7 @@ namespace CodexSandbox.Engine.Tests.Network;
 
 /// <summary>
 /// A tiny keep-alive HTTP/1.1 server on 127.0.0.1 that answers every request with what it received, so a test can see
-/// exactly what the proxy forwarded. It keeps connections open, as real servers do, to prove the proxy closes them.
+/// exactly what the proxy forwarded. It keeps connections alive unless the request asks to close, as real servers do.
 /// </summary>
 internal sealed class MiniHttpServer : IAsyncDisposable
 {
@@ -73,6 +73,8 @@ internal sealed class MiniHttpServer : IAsyncDisposable
                 var bytes = Encoding.UTF8.GetBytes(text);
                 var response = $"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {bytes.Length}\r\nConnection: keep-alive\r\nKeep-Alive: timeout=60\r\n\r\n";
                 await s.WriteAsync(Encoding.Latin1.GetBytes(response).Concat(bytes).ToArray(), _stop.Token);
+                // Like real servers, close after the response when the request said so (RFC 9112 §9.6).
+                if (head.Contains("\r\nConnection: close", StringComparison.OrdinalIgnoreCase)) return;
             }
         }
         catch (Exception) { }
