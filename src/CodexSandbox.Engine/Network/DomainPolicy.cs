@@ -70,16 +70,16 @@ public sealed class DomainPolicy
             foreach (var d in Denied)
             {
                 if (d.MatchesAddress(address))
-                    return new(false, ProxyReasons.BlockedByDenylist, d, false, $"host '{host}' resolves to {shown}, which matches denied_domains entry '{d.Text}'");
+                    return new(false, ProxyReasons.BlockedByDenylist, d, false, $"host '{host}' resolves to {shown}, which matches denied_domains entry '{d.Text}'", address);
             }
             var range = AddressClassifier.Classify(address);
             if (range is null || byName.ExactAllow) continue;
             if (range == AddressClassifier.Metadata)
                 return new(false, ProxyReasons.BlockedByPrivateAddress, byName.Rule, false,
-                    $"host '{host}' resolves to {shown}, a cloud metadata address; only an exact allowed_domains entry for the host reaches it (the wildcard entry '{byName.Rule?.Text}' does not)");
+                    $"host '{host}' resolves to {shown}, a cloud metadata address; only an exact allowed_domains entry for the host reaches it (the wildcard entry '{byName.Rule?.Text}' does not)", address);
             if (!AllowLocalBinding)
                 return new(false, ProxyReasons.BlockedByPrivateAddress, byName.Rule, false,
-                    $"host '{host}' resolves to {shown} ({range}); a non-public address is reached only through an exact allowed_domains entry for the host or allow_local_binding = true (the wildcard entry '{byName.Rule?.Text}' is not enough)");
+                    $"host '{host}' resolves to {shown} ({range}); a non-public address is reached only through an exact allowed_domains entry for the host or allow_local_binding = true (the wildcard entry '{byName.Rule?.Text}' is not enough)", address);
         }
         return byName;
     }

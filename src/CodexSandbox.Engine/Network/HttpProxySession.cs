@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Text;
 
@@ -19,13 +20,19 @@ internal static class HttpProxySession
 
     public static async Task RunAsync(NetworkProxy proxy, Socket client, CancellationToken ct)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(proxy.Options.MaxHeaderBytes);
+        try { await RunAsync(proxy, client, buffer, ct).ConfigureAwait(false); }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    private static async Task RunAsync(NetworkProxy proxy, Socket client, byte[] buffer, CancellationToken ct)
+    {
         var options = proxy.Options;
-        var buffer = new byte[options.MaxHeaderBytes];
         int headLength, count;
         using (var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             headTimeout.CancelAfter(options.HeaderTimeout);
-            try { (headLength, count) = await SocketIo.ReadHeadAsync(client, buffer, 0, headTimeout.Token).ConfigureAwait(false); }
+            try { (headLength, count) = await SocketIo.ReadHeadAsync(client, buffer, options.MaxHeaderBytes, 0, headTimeout.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 await RespondAsync(client, 408, "Request Timeout", null, "The request head did not arrive in time.", ct).ConfigureAwait(false);
@@ -110,13 +117,19 @@ internal static class HttpProxySession
     /// <summary>Copies response heads (every 1xx, then the final one) with <c>Connection: close</c> put in; false when none came.</summary>
     private static async Task<bool> ForwardResponseHeadAsync(Socket server, Socket client, NetworkProxyOptions options, CancellationToken ct)
     {
-        var buffer = new byte[options.MaxHeaderBytes];
+        var buffer = ArrayPool<byte>.Shared.Rent(options.MaxHeaderBytes);
+        try { return await ForwardResponseHeadAsync(server, client, options, buffer, ct).ConfigureAwait(false); }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    private static async Task<bool> ForwardResponseHeadAsync(Socket server, Socket client, NetworkProxyOptions options, byte[] buffer, CancellationToken ct)
+    {
         var count = 0;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
         idle.CancelAfter(options.IdleTimeout);
         while (true)
         {
-            var (headLength, held) = await SocketIo.ReadHeadAsync(server, buffer, count, idle.Token).ConfigureAwait(false);
+            var (headLength, held) = await SocketIo.ReadHeadAsync(server, buffer, options.MaxHeaderBytes, count, idle.Token).ConfigureAwait(false);
             if (headLength <= 0)
             {
                 if (held == 0) await RespondAsync(client, 502, "Bad Gateway", null, "The upstream server closed the connection without a response.", ct).ConfigureAwait(false);

@@ -107,7 +107,10 @@ public sealed class NetworkProxy : IAsyncDisposable
             var task = Task.Run(async () =>
             {
                 try { await session(this, client, ct).ConfigureAwait(false); }
-                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or IOException) { }
+                catch (Exception)
+                {
+                    // a reset, a cancelled read, or a malformed peer: this connection ends, the proxy goes on
+                }
                 finally
                 {
                     client.Dispose();
@@ -149,9 +152,9 @@ public sealed class NetworkProxy : IAsyncDisposable
         else
         {
             try { addresses = await Options.Resolver(host, timeout.Token).ConfigureAwait(false); }
-            catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
+            catch (Exception) when (!ct.IsCancellationRequested)
             {
-                addresses = [];
+                addresses = []; // NXDOMAIN, a time-out, or a resolver fault: all mean "no address to check"
             }
             if (addresses.Length == 0)
             {
@@ -163,7 +166,7 @@ public sealed class NetworkProxy : IAsyncDisposable
         addresses = addresses.Select(HostName.Canonical).Distinct().ToArray();
 
         var checkedVerdict = Policy.CheckAddresses(host, byName, addresses);
-        if (!Report(host, port, protocol, checkedVerdict, HostName.Format(addresses[0])))
+        if (!Report(host, port, protocol, checkedVerdict, HostName.Format(checkedVerdict.Address ?? addresses[0])))
             return new ConnectOutcome { Failure = "the network decision could not be recorded", FailureCode = SocketError.AccessDenied };
         if (!checkedVerdict.Allowed) return new ConnectOutcome { Blocked = checkedVerdict };
 

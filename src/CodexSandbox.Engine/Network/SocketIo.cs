@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 
 namespace CodexSandbox.Engine.Network;
@@ -30,7 +31,7 @@ internal static class SocketIo
     /// Reads until a blank line ends an HTTP head. Returns the head length (through the blank line) and the bytes held;
     /// head length 0 means end of stream before a head, -1 means the buffer filled first (head too large).
     /// </summary>
-    public static async Task<(int HeadLength, int Count)> ReadHeadAsync(Socket socket, byte[] buffer, int count, CancellationToken ct)
+    public static async Task<(int HeadLength, int Count)> ReadHeadAsync(Socket socket, byte[] buffer, int limit, int count, CancellationToken ct)
     {
         var searched = 0;
         while (true)
@@ -38,8 +39,8 @@ internal static class SocketIo
             var end = buffer.AsSpan(Math.Max(0, searched - 3), count - Math.Max(0, searched - 3)).IndexOf("\r\n\r\n"u8);
             if (end >= 0) return (Math.Max(0, searched - 3) + end + 4, count);
             searched = count;
-            if (count == buffer.Length) return (-1, count);
-            var n = await socket.ReceiveAsync(buffer.AsMemory(count), SocketFlags.None, ct).ConfigureAwait(false);
+            if (count >= limit) return (-1, count);
+            var n = await socket.ReceiveAsync(buffer.AsMemory(count, limit - count), SocketFlags.None, ct).ConfigureAwait(false);
             if (n == 0) return (0, count);
             count += n;
         }
@@ -66,7 +67,7 @@ internal static class SocketIo
 
     private static async Task PumpAsync(Socket from, Socket to, CancellationTokenSource idleCts, TimeSpan idle, int bufferSize)
     {
-        var buffer = new byte[bufferSize];
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         var ct = idleCts.Token;
         try
         {
@@ -84,6 +85,10 @@ internal static class SocketIo
             // idle, cancelled or reset: stop the other direction too; the caller closes both sockets
             try { idleCts.Cancel(); }
             catch (ObjectDisposedException) { }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -109,6 +109,7 @@ public class DomainPolicyTests
         var v = strict.CheckAddresses("x.example.com", Decide(strict, "x.example.com"), [IPAddress.Parse("93.184.216.34"), IPAddress.Parse(address)]);
         Assert.False(v.Allowed);
         Assert.Equal("blocked-by-private-address", v.Reason);
+        Assert.Equal(IPAddress.Parse(address), v.Address); // the offending answer, not the public one before it
 
         var local = Policy(["**.example.com"], local: true);
         Assert.True(local.CheckAddresses("x.example.com", Decide(local, "x.example.com"), [IPAddress.Parse(address)]).Allowed);
