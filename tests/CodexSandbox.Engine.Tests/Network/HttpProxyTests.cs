@@ -70,6 +70,31 @@ public class HttpProxyTests
     }
 
     [Fact]
+    public async Task BlockedUploadStillGetsItsAnswer()
+    {
+        var (proxy, _) = await ProxyFixture.StartAsync(new FakeResolver(), ["svc.test"]);
+        await using var __ = proxy;
+        using var client = ClientThrough(proxy);
+        var response = await client.PostAsync("http://upload.test/", new ByteArrayContent(new byte[512 * 1024]));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("blocked-by-allowlist", response.Headers.GetValues("X-Proxy-Error").Single());
+    }
+
+    [Fact]
+    public async Task ManyConcurrentRequestsAreServed()
+    {
+        await using var server = new MiniHttpServer();
+        var (proxy, decisions) = await ProxyFixture.StartAsync(new FakeResolver().Add("svc.test", "127.0.0.1"), ["svc.test"]);
+        await using var _ = proxy;
+        using var client = ClientThrough(proxy);
+        var bodies = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => client.GetStringAsync($"http://svc.test:{server.Port}/n{i}")));
+        for (var i = 0; i < 64; i++) Assert.Contains($"line=GET /n{i} HTTP/1.1", bodies[i]);
+        Assert.Equal(64, decisions.Count(d => d.Allowed));
+        for (var i = 0; i < 100 && proxy.ActiveConnections > 0; i++) await Task.Delay(20);
+        Assert.Equal(0, proxy.ActiveConnections);
+    }
+
+    [Fact]
     public async Task DeniedHostGets403NamingTheDenyRule()
     {
         await using var server = new MiniHttpServer();
