@@ -96,7 +96,16 @@ public sealed class NetworkProxy : IAsyncDisposable
             Socket client;
             try { client = await listener.AcceptAsync(ct).ConfigureAwait(false); }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { return; }
-            catch (SocketException) { continue; } // a client that reset before accept completed
+            catch (SocketException e)
+            {
+                // A client that reset before accept completed is harmless; anything else (out of descriptors) gets a pause, not a hot loop.
+                if (e.SocketErrorCode is not (SocketError.ConnectionReset or SocketError.ConnectionAborted))
+                {
+                    try { await Task.Delay(50, ct).ConfigureAwait(false); }
+                    catch (OperationCanceledException) { return; }
+                }
+                continue;
+            }
 
             if (!_slots.Wait(0))
             {
