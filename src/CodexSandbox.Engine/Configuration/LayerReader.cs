@@ -105,7 +105,26 @@ public static class LayerReader
                     }
                 }
             }
-            // Codex also accepts approval_policy = { granular = { … } }; we do not model its flags.
+            CheckHostPatterns(into);
+        }
+
+        // Host patterns have their own grammar (no bare "*", no ports or schemes); errors point at the list's line.
+        private void CheckHostPatterns(LayerSettings into)
+        {
+            var allowed = into.Values.GetValueOrDefault(Network.NetworkPolicyValidator.AllowedDomainsKey);
+            var denied = into.Values.GetValueOrDefault(Network.NetworkPolicyValidator.DeniedDomainsKey);
+            if (allowed is null && denied is null) return;
+            var settings = new NetworkPolicySettings
+            {
+                AllowedDomains = allowed?.Value as IReadOnlyList<string> ?? [],
+                DeniedDomains = denied?.Value as IReadOnlyList<string> ?? [],
+            };
+            foreach (var problem in Network.NetworkPolicyValidator.Validate(settings).Where(p => p.Severity == DiagnosticSeverity.Error))
+            {
+                var at = problem.Key == Network.NetworkPolicyValidator.AllowedDomainsKey ? allowed : denied;
+                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, problem.Id, file.Path, at?.Line ?? 0, 1, problem.Key, $"{problem.Key}: {problem.Message}."));
+                into.Values.Remove(problem.Key);
+            }
         }
 
         public Setting? ReadValue(TomlTable table, string name, string dotted, ConfigSchema.Key key, string? profile)

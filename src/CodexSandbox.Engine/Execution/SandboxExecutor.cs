@@ -1,5 +1,6 @@
 using CodexSandbox.Engine.Backends;
 using CodexSandbox.Engine.Backends.Linux;
+using CodexSandbox.Engine.Network;
 
 namespace CodexSandbox.Engine.Execution;
 
@@ -22,13 +23,48 @@ public static class SandboxExecutor
         return LinuxCommandBuilder.Build(policy, request.Argv, host);
     }
 
-    public static SandboxResult Run(RunRequest request, LinuxHost host, Action<OutputLine>? onLine, CancellationToken cancel)
+    public static SandboxResult Run(RunRequest request, LinuxHost host, Action<OutputLine>? onLine, CancellationToken cancel,
+        Action<NetworkDecision>? onNetworkDecision = null)
     {
-        var launch = Plan(request, host);
         var policy = request.Policy;
+        NetworkProxy? proxy = null;
+        try
+        {
+            if (policy.NetworkMode == NetworkMode.Allowlist && !request.Unsandboxed && policy.SandboxMode != SandboxMode.DangerFullAccess)
+            {
+                Plan(request, host); // refuse (no Landlock ABI 4, no launcher) before anything starts
+                proxy = NetworkProxy.StartAsync(NetworkSettings(policy), onNetworkDecision).GetAwaiter().GetResult();
+            }
+            return Run(request, host, onLine, cancel, proxy);
+        }
+        finally
+        {
+            proxy?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    public static NetworkPolicySettings NetworkSettings(SandboxPolicy p) => new()
+    {
+        Mode = p.NetworkMode,
+        AllowedDomains = p.AllowedDomains,
+        DeniedDomains = p.DeniedDomains,
+        AllowedPorts = p.AllowedPorts,
+        AllowLocalBinding = p.AllowLocalBinding,
+    };
+
+    private static SandboxResult Run(RunRequest request, LinuxHost host, Action<OutputLine>? onLine, CancellationToken cancel, NetworkProxy? proxy)
+    {
+        var policy = request.Policy;
+        var launch = proxy is null
+            ? Plan(request, host)
+            : LinuxCommandBuilder.Build(policy, request.Argv, host, DirectPorts.For(NetworkSettings(policy), proxy));
         var env = new Dictionary<string, string>(policy.Environment, StringComparer.Ordinal);
         foreach (var (k, v) in request.ExtraEnvironment) env[k] = v;
         foreach (var (k, v) in launch.EnvironmentAdded) env[k] = v;
+        if (proxy is not null)
+        {
+            foreach (var (k, v) in Network.ProxyEnvironment.Build(proxy)) env[k] = v;
+        }
 
         if (launch.Backend == "none" && ResolveProgram(launch.Program, env) is null) throw new ProgramNotFoundException(launch.Program);
 

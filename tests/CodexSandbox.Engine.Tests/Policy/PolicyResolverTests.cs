@@ -173,3 +173,17 @@ public class NetworkAndRollbackSettingsTests
         Assert.Equal(id, Assert.Single(s.Diagnostics).Id);
     }
 }
+
+public class HostPatternDiagnosticsTests
+{
+    [Theory]
+    [InlineData("allowed_domains = [\"*\"]", "BareWildcard", "sandbox_network.allowed_domains")]
+    [InlineData("denied_domains = [\"evil.test:443\"]", "PortInHost", "sandbox_network.denied_domains")]
+    [InlineData("allowed_domains = [\"https://x.test\"]", "SchemeInHost", "sandbox_network.allowed_domains")]
+    public void BadHostPatternsAreErrorsAtTheirLine(string line, string id, string key)
+    {
+        var s = LayerReader.Read(ConfigFile.Parse("/c.toml", "[sandbox_network]\nmode = \"allowlist\"\n" + line + "\n"), PolicySource.User, "/h");
+        var d = Assert.Single(s.Diagnostics);
+        Assert.Equal((id, key, 3), (d.Id, d.Key, d.Line));
+    }
+}

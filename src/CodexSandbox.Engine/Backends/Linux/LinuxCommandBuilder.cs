@@ -5,7 +5,8 @@ namespace CodexSandbox.Engine.Backends.Linux;
 /// <summary>Builds the bwrap and launcher command line for a policy (ARCHITECTURE.md, "Linux enforcement").</summary>
 public static class LinuxCommandBuilder
 {
-    public static LinuxLaunch Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host)
+    /// <param name="directPorts">Allowlist mode: the TCP ports the sandbox may connect to (the proxy's and allowed_ports).</param>
+    public static LinuxLaunch Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host, IReadOnlyList<int>? directPorts = null)
     {
         if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
         var added = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -21,11 +22,12 @@ public static class LinuxCommandBuilder
             };
         }
 
-        if (policy.NetworkMode == NetworkMode.Allowlist)
+        if (policy.NetworkMode == NetworkMode.Allowlist && host.LandlockAbi < 4)
         {
-            // Fail closed: the allowlist is only as good as its proxy and the port rules that force traffic through it.
-            throw new SandboxUnavailableException("[sandbox_network] mode = \"allowlist\" needs the allowlist proxy, which this build cannot start.",
-                "Use mode = \"off\" or \"on\".");
+            // Fail closed: without Landlock's TCP connect rules nothing forces traffic through the proxy.
+            throw new SandboxUnavailableException(
+                $"[sandbox_network] mode = \"allowlist\" needs Landlock ABI 4 (TCP connect rules, Linux 6.7+); this kernel has {(host.LandlockAbi == 0 ? "no Landlock" : $"ABI {host.LandlockAbi}")}.",
+                "Use a newer kernel, or mode = \"off\" (no network) or \"on\" (unrestricted).");
         }
         if (host.LauncherPath is null)
         {
@@ -47,7 +49,7 @@ public static class LinuxCommandBuilder
 
         var enforced = new List<string>();
         var notEnforced = new List<string>();
-        var launcherArgs = LauncherArguments(policy, host, enforced, notEnforced);
+        var launcherArgs = LauncherArguments(policy, host, directPorts ?? policy.AllowedPorts, enforced, notEnforced);
         string backend = useBwrap ? "linux-bwrap" : "linux-launcher";
         added["CODEX_SANDBOX"] = backend;
 
@@ -69,6 +71,12 @@ public static class LinuxCommandBuilder
         {
             bwrap.Add("--unshare-net");
             enforced.Add("namespace-network: only an isolated loopback");
+        }
+        else if (policy.NetworkMode == NetworkMode.Allowlist)
+        {
+            // The proxy listens on the host's loopback; a private namespace would need a relay process in it.
+            // Landlock's connect rules confine the shared namespace to the proxy's ports instead.
+            notEnforced.Add("namespace-network: allowlist mode shares the host's network namespace; Landlock limits TCP connects to the proxy and allowed_ports");
         }
         enforced.Add("read-only-mounts: writes outside the roots fail with EROFS, metadata included");
         foreach (var root in policy.WritableRoots.OrderBy(r => r.Path.Length))
@@ -110,11 +118,16 @@ public static class LinuxCommandBuilder
         };
     }
 
-    private static List<string> LauncherArguments(SandboxPolicy policy, LinuxHost host, List<string> enforced, List<string> notEnforced)
+    private static List<string> LauncherArguments(SandboxPolicy policy, LinuxHost host, IReadOnlyList<int> directPorts, List<string> enforced, List<string> notEnforced)
     {
         var args = new List<string> { "--mode", policy.SandboxMode == SandboxMode.WorkspaceWrite ? "workspace-write" : "read-only" };
         foreach (var root in policy.WritableRoots) args.AddRange(["--rw", root.Path]);
-        args.AddRange(["--network", policy.NetworkMode == NetworkMode.Off ? "off" : "on"]);
+        args.AddRange(["--network", policy.NetworkMode switch { NetworkMode.Off => "off", NetworkMode.Allowlist => "proxy", _ => "on" }]);
+        if (policy.NetworkMode == NetworkMode.Allowlist)
+        {
+            foreach (var port in directPorts) args.AddRange(["--allow-tcp-connect", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            enforced.Add($"network-allowlist: TCP connects only to ports {string.Join(", ", directPorts)} (Landlock); the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+        }
         var limits = policy.Limits;
         if (limits.CpuSeconds is { } cpu) args.AddRange(["--cpu-seconds", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (limits.MemoryMB is { } mem) args.AddRange(["--memory-mb", mem.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

@@ -41,7 +41,7 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
         var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["CODEX_SANDBOX"] = "seatbelt" };
         if (policy.NetworkMode == NetworkMode.Off) env["CODEX_SANDBOX_NETWORK_DISABLED"] = "1";
         if (policy.NetworkMode == NetworkMode.Allowlist && _options.ProxyPorts.Count > 0)
-            foreach (var (key, value) in ProxyEnvironment.For(_options.ProxyPorts[0])) env[key] = value;
+            foreach (var (key, value) in Network.ProxyEnvironment.Build(_options.ProxyPorts[0], _options.ProxyPorts.Count > 1 ? _options.ProxyPorts[1] : _options.ProxyPorts[0])) env[key] = value;
 
         var (enforced, notEnforced) = Protections(policy);
         if (policy.DenyRead.Count > 0)

@@ -34,7 +34,7 @@ public static class WindowsSandboxEnvironment
 
         if (policy.NetworkMode == NetworkMode.Allowlist && proxyPorts.Count > 0)
         {
-            foreach (var (k, v) in ProxyEnvironment.For(proxyPorts[0])) changes[k] = v;
+            foreach (var (k, v) in Network.ProxyEnvironment.Build(proxyPorts[0], proxyPorts.Count > 1 ? proxyPorts[1] : proxyPorts[0])) changes[k] = v;
         }
         else if (policy.NetworkMode != NetworkMode.On)
         {
@@ -47,7 +47,7 @@ public static class WindowsSandboxEnvironment
             SetIfAbsent("HTTP_PROXY", DeadProxy);
             SetIfAbsent("HTTPS_PROXY", DeadProxy);
             SetIfAbsent("ALL_PROXY", DeadProxy);
-            SetIfAbsent("NO_PROXY", ProxyEnvironment.NoProxy);
+            SetIfAbsent("NO_PROXY", "localhost,127.0.0.1,::1");
             SetIfAbsent("PIP_NO_INDEX", "1");
             SetIfAbsent("PIP_DISABLE_PIP_VERSION_CHECK", "1");
             SetIfAbsent("NPM_CONFIG_OFFLINE", "true");
