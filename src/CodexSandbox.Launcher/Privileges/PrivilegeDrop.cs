@@ -36,13 +36,11 @@ internal static unsafe class PrivilegeDrop
             int present = Libc.prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
             if (present < 0) break; // EINVAL: past CAP_LAST_CAP
             if (present == 0) continue;
-            if (Libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
-            {
-                int errno = Libc.Errno;
-                // Without CAP_SETPCAP the bounding set cannot shrink; with no_new_privs and empty
-                // permitted/inheritable sets nothing in it can ever be gained, so only root must succeed.
-                if (errno != Libc.EPERM || Libc.getuid() == 0) return Fail("prctl(PR_CAPBSET_DROP)"u8, errno);
-            }
+            // EPERM: no CAP_SETPCAP (an unprivileged caller, or root inside bwrap --cap-drop ALL).
+            // Such a caller holds nothing to drop, and with no_new_privs and empty permitted and
+            // inheritable sets execve cannot grant anything from the bounding set.
+            if (Libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && Libc.Errno != Libc.EPERM)
+                return Fail("prctl(PR_CAPBSET_DROP)"u8, Libc.Errno);
         }
 
         if (Libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && Libc.Errno != Libc.EINVAL)
