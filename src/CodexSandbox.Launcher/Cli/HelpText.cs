@@ -21,7 +21,8 @@ internal static class HelpText
                                              denies chmod/chown/utime/xattr calls everywhere (seccomp).
           --rw DIR                           writable root (repeatable; workspace-write only; a missing
                                              DIR is skipped)
-          --chdir DIR                        change directory before PROGRAM is looked up
+          --chdir DIR                        change directory first; relative --rw paths and PROGRAM
+                                             are resolved after it
           --allow-missing-landlock           run without the filesystem/TCP layer when the kernel has no
                                              Landlock (otherwise exit 125)
         Network:
