@@ -9,7 +9,7 @@ namespace CodexSandbox.Launcher.Privileges;
 /// inject keystrokes into.</summary>
 internal static unsafe class PrivilegeDrop
 {
-    private const int PR_SET_PDEATHSIG = 1, PR_CAPBSET_READ = 23, PR_CAPBSET_DROP = 24, PR_SET_SECUREBITS = 28;
+    private const int PR_SET_PDEATHSIG = 1, PR_CAPBSET_DROP = 24, PR_SET_SECUREBITS = 28;
     private const int PR_SET_NO_NEW_PRIVS = 38, PR_CAP_AMBIENT = 47, PR_CAP_AMBIENT_CLEAR_ALL = 4;
     private const int SIGKILL = 9;
     private const uint LINUX_CAPABILITY_VERSION_3 = 0x20080522;
@@ -31,16 +31,16 @@ internal static unsafe class PrivilegeDrop
         // Needs CAP_SETPCAP: an unprivileged caller has no capabilities to lose, so EPERM is fine there.
         Libc.prctl(PR_SET_SECUREBITS, SecureBits, 0, 0, 0);
 
+        // One call per capability until EINVAL (past CAP_LAST_CAP). EPERM: no CAP_SETPCAP (an
+        // unprivileged caller, or root inside bwrap --cap-drop ALL); the kernel checks that first, so
+        // every later call would fail the same way. Such a caller holds nothing to drop, and with
+        // no_new_privs and empty permitted/inheritable sets execve grants nothing from the bounding set.
         for (nuint cap = 0; cap < 64; cap++)
         {
-            int present = Libc.prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-            if (present < 0) break; // EINVAL: past CAP_LAST_CAP
-            if (present == 0) continue;
-            // EPERM: no CAP_SETPCAP (an unprivileged caller, or root inside bwrap --cap-drop ALL).
-            // Such a caller holds nothing to drop, and with no_new_privs and empty permitted and
-            // inheritable sets execve cannot grant anything from the bounding set.
-            if (Libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && Libc.Errno != Libc.EPERM)
-                return Fail("prctl(PR_CAPBSET_DROP)"u8, Libc.Errno);
+            if (Libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
+            int errno = Libc.Errno;
+            if (errno is Libc.EINVAL or Libc.EPERM) break;
+            return Fail("prctl(PR_CAPBSET_DROP)"u8, errno);
         }
 
         if (Libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && Libc.Errno != Libc.EINVAL)
