@@ -52,6 +52,8 @@ internal static class HelpText
         signals to and abstract unix sockets of processes outside the sandbox are denied too
         (abstract sockets only when the network is not on).
 
+        A file without a "#!" line is run with /bin/sh, as execvp does.
+
         Exit status: PROGRAM's own status (this process becomes PROGRAM), 128+N when PROGRAM is
         killed by signal N, 125 for a launcher error (one line "codex-linux-sandbox: MESSAGE" on
         stderr), 126 when PROGRAM is found but cannot be executed, 127 when it is not found.

@@ -52,6 +52,18 @@ public sealed class ExitCodeTests(LauncherFixture f)
         Assert.StartsWith("codex-linux-sandbox: ", plain.Stderr);
     }
 
+    [Fact]
+    public void ExecutableWithoutShebangRunsWithShLikeExecvp()
+    {
+        using var s = new Scratch();
+        string script = s.InWorkspace("noshebang");
+        File.WriteAllText(script, "echo \"hi $1\"; exit 5\n");
+        File.SetUnixFileMode(script, (UnixFileMode)0x1ED);
+        var r = f.Run("--", script, "there");
+        Assert.Equal(5, r.ExitCode);
+        Assert.Equal("hi there\n", r.Stdout);
+    }
+
     [Theory]
     [InlineData("--bogus", "x")]
     [InlineData("--mode", "sideways", "--", "true")]
