@@ -1,0 +1,62 @@
+namespace CodexSandbox.Launcher.Cli;
+
+/// <summary>The --help text (UTF-8 literal: printing it allocates nothing and needs no Console).</summary>
+internal static class HelpText
+{
+    public static ReadOnlySpan<byte> Utf8 => """
+        Usage: codex-linux-sandbox [OPTION]... [--] PROGRAM [ARG]...
+               codex-linux-sandbox --probe
+               codex-linux-sandbox --help
+
+        Runs PROGRAM (looked up in PATH like execvp) in place of this process, after applying, in order:
+        resource limits, no_new_privs, dropping every capability, parent-death SIGKILL, a new session,
+        a Landlock ruleset and a seccomp filter. Options end at "--" or at the first argument that does
+        not start with "--". Values may be given as "--opt VALUE" or "--opt=VALUE".
+
+        Filesystem:
+          --mode read-only|workspace-write   default read-only. Reading and executing are allowed
+                                             everywhere; writing only inside --rw roots (workspace-write)
+                                             and to /dev/null, /dev/zero, /dev/full, /dev/random,
+                                             /dev/urandom, /dev/tty, /dev/pts, /dev/ptmx. read-only also
+                                             denies chmod/chown/utime/xattr calls everywhere (seccomp).
+          --rw DIR                           writable root (repeatable; workspace-write only; a missing
+                                             DIR is skipped)
+          --chdir DIR                        change directory first; relative --rw paths and PROGRAM
+                                             are resolved after it
+          --allow-missing-landlock           run without the filesystem/TCP layer when the kernel has no
+                                             Landlock (otherwise exit 125)
+        Network:
+          --network off|proxy|on             default off.
+                                             off:   socket() only for AF_UNIX (not SOCK_DGRAM); connect,
+                                                    bind, listen, accept denied for every family.
+                                             proxy: only TCP sockets (AF_INET/AF_INET6), connect only to
+                                                    --allow-tcp-connect ports (Landlock ABI >= 4 required),
+                                                    no bind/listen/accept, no AF_UNIX sockets.
+                                             on:    unrestricted.
+          --allow-tcp-connect PORT           allowed TCP destination port in proxy mode (repeatable)
+        Limits (setrlimit; soft = hard; core dumps are always disabled):
+          --cpu-seconds N                    RLIMIT_CPU: SIGXCPU after N CPU seconds, SIGKILL after N+1
+          --memory-mb N                      RLIMIT_AS in MiB (address space, not resident memory)
+          --max-processes N                  RLIMIT_NPROC: processes of the user (the kernel does not
+                                             apply it to uid 0)
+          --file-size-mb N                   RLIMIT_FSIZE in MiB (SIGXFSZ beyond it)
+          --open-files N                     RLIMIT_NOFILE
+        Other:
+          --probe                            print key=value lines about kernel support and exit 0
+          --help                             print this text and exit 0
+
+        Always denied: ptrace, process_vm_readv/writev, pidfd_getfd, io_uring, mount and the new mount
+        API, pivot_root, chroot, setns, unshare, clone with namespace flags, clone3 (ENOSYS, so libc
+        falls back to clone), keyctl/add_key/request_key, bpf, perf_event_open, userfaultfd, kexec,
+        module loading, ioctl TIOCSTI/TIOCLINUX, 32-bit/x32 syscall ABIs. With Landlock ABI >= 6,
+        signals to and abstract unix sockets of processes outside the sandbox are denied too
+        (abstract sockets only when the network is not on).
+
+        A file without a "#!" line is run with /bin/sh, as execvp does.
+
+        Exit status: PROGRAM's own status (this process becomes PROGRAM), 128+N when PROGRAM is
+        killed by signal N, 125 for a launcher error (one line "codex-linux-sandbox: MESSAGE" on
+        stderr), 126 when PROGRAM is found but cannot be executed, 127 when it is not found.
+
+        """u8;
+}

@@ -1,0 +1,22 @@
+namespace CodexSandbox.Launcher.Cli;
+
+/// <summary>The parsed command line. Paths are kept as raw bytes so non-UTF-8 names survive.</summary>
+internal sealed class LaunchOptions
+{
+    public bool Help { get; set; }
+    public bool Probe { get; set; }
+    public SandboxMode Mode { get; set; } = SandboxMode.ReadOnly;
+    public NetworkMode Network { get; set; } = NetworkMode.Off;
+    public List<byte[]> WritableRoots { get; } = [];
+    public List<ushort> AllowedTcpConnectPorts { get; } = [];
+    public ulong? CpuSeconds { get; set; }
+    public ulong? MemoryMb { get; set; }
+    public ulong? MaxProcesses { get; set; }
+    public ulong? FileSizeMb { get; set; }
+    public ulong? OpenFiles { get; set; }
+    public byte[]? WorkingDirectory { get; set; }
+    public bool AllowMissingLandlock { get; set; }
+
+    /// <summary>PROGRAM followed by its arguments.</summary>
+    public List<byte[]> Command { get; } = [];
+}

@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+using CodexSandbox.Launcher.Native;
+using CodexSandbox.Launcher.Output;
+
+namespace CodexSandbox.Launcher.Privileges;
+
+/// <summary>no_new_privs, every capability gone (bounding, ambient, effective, permitted, inheritable),
+/// SIGKILL when the parent dies, and a new session so the command has no controlling terminal to
+/// inject keystrokes into.</summary>
+internal static unsafe class PrivilegeDrop
+{
+    private const int PR_SET_PDEATHSIG = 1, PR_CAPBSET_DROP = 24, PR_SET_SECUREBITS = 28;
+    private const int PR_SET_NO_NEW_PRIVS = 38, PR_CAP_AMBIENT = 47, PR_CAP_AMBIENT_CLEAR_ALL = 4;
+    private const int SIGKILL = 9;
+    private const uint LINUX_CAPABILITY_VERSION_3 = 0x20080522;
+
+    // NOROOT(+locked): uid 0 gains no capabilities on execve; KEEP_CAPS_LOCKED; NO_CAP_AMBIENT_RAISE(+locked).
+    private const uint SecureBits = 0x01 | 0x02 | 0x20 | 0x40 | 0x80;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct CapHeader { public uint Version; public int Pid; }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct CapData { public uint Effective; public uint Permitted; public uint Inheritable; }
+
+    /// <summary>Applies everything; on failure prints one line and returns false.</summary>
+    public static bool Apply(int originalParent, nint capsetSyscall)
+    {
+        if (Libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return Fail("prctl(PR_SET_NO_NEW_PRIVS)"u8, Libc.Errno);
+
+        // Needs CAP_SETPCAP: an unprivileged caller has no capabilities to lose, so EPERM is fine there.
+        Libc.prctl(PR_SET_SECUREBITS, SecureBits, 0, 0, 0);
+
+        // One call per capability until EINVAL (past CAP_LAST_CAP). EPERM: no CAP_SETPCAP (an
+        // unprivileged caller, or root inside bwrap --cap-drop ALL); the kernel checks that first, so
+        // every later call would fail the same way. Such a caller holds nothing to drop, and with
+        // no_new_privs and empty permitted/inheritable sets execve grants nothing from the bounding set.
+        for (nuint cap = 0; cap < 64; cap++)
+        {
+            if (Libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
+            int errno = Libc.Errno;
+            if (errno is Libc.EINVAL or Libc.EPERM) break;
+            return Fail("prctl(PR_CAPBSET_DROP)"u8, errno);
+        }
+
+        if (Libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && Libc.Errno != Libc.EINVAL)
+            return Fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)"u8, Libc.Errno);
+
+        CapHeader header = new() { Version = LINUX_CAPABILITY_VERSION_3, Pid = 0 };
+        CapData* data = stackalloc CapData[2];
+        data[0] = default;
+        data[1] = default;
+        if (Libc.syscall(capsetSyscall, (nint)(&header), (nint)data, 0, 0, 0) != 0) return Fail("capset"u8, Libc.Errno);
+
+        if (Libc.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return Fail("prctl(PR_SET_PDEATHSIG)"u8, Libc.Errno);
+        // The parent may have gone before the death signal was armed.
+        if (Libc.getppid() != originalParent)
+        {
+            Diagnostics.Error("parent process exited"u8);
+            return false;
+        }
+
+        // EPERM means this process already leads a process group (started as a shell job); it keeps
+        // the terminal then, and the seccomp filter still refuses TIOCSTI/TIOCLINUX.
+        if (Libc.setsid() < 0 && Libc.Errno != Libc.EPERM) return Fail("setsid"u8, Libc.Errno);
+        return true;
+    }
+
+    private static bool Fail(ReadOnlySpan<byte> what, int errno)
+    {
+        Diagnostics.ErrorErrno(what, errno);
+        return false;
+    }
+}

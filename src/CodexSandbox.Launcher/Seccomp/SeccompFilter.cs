@@ -1,0 +1,175 @@
+using CodexSandbox.Launcher.Cli;
+using CodexSandbox.Launcher.Native;
+using CodexSandbox.Launcher.Output;
+
+namespace CodexSandbox.Launcher.Seccomp;
+
+/// <summary>Builds the seccomp deny-list for the policy (default allow; listed calls fail with an
+/// errno, a foreign architecture is killed) and installs it after no_new_privs.</summary>
+internal sealed unsafe class SeccompFilter
+{
+    private const uint RetKillProcess = 0x80000000, RetAllow = 0x7FFF0000, RetErrno = 0x00050000;
+    private const uint Eperm = RetErrno | Libc.EPERM, Enosys = RetErrno | Libc.ENOSYS;
+    private const uint AfUnix = 1, AfInet = 2, AfInet6 = 10, SockStream = 1, SockDgram = 2, SockTypeMask = 0xF;
+    private const uint IpprotoTcp = 6, MsgFastopen = 0x20000000;
+    private const uint Tiocsti = 0x5412, Tioclinux = 0x541C;
+    // CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET (NEWTIME is clone3/unshare-only).
+    private const uint CloneNamespaceFlags = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
+    private const int SeccompSetModeFilter = 1, SeccompFilterFlagTsync = 1;
+
+    private readonly BpfProgram.SockFprog* _program;
+    private readonly nint _seccompSyscall;
+
+    public int InstructionCount { get; }
+
+    public SeccompFilter(SyscallTable table, LaunchOptions options)
+    {
+        // Ordered map: each syscall appears once, its block decides and returns.
+        var rules = new SortedDictionary<int, BpfProgram>();
+        void Deny(int nr, uint action)
+        {
+            if (nr < 0) return;
+            var block = new BpfProgram();
+            block.Return(action);
+            rules[nr] = block;
+        }
+
+        foreach (int nr in new[]
+        {
+            table.Unshare, table.Setns, table.Ptrace, table.ProcessVmReadv, table.ProcessVmWritev, SyscallTable.PidfdGetfd,
+            table.Mount, table.Umount2, table.PivotRoot, table.Chroot, SyscallTable.OpenTree, SyscallTable.OpenTreeAttr,
+            SyscallTable.MoveMount, SyscallTable.Fsopen, SyscallTable.Fsconfig, SyscallTable.Fsmount, SyscallTable.Fspick,
+            SyscallTable.MountSetattr, table.Keyctl, table.AddKey, table.RequestKey, table.Bpf, table.PerfEventOpen,
+            table.Userfaultfd, table.KexecLoad, table.KexecFileLoad, table.InitModule, table.FinitModule, table.DeleteModule,
+            table.OpenByHandleAt, SyscallTable.IoUringSetup, SyscallTable.IoUringEnter, SyscallTable.IoUringRegister,
+        })
+            Deny(nr, Eperm);
+
+        // clone3 passes its flags in memory the filter cannot read: ENOSYS makes libc fall back to clone.
+        Deny(SyscallTable.Clone3, Enosys);
+        rules[table.Clone] = DenyIfAnyBit(0, CloneNamespaceFlags);
+        rules[table.Ioctl] = DenyTerminalInjection();
+
+        if (options.Mode == SandboxMode.ReadOnly)
+        {
+            // Landlock does not mediate metadata changes; in read-only mode none are legitimate.
+            foreach (int nr in new[]
+            {
+                table.Chmod, table.Fchmod, table.Fchmodat, SyscallTable.Fchmodat2, table.Chown, table.Fchown, table.Lchown,
+                table.Fchownat, table.Utime, table.Utimes, table.Utimensat, table.Futimesat, table.Setxattr, table.Lsetxattr,
+                table.Fsetxattr, table.Removexattr, table.Lremovexattr, table.Fremovexattr, SyscallTable.Setxattrat,
+                SyscallTable.Removexattrat, SyscallTable.FileSetattr,
+            })
+                Deny(nr, Eperm);
+        }
+
+        if (options.Network == NetworkMode.Off)
+        {
+            rules[table.Socket] = AllowOnlyUnixNonDatagram();
+            rules[table.Socketpair] = AllowOnlyUnixNonDatagram();
+            // Every family, AF_UNIX included: a host socket such as docker.sock is a network endpoint too.
+            foreach (int nr in new[] { table.Connect, table.Bind, table.Listen, table.Accept, table.Accept4 }) Deny(nr, Eperm);
+        }
+        else if (options.Network == NetworkMode.Proxy)
+        {
+            rules[table.Socket] = AllowOnlyTcp();
+            rules[table.Socketpair] = AllowOnlyUnixNonDatagram();
+            foreach (int nr in new[] { table.Bind, table.Listen, table.Accept, table.Accept4 }) Deny(nr, Eperm);
+            // TCP Fast Open connects from inside sendto/sendmsg; only connect() is port-checked by Landlock.
+            rules[table.Sendto] = DenyIfAnyBit(3, MsgFastopen);
+            rules[table.Sendmsg] = DenyIfAnyBit(2, MsgFastopen);
+            rules[table.Sendmmsg] = DenyIfAnyBit(3, MsgFastopen);
+        }
+
+        var program = new BpfProgram();
+        program.Load(BpfProgram.OffsetArch);
+        program.JumpIfEqual(table.AuditArch, 1, 0);
+        program.Return(RetKillProcess);
+        program.Load(BpfProgram.OffsetNr);
+        if (table.X32Bit != 0)
+        {
+            program.JumpIfAnyBit(table.X32Bit, 0, 1);
+            program.Return(Eperm);
+        }
+        foreach (var (nr, block) in rules)
+        {
+            program.JumpIfEqual((uint)nr, 0, block.Count);
+            program.Append(block);
+        }
+        program.Return(RetAllow);
+
+        InstructionCount = program.Count;
+        _program = program.Freeze();
+        _seccompSyscall = table.SeccompCall;
+    }
+
+    /// <summary>arg[index] (low 32 bits) has any of <paramref name="bits"/> ⇒ EPERM.</summary>
+    private static BpfProgram DenyIfAnyBit(int index, uint bits)
+    {
+        var b = new BpfProgram();
+        b.Load(BpfProgram.OffsetArgLow(index));
+        b.JumpIfAnyBit(bits, 0, 1);
+        b.Return(Eperm);
+        b.Return(RetAllow);
+        return b;
+    }
+
+    /// <summary>ioctl request (the kernel reads it as 32 bits) TIOCSTI or TIOCLINUX ⇒ EPERM.</summary>
+    private static BpfProgram DenyTerminalInjection()
+    {
+        var b = new BpfProgram();
+        b.Load(BpfProgram.OffsetArgLow(1));
+        b.JumpIfEqual(Tiocsti, 1, 0);
+        b.JumpIfEqual(Tioclinux, 0, 1);
+        b.Return(Eperm);
+        b.Return(RetAllow);
+        return b;
+    }
+
+    /// <summary>socket/socketpair: AF_UNIX only, and not SOCK_DGRAM (an unconnected datagram socket
+    /// reaches any host pathname socket through sendto without calling connect).</summary>
+    private static BpfProgram AllowOnlyUnixNonDatagram()
+    {
+        var b = new BpfProgram();
+        b.Load(BpfProgram.OffsetArgLow(0));
+        b.JumpIfEqual(AfUnix, 1, 0);
+        b.Return(Eperm);
+        b.Load(BpfProgram.OffsetArgLow(1));
+        b.And(SockTypeMask);
+        b.JumpIfEqual(SockDgram, 0, 1);
+        b.Return(Eperm);
+        b.Return(RetAllow);
+        return b;
+    }
+
+    /// <summary>socket: AF_INET/AF_INET6 SOCK_STREAM with protocol 0 or TCP only (UDP, raw, MPTCP and
+    /// SCTP are outside Landlock's TCP port rules, AF_UNIX reaches host sockets).</summary>
+    private static BpfProgram AllowOnlyTcp()
+    {
+        var b = new BpfProgram();
+        b.Load(BpfProgram.OffsetArgLow(0));
+        b.JumpIfEqual(AfInet, 2, 0);
+        b.JumpIfEqual(AfInet6, 1, 0);
+        b.Return(Eperm);
+        b.Load(BpfProgram.OffsetArgLow(1));
+        b.And(SockTypeMask);
+        b.JumpIfEqual(SockStream, 1, 0);
+        b.Return(Eperm);
+        b.Load(BpfProgram.OffsetArgLow(2));
+        b.JumpIfEqual(0, 2, 0);
+        b.JumpIfEqual(IpprotoTcp, 1, 0);
+        b.Return(Eperm);
+        b.Return(RetAllow);
+        return b;
+    }
+
+    /// <summary>Installs the filter (all threads when the kernel can, else this thread; the filter
+    /// is inherited across execve either way). Needs no_new_privs.</summary>
+    public bool Install()
+    {
+        if (Libc.syscall(_seccompSyscall, SeccompSetModeFilter, SeccompFilterFlagTsync, (nint)_program, 0, 0) == 0) return true;
+        if (Libc.syscall(_seccompSyscall, SeccompSetModeFilter, 0, (nint)_program, 0, 0) == 0) return true;
+        Diagnostics.ErrorErrno("seccomp(SECCOMP_SET_MODE_FILTER)"u8, Libc.Errno);
+        return false;
+    }
+}
