@@ -7,8 +7,8 @@ function New-EscapeWorld {
     $out = New-Item -ItemType Directory -Force (Join-Path $root 'outside')
     & git -C $ws.FullName init -q 2>&1 | Out-Null
     & git -C $ws.FullName -c user.email=t@t -c user.name=t commit -q --allow-empty -m init 2>&1 | Out-Null
-    Set-Content -NoNewline (Join-Path $out 'target') 'original'
-    Set-Content -NoNewline (Join-Path $ws 'inside') 'original'
+    Set-Content -Path (Join-Path $out 'target') -Value 'original' -NoNewline
+    Set-Content -Path (Join-Path $ws 'inside') -Value 'original' -NoNewline
     $namespaces = if ($Layer -eq 'bwrap') { 'required' } else { 'off' }
     $config = Join-Path $root 'config.toml'
     Set-Content $config @"

@@ -144,7 +144,9 @@ public static class LinuxCommandBuilder
                 if (host.LandlockAbi >= 4) enforced.Add("landlock-network: TCP bind and connect denied");
                 else notEnforced.Add($"landlock-network: needs Landlock ABI 4 (this kernel has {host.LandlockAbi}); seccomp still blocks sockets");
             }
-            if (host.LandlockAbi >= 6) enforced.Add("landlock-scope: signals and abstract unix sockets cannot reach outside");
+            if (host.LandlockAbi >= 6) enforced.Add(policy.NetworkMode == NetworkMode.On
+                ? "landlock-scope: signals cannot reach processes outside"
+                : "landlock-scope: signals and abstract unix sockets cannot reach processes outside");
             else notEnforced.Add($"landlock-scope: needs Landlock ABI 6 (this kernel has {host.LandlockAbi}); host processes may be signalled");
         }
         else
@@ -176,6 +178,8 @@ public static class LinuxCommandBuilder
             notEnforced.Add($"protected-paths: .git, .codex and .agents inside writable roots stay writable ({why}; Landlock cannot carve a read-only sub-path out of a writable root)");
         if (policy.DenyRead.Count > 0)
             notEnforced.Add($"deny-read: the paths stay readable ({why})");
+        if (policy.SandboxMode == SandboxMode.WorkspaceWrite)
+            notEnforced.Add($"metadata: chmod, chown, utime and xattr changes outside the writable roots are not blocked ({why}; Landlock does not cover metadata and seccomp cannot see paths)");
         notEnforced.Add($"namespace-pid: host processes are visible ({why}); signals to them are blocked by Landlock scoping where available");
         if (policy.NetworkMode == NetworkMode.Off)
             notEnforced.Add($"namespace-network: no private network namespace ({why}); seccomp and Landlock still cut the network");
