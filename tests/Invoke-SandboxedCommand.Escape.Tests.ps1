@@ -297,7 +297,7 @@ print(""io_uring"", libc.syscall(425, 4, buf), ctypes.get_errno())'"
             @{ shell = 'kill -TERM $$'; expected = 143 }
         ) {
             $r = Invoke-InWorld $w $shell
-            $r.ExitCode | Should -Be $expected -Because $r.Stderr
+            $r.ExitCode | Should -Be $expected -Because "argv $($r.Argv -join "|") stderr $($r.Stderr)"
             $r.LikelySandboxDenial | Should -BeFalse
             $global:LASTEXITCODE | Should -Be $expected
         }

@@ -69,13 +69,29 @@ public static class SandboxExecutor
         if (launch.Backend == "none" && ResolveProgram(launch.Program, env) is null) throw new ProgramNotFoundException(launch.Program);
 
         var createdPlaceholders = launch.Placeholders.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
+        var program = launch.Backend == "none" ? ResolveProgram(launch.Program, env)! : launch.Program;
+        IReadOnlyList<string> arguments = launch.Arguments;
+        PidsCgroup? cgroup = null;
+        if (launch.Backend != "none" && policy.Limits.MaxProcesses is { } maxProcesses && PidsCgroup.NeedsCgroup)
+        {
+            cgroup = PidsCgroup.TryCreate(maxProcesses, out var problem);
+            if (cgroup is null)
+            {
+                launch = launch with { NotEnforced = [.. launch.NotEnforced, $"process-limit: max_processes = {maxProcesses} is not applied: root is exempt from RLIMIT_NPROC and no pids cgroup could be made ({problem})"] };
+            }
+            else
+            {
+                (program, arguments) = cgroup.Wrap(program, arguments);
+                launch = launch with { Enforced = [.. launch.Enforced, $"process-limit: at most {maxProcesses} processes (pids cgroup)"] };
+            }
+        }
         ProcessOutcome outcome;
         try
         {
             outcome = ProcessRunner.Run(new ProcessSpec
             {
-                Program = launch.Backend == "none" ? ResolveProgram(launch.Program, env)! : launch.Program,
-                Arguments = launch.Arguments,
+                Program = program,
+                Arguments = arguments,
                 WorkingDirectory = policy.WorkingDirectory,
                 Environment = env,
                 Timeout = request.Timeout ?? (policy.Limits.TimeoutSec is { } s ? TimeSpan.FromSeconds(s) : null),
@@ -85,6 +101,7 @@ public static class SandboxExecutor
         finally
         {
             RemovePlaceholders(createdPlaceholders);
+            cgroup?.Dispose();
         }
 
         bool sandboxed = launch.Backend != "none";

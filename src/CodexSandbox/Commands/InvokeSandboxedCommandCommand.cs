@@ -93,11 +93,11 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
         catch (Exception e) when (MapRunError(e, display) is { } record)
         {
             // Scripts that test $LASTEXITCODE see what a shell would report for a missing program.
-            if (e is ProgramNotFoundException) SessionState.PSVariable.Set("LASTEXITCODE", 127);
+            if (e is ProgramNotFoundException) SessionState.PSVariable.Set("global:LASTEXITCODE", 127);
             WriteError(record);
             return;
         }
-        SessionState.PSVariable.Set("LASTEXITCODE", result.ExitCode);
+        SessionState.PSVariable.Set("global:LASTEXITCODE", result.ExitCode);
         if (_stop.IsCancellationRequested) return;
         WriteObject(result);
     }
