@@ -20,12 +20,17 @@ public sealed class AuditLog
 
     private static readonly ConcurrentDictionary<string, AuditLog> Shared = new(StringComparer.Ordinal);
     private static readonly string DefaultModuleVersion = ReadModuleVersion();
+    // Environment.UserName reads the user database on every call on Unix; neither changes within a process.
+    private static readonly string CurrentUser = System.Environment.UserName;
+    private static readonly string CurrentHost = System.Environment.MachineName;
 
     private readonly object _gate = new();
     private readonly AuditFiles _files;
     private readonly AuditRecordWriter _writer = new();
     private readonly long _maxFileBytes;
     private bool _directoryReady;
+    private FileStream? _active;
+    private long _activeGeneration = -1;
 
     /// <param name="settings">Path (the active file, or a directory for <see cref="DefaultFileName"/> in it), MaxFileMB, RetentionDays, RecordOutput, Fsync.</param>
     /// <param name="maxFileBytes">Overrides <see cref="AuditSettings.MaxFileMB"/> (tests and tools use tiny sizes).</param>
@@ -75,9 +80,10 @@ public sealed class AuditLog
             {
                 return AppendLocked(draft);
             }
-            catch (AuditLogException) { throw; }
+            catch (AuditLogException) { CloseActive(); throw; }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                CloseActive();
                 throw new AuditLogException($"Cannot write the audit log '{_files.ActivePath}': {e.Message}", _files.ActivePath, e);
             }
         }
@@ -88,56 +94,64 @@ public sealed class AuditLog
         EnsureDirectory();
         using var fileLock = AuditFileLock.Acquire(_files.LockPath, LockTimeout);
         var head = fileLock.ReadHead();
-        var data = OpenActive();
+        // The active file stays open between appends; another writer's rotation changes the generation in the head.
+        if (_active is null || head is null || head.Generation != _activeGeneration) ReopenActive(head?.Generation ?? -1);
+        var data = _active!;
+        var length = data.Length;
+        if (head is null || head.Length != length)
+        {
+            head = AuditChainTail.Recover(_files, data, head);
+            length = data.Length;
+            _activeGeneration = head.Generation;
+        }
+
+        var seq = head.Seq + 1;
+        var time = DateTimeOffset.UtcNow;
+        var line = _writer.Format(draft, seq, time, head.Hash, out var hash);
+        var generation = head.Generation;
+        if (length > 0 && length + line.Length > _maxFileBytes)
+        {
+            CloseActive();
+            generation++;
+            File.Move(_files.ActivePath, _files.RotatedPath(generation));
+            ReopenActive(generation);
+            data = _active!;
+            length = 0;
+            // Persist the new generation now, so a crash before the write below still leaves a consistent head.
+            fileLock.WriteHead(head with { Length = 0, Generation = generation });
+            AuditRetention.ApplyLocked(_files, Settings.RetentionDays, DateTimeOffset.UtcNow);
+        }
+
         try
         {
-            var length = data.Length;
-            if (head is null || head.Length != length)
-            {
-                head = AuditChainTail.Recover(_files, data, head);
-                length = data.Length;
-            }
-
-            var seq = head.Seq + 1;
-            var time = DateTimeOffset.UtcNow;
-            var line = _writer.Format(draft, seq, time, head.Hash, out var hash);
-            var generation = head.Generation;
-            if (length > 0 && length + line.Length > _maxFileBytes)
-            {
-                data.Dispose();
-                generation++;
-                File.Move(_files.ActivePath, _files.RotatedPath(generation));
-                data = OpenActive();
-                length = 0;
-                // Persist the new generation now, so a crash before the write below still leaves a consistent head.
-                fileLock.WriteHead(head with { Length = 0, Generation = generation });
-                AuditRetention.ApplyLocked(_files, Settings.RetentionDays, DateTimeOffset.UtcNow);
-            }
-
             data.Position = length;
-            try
-            {
-                data.Write(line.Span);
-                if (Settings.Fsync) data.Flush(flushToDisk: true);
-            }
-            catch
-            {
-                // Leave no partial line behind when we can help it.
-                try { data.SetLength(length); } catch (IOException) { }
-                throw;
-            }
-            fileLock.WriteHead(new AuditHead(seq, hash, length + line.Length, generation));
-            return Finish(draft, seq, time, head.Hash, hash);
+            data.Write(line.Span);
+            if (Settings.Fsync) data.Flush(flushToDisk: true);
         }
-        finally
+        catch
         {
-            data.Dispose();
+            // Leave no partial line behind when we can help it, and start from a fresh handle next time.
+            try { data.SetLength(length); } catch (IOException) { }
+            CloseActive();
+            throw;
         }
+        fileLock.WriteHead(new AuditHead(seq, hash, length + line.Length, generation));
+        return Finish(draft, seq, time, head.Hash, hash);
     }
 
-    private FileStream OpenActive() =>
+    private void ReopenActive(long generation)
+    {
+        CloseActive();
         // Sharing Read|Write|Delete: readers and other writers (serialised by the lock file) may open it at any time.
-        new(_files.ActivePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        _active = new FileStream(_files.ActivePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        _activeGeneration = generation;
+    }
+
+    private void CloseActive()
+    {
+        _active?.Dispose();
+        _active = null;
+    }
 
     private void EnsureDirectory()
     {
@@ -182,8 +196,8 @@ public sealed class AuditLog
             Reason = e.Reason is null ? null : SecretRedactor.Redact(e.Reason),
             Rule = e.Rule,
             RelatedId = e.RelatedId,
-            User = e.User ?? System.Environment.UserName,
-            Host = e.Host ?? System.Environment.MachineName,
+            User = e.User ?? CurrentUser,
+            Host = e.Host ?? CurrentHost,
             ProcessId = System.Environment.ProcessId,
             ModuleVersion = ModuleVersion,
             Environment = e.Environment is null ? null : SecretRedactor.RedactEnvironment(e.Environment),
