@@ -45,7 +45,7 @@ internal static class AuditChainTail
         found ??= anchor is not null ? (anchor.Seq, anchor.Hash) : null;
         if (recorded is not null && (found is null || recorded.Seq > found.Value.Seq)) found = (recorded.Seq, recorded.Hash);
         var (seq, hash) = found ?? (0, AuditHash.Zero);
-        return new AuditHead(seq, hash, length, generation);
+        return new AuditHead(seq, hash, length, generation, AuditLines.CountNewlines(active.SafeFileHandle, length));
     }
 
     private static (long, string)? LastRecord(FileStream stream, long length)

@@ -118,7 +118,8 @@ public sealed class AuditLog
             data = _active!;
             length = 0;
             // Persist the new generation now, so a crash before the write below still leaves a consistent head.
-            fileLock.WriteHead(head with { Length = 0, Generation = generation });
+            fileLock.WriteHead(head with { Length = 0, Generation = generation, Lines = 0 });
+            head = head with { Lines = 0 };
             AuditRetention.ApplyLocked(_files, Settings.RetentionDays, DateTimeOffset.UtcNow);
         }
 
@@ -135,7 +136,7 @@ public sealed class AuditLog
             CloseActive();
             throw;
         }
-        fileLock.WriteHead(new AuditHead(seq, hash, length + line.Length, generation));
+        fileLock.WriteHead(new AuditHead(seq, hash, length + line.Length, generation, head.Lines + 1));
         return Finish(draft, seq, time, head.Hash, hash);
     }
 

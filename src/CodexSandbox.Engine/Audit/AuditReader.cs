@@ -47,12 +47,15 @@ public static class AuditReader
                 lineNumber++;
                 if (line.Bytes.Length == 0) continue;
                 var span = line.Bytes.Span;
-                if (!AuditRecordParser.Probe(span, out var probe))
+                if (filter.Needed != ProbeFields.None)
                 {
-                    Warn(onWarning, file.Path, lineNumber, line.Terminated, "not valid JSON");
-                    continue;
+                    if (!AuditRecordParser.Probe(span, filter.Needed, out var probe))
+                    {
+                        Warn(onWarning, file.Path, lineNumber, line.Terminated, "not valid JSON");
+                        continue;
+                    }
+                    if (!filter.Matches(probe)) continue;
                 }
-                if (!filter.Matches(probe)) continue;
                 var record = AuditRecordParser.Parse(span, file.Path, lineNumber, out var error);
                 if (record is null) { Warn(onWarning, file.Path, lineNumber, line.Terminated, error!); continue; }
                 yield return record;
@@ -76,12 +79,20 @@ public static class AuditReader
             foreach (var line in AuditLines.Backward(stream.SafeFileHandle, file.Length))
             {
                 if (line.Bytes.Length == 0) continue;
-                if (!AuditRecordParser.Probe(line.Bytes.Span, out var probe))
+                if (filter.Needed != ProbeFields.None)
                 {
-                    found.Add((f, line.Offset, line.Bytes, line.Terminated, "not valid JSON"));
+                    if (!AuditRecordParser.Probe(line.Bytes.Span, filter.Needed, out var probe))
+                    {
+                        found.Add((f, line.Offset, line.Bytes, line.Terminated, "not valid JSON"));
+                        continue;
+                    }
+                    if (!filter.Matches(probe)) continue;
+                }
+                else if (AuditRecordParser.Parse(line.Bytes.Span, null, 0, out var invalid) is null)
+                {
+                    found.Add((f, line.Offset, line.Bytes, line.Terminated, invalid));
                     continue;
                 }
-                if (!filter.Matches(probe)) continue;
                 found.Add((f, line.Offset, line.Bytes, line.Terminated, null));
                 matches++;
                 onProgress?.Invoke(matches * 100 / count);
@@ -89,22 +100,42 @@ public static class AuditReader
             }
         }
 
-        // Line numbers: count newlines before the earliest offset once per file, then between consecutive offsets.
+        // Line numbers. In the active file, when the head in the lock file describes it exactly, count back from its
+        // line count over the bytes already read; elsewhere count newlines before the earliest offset, then between offsets.
         var results = new List<AuditRecord>(matches);
         foreach (var group in found.GroupBy(x => x.File).OrderBy(g => g.Key))
         {
             var file = snapshot.Files[group.Key];
             using var stream = snapshot.Open(file);
             if (stream is null) continue;
-            long position = 0;
-            var lineNumber = 1;
-            foreach (var item in group.OrderBy(x => x.Offset))
+            var numbered = new List<(int Line, ReadOnlyMemory<byte> Bytes, bool Terminated, string? Error)>();
+            if (snapshot.Head is { } head && file.Path == snapshot.ActivePath && head.Length == file.Length)
             {
-                lineNumber += CountBetween(stream, position, item.Offset);
-                position = item.Offset;
-                string? error = item.Error;
-                var record = error is null ? AuditRecordParser.Parse(item.Bytes.Span, file.Path, lineNumber, out error) : null;
-                if (record is null) Warn(onWarning, file.Path, lineNumber, item.Terminated, error!);
+                long position = file.Length, after = 0;
+                foreach (var item in group.OrderByDescending(x => x.Offset))
+                {
+                    after += CountBetween(stream, item.Offset, position);
+                    position = item.Offset;
+                    numbered.Add(((int)(head.Lines - after + 1), item.Bytes, item.Terminated, item.Error));
+                }
+                numbered.Reverse();
+            }
+            else
+            {
+                long position = 0;
+                var lineNumber = 1;
+                foreach (var item in group.OrderBy(x => x.Offset))
+                {
+                    lineNumber += CountBetween(stream, position, item.Offset);
+                    position = item.Offset;
+                    numbered.Add((lineNumber, item.Bytes, item.Terminated, item.Error));
+                }
+            }
+            foreach (var (lineNumber, bytes, terminated, error0) in numbered)
+            {
+                var error = error0;
+                var record = error is null ? AuditRecordParser.Parse(bytes.Span, file.Path, lineNumber, out error) : null;
+                if (record is null) Warn(onWarning, file.Path, lineNumber, terminated, error!);
                 else results.Add(record);
             }
         }
@@ -237,6 +268,13 @@ public static class AuditReader
         private readonly WildcardSet? _commands = WildcardSet.Create(q.Commands);
         private readonly WildcardSet? _ids = WildcardSet.Create(q.Ids);
 
+        public ProbeFields Needed { get; } =
+            (q.Since is not null || q.Until is not null ? ProbeFields.Time : 0) |
+            (q.EventTypes is { Count: > 0 } ? ProbeFields.EventType : 0) |
+            (q.Decisions is { Count: > 0 } ? ProbeFields.Decision : 0) |
+            (q.Commands is { Count: > 0 } ? ProbeFields.Command : 0) |
+            (q.Ids is { Count: > 0 } ? ProbeFields.Id : 0);
+
         public bool Matches(in RecordProbe p)
         {
             if (q.Since is { } since && (!p.HasTime || p.Time < since)) return false;
@@ -254,12 +292,15 @@ public static class AuditReader
     {
         public required List<(string Path, long Length)> Files { get; init; }
         public AuditHead? Head { get; init; }
+        public required string ActivePath { get; init; }
 
         public static Snapshot Take(AuditFiles files)
         {
             try
             {
-                if (!Directory.Exists(files.Folder)) return new Snapshot { Files = [] };
+                if (File.Exists(files.Folder))
+                    throw new AuditLogException($"The audit log directory '{files.Folder}' is a file, not a directory.", files.Folder);
+                if (!Directory.Exists(files.Folder)) return new Snapshot { Files = [], ActivePath = files.ActivePath };
                 using var fileLock = AuditFileLock.TryAcquireForReading(files.LockPath, SnapshotLockTimeout);
                 var list = new List<(string, long)>();
                 foreach (var file in files.ChainOrder())
@@ -267,7 +308,7 @@ public static class AuditReader
                     var info = new FileInfo(file);
                     if (info.Exists) list.Add((file, info.Length));
                 }
-                return new Snapshot { Files = list, Head = fileLock?.ReadHead() };
+                return new Snapshot { Files = list, Head = fileLock?.ReadHead(), ActivePath = files.ActivePath };
             }
             catch (Exception e) when (e is (IOException or UnauthorizedAccessException) and not AuditLogException)
             {

@@ -100,27 +100,35 @@ internal static class AuditRecordParser
         };
     }
 
-    /// <summary>A cheap look at the fields queries filter on, without building a record. False when the line is not valid JSON.</summary>
-    public static bool Probe(ReadOnlySpan<byte> line, out RecordProbe probe)
+    /// <summary>
+    /// A cheap look at the fields a query filters on, without building a record. Tokenising stops once every field in
+    /// <paramref name="needed"/> was seen (writers put them first), so a line that is not a whole object is caught by its
+    /// first and last byte, and damage further in is left to <see cref="Parse"/> (for lines that match) and to Verify.
+    /// False when the line is not a JSON object.
+    /// </summary>
+    public static bool Probe(ReadOnlySpan<byte> line, ProbeFields needed, out RecordProbe probe)
     {
         probe = default;
+        var end = line.Length;
+        while (end > 0 && line[end - 1] is (byte)' ' or (byte)'\r' or (byte)'\t') end--;
+        if (end < 2 || line[0] != (byte)'{' || line[end - 1] != (byte)'}') return false;
+        var seen = ProbeFields.None;
         try
         {
             var reader = new Utf8JsonReader(line);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            var depth = reader.CurrentDepth;
-            while (reader.Read())
+            while ((seen & needed) != needed && reader.Read())
             {
-                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth) break;
+                if (reader.TokenType == JsonTokenType.EndObject) break;
                 if (reader.TokenType != JsonTokenType.PropertyName) return false;
-                if (reader.ValueTextEquals("id"u8)) { reader.Read(); probe.Id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; }
-                else if (reader.ValueTextEquals("time"u8)) { reader.Read(); probe.HasTime = reader.TryGetDateTimeOffset(out probe.Time); }
-                else if (reader.ValueTextEquals("eventType"u8)) { reader.Read(); probe.EventType = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; }
-                else if (reader.ValueTextEquals("decision"u8)) { reader.Read(); probe.Decision = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; }
-                else if (reader.ValueTextEquals("command"u8)) { reader.Read(); probe.Command = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; }
+                if (reader.ValueTextEquals("id"u8)) { reader.Read(); probe.Id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; seen |= ProbeFields.Id; }
+                else if (reader.ValueTextEquals("time"u8)) { reader.Read(); probe.HasTime = reader.TryGetDateTimeOffset(out probe.Time); seen |= ProbeFields.Time; }
+                else if (reader.ValueTextEquals("eventType"u8)) { reader.Read(); probe.EventType = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; seen |= ProbeFields.EventType; }
+                else if (reader.ValueTextEquals("decision"u8)) { reader.Read(); probe.Decision = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; seen |= ProbeFields.Decision; }
+                else if (reader.ValueTextEquals("command"u8)) { reader.Read(); probe.Command = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; seen |= ProbeFields.Command; }
                 else { reader.Read(); reader.Skip(); }
             }
-            return reader.TokenType == JsonTokenType.EndObject;
+            return true;
         }
         catch (JsonException) { return false; }
         catch (InvalidOperationException) { return false; }

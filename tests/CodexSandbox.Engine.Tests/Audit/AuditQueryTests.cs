@@ -86,6 +86,9 @@ public class AuditQueryTests(ITestOutputHelper output)
         var broken = new AuditLog(new AuditSettings { Path = Path.Combine(file, "sandbox-audit.jsonl") });
         var error = Assert.Throws<AuditLogException>(() => broken.Append(new AuditEntry { EventType = AuditEventType.ConfigError }));
         Assert.Contains("not-a-dir", error.Message);
+        var readError = Assert.Throws<AuditLogException>(() => AuditReader.Query(Path.Combine(file, "sandbox-audit.jsonl"), new AuditQuery()).ToList());
+        Assert.Contains("not a directory", readError.Message);
+        Assert.Throws<AuditLogException>(() => AuditReader.Verify(Path.Combine(file, "sandbox-audit.jsonl")));
     }
 
     [Fact]
@@ -104,6 +107,8 @@ public class AuditQueryTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(29_981, 20).Select(i => (long)i), last.Select(r => r.Seq));
         var lines = File.ReadAllLines(log.LogPath);
         Assert.Equal(lines.Length, last[^1].Line);
+        Assert.Equal(lines.Length - 19, last[0].Line);
+        Assert.Contains(last[0].Id, lines[last[0].Line - 1]);
         Assert.Equal("n30000", last[^1].Argv[1]);
 
         // The last 20 blocked ones reach back into a rotated file.
