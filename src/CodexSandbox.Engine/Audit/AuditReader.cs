@@ -199,7 +199,7 @@ public static class AuditReader
             {
                 lineNumber++;
                 var span = line.Bytes.Span;
-                var record = span.Length == 0 ? null : AuditRecordParser.Parse(span, file.Path, lineNumber, out _);
+                var record = span.Length == 0 ? null : AuditRecordParser.ParseLink(span, out _);
                 if (!line.Terminated && f == snapshot.Files.Count - 1 && file.Path == files.ActivePath && record is null)
                 {
                     warnings.Add($"{file.Path}:{lineNumber}: torn last line (an interrupted write, {span.Length} bytes); the next append removes it.");
@@ -208,7 +208,7 @@ public static class AuditReader
                 if (span.Length == 0) return Bad(file.Path, lineNumber, null, "An empty line was inserted; writers never write one.");
                 if (record is null)
                 {
-                    AuditRecordParser.Parse(span, file.Path, lineNumber, out var error);
+                    AuditRecordParser.ParseLink(span, out var error);
                     return Bad(file.Path, lineNumber, null, $"The line is not an audit record ({error}): it was altered or inserted.");
                 }
                 if (!AuditHash.SelfConsistent(span, out var storedHash) || storedHash != record.Hash)

@@ -134,6 +134,48 @@ internal static class AuditRecordParser
         catch (InvalidOperationException) { return false; }
     }
 
+    /// <summary>
+    /// What Verify needs from a line: the whole line must be one valid JSON object with the required fields, but only
+    /// id, seq, prev and hash are materialised. Null with <paramref name="error"/> when the line is not a record.
+    /// </summary>
+    public static ChainLink? ParseLink(ReadOnlySpan<byte> line, out string? error)
+    {
+        error = null;
+        string? id = null, prev = null, hash = null;
+        long seq = -1;
+        bool hasTime = false, hasEvent = false;
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) { error = "not a JSON object"; return null; }
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName) { error = "malformed JSON"; return null; }
+                if (reader.ValueTextEquals("id"u8)) { reader.Read(); id = reader.GetString(); }
+                else if (reader.ValueTextEquals("seq"u8)) { reader.Read(); seq = reader.GetInt64(); }
+                else if (reader.ValueTextEquals("prev"u8)) { reader.Read(); prev = reader.GetString(); }
+                else if (reader.ValueTextEquals("hash"u8)) { reader.Read(); hash = reader.GetString(); }
+                else if (reader.ValueTextEquals("time"u8)) { reader.Read(); hasTime = reader.TryGetDateTimeOffset(out _); }
+                else if (reader.ValueTextEquals("eventType"u8)) { reader.Read(); hasEvent = reader.TokenType == JsonTokenType.String && Enum.TryParse<AuditEventType>(reader.GetString(), false, out var t) && Enum.IsDefined(t); }
+                else { reader.Read(); reader.Skip(); }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.BytesConsumed != line.Length && !TrailingWhitespace(line[(int)reader.BytesConsumed..]))
+            {
+                error = "truncated or trailing data after the JSON object";
+                return null;
+            }
+        }
+        catch (JsonException e) { error = "not valid JSON (" + FirstSentence(e.Message) + ")"; return null; }
+        catch (InvalidOperationException e) { error = "a field has the wrong type (" + FirstSentence(e.Message) + ")"; return null; }
+        catch (FormatException e) { error = "a field has the wrong format (" + FirstSentence(e.Message) + ")"; return null; }
+        if (id is null || seq < 0 || !hasTime || !hasEvent || prev is null || hash is null)
+        {
+            error = "a required field (id, seq, time, eventType, prev, hash) is missing or invalid";
+            return null;
+        }
+        return new ChainLink(id, seq, prev, hash);
+    }
+
     private static bool TrailingWhitespace(ReadOnlySpan<byte> rest)
     {
         foreach (var b in rest) if (b is not ((byte)' ' or (byte)'\r' or (byte)'\t')) return false;
