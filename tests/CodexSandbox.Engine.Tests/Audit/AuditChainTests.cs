@@ -69,6 +69,43 @@ public class AuditChainTests
     }
 
     [Fact]
+    public void FsyncModeWritesTheSameChain()
+    {
+        using var log = new AuditTestLog();
+        var synced = new AuditLog(new AuditSettings { Path = log.LogPath, Fsync = true });
+        synced.Append(new AuditEntry { EventType = AuditEventType.ConfigError, Reason = "bad key" });
+        log.Run("/bin/true");
+        synced.Append(new AuditEntry { EventType = AuditEventType.SandboxUnavailable, Reason = "no bwrap" });
+        Assert.Equal([1L, 2L, 3L], log.All().Select(r => r.Seq));
+        Assert.True(AuditReader.Verify(log.LogPath).Intact);
+    }
+
+    [Fact]
+    public void OpenSharesOneWriterPerPathAndSettings()
+    {
+        using var log = new AuditTestLog();
+        var a = AuditLog.Open(log.Settings);
+        Assert.Same(a, AuditLog.Open(new AuditSettings { Path = log.LogPath, RetentionDays = log.Settings.RetentionDays }));
+        Assert.NotSame(a, AuditLog.Open(new AuditSettings { Path = log.LogPath, RetentionDays = log.Settings.RetentionDays, Fsync = true }));
+        Assert.Equal(log.LogPath, a.FilePath);
+        Assert.Equal(Path.Combine("/home/u/.codex", "log", "sandbox-audit.jsonl"), AuditLog.DefaultPath("/home/u/.codex"));
+    }
+
+    [Fact]
+    public void PresetIdsLinkAnApprovalToItsRun()
+    {
+        using var log = new AuditTestLog();
+        var runId = AuditLog.NewId();
+        log.Log.Append(new AuditEntry { EventType = AuditEventType.ApprovalGranted, DecisionSource = "Force", RelatedId = runId, User = "alice", Host = "box" });
+        log.Log.Append(new AuditEntry { EventType = AuditEventType.CommandExecuted, Id = runId, Argv = ["make"] });
+        var records = log.All();
+        Assert.Equal(runId, records[1].Id);
+        Assert.Equal(runId, records[0].RelatedId);
+        Assert.Equal("alice", records[0].User);
+        Assert.Equal("box", records[0].Host);
+    }
+
+    [Fact]
     public void OutputIsRecordedOnlyWhenConfigured()
     {
         using var log = new AuditTestLog(recordOutput: true);
