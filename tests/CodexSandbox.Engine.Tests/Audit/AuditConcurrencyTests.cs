@@ -15,13 +15,19 @@ public class AuditConcurrencyTests
         // Separate AuditLog instances per thread too: the file lock, not the in-process lock, must do the work.
         var instances = Enumerable.Range(0, 8).Select(i => i % 2 == 0 ? log.Log : new AuditLog(log.Settings, maxBytes)).ToArray();
         using var start = new Barrier(8);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
         {
             start.SignalAndWait();
-            for (var i = 0; i < 200; i++) instances[t].Append(new AuditEntry { EventType = AuditEventType.CommandExecuted, Argv = ["echo", $"t{t}", $"i{i}"] });
+            try
+            {
+                for (var i = 0; i < 200; i++) instances[t].Append(new AuditEntry { EventType = AuditEventType.CommandExecuted, Argv = ["echo", $"t{t}", $"i{i}"] });
+            }
+            catch (Exception e) { failures.Enqueue(e); }
         })).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
+        Assert.Empty(failures);
 
         AssertComplete(log, expected: 1600, writers: Enumerable.Range(0, 8).Select(t => $"t{t}"), perWriter: 200);
         if (maxBytes is not null) Assert.True(new AuditFiles(log.LogPath).Rotated().Count > 3);
