@@ -38,7 +38,12 @@ public class AuditAppendBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(_directory, recursive: true);
+    public void Cleanup()
+    {
+        _log.Dispose();
+        _fsyncLog.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     [Benchmark(Baseline = true)]
     public AuditRecord Append() => _log.Append(Entry);

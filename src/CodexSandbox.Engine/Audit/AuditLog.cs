@@ -14,7 +14,7 @@ namespace CodexSandbox.Engine.Audit;
 /// the fragment — it is the record of a call that never returned, so nobody holds its id — and chains from the last
 /// complete record. Verify reports such a fragment as a warning, not a break, as long as it is the very last line.
 /// </remarks>
-public sealed class AuditLog
+public sealed class AuditLog : IDisposable
 {
     public const string DefaultFileName = "sandbox-audit.jsonl";
 
@@ -43,7 +43,7 @@ public sealed class AuditLog
         _maxFileBytes = maxFileBytes ?? Math.Max(1, settings.MaxFileMB) * 1024L * 1024L;
     }
 
-    /// <summary>A shared instance per file path and settings; cmdlets use this so every run in a process shares one writer.</summary>
+    /// <summary>A shared instance per file path and settings; cmdlets use this so every run in a process shares one writer. Do not dispose it.</summary>
     public static AuditLog Open(AuditSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -236,5 +236,11 @@ public sealed class AuditLog
             return plus > 0 ? informational[..plus] : informational;
         }
         return typeof(AuditLog).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    }
+
+    /// <summary>Closes the active file, which stays open between appends; a later append reopens it.</summary>
+    public void Dispose()
+    {
+        lock (_gate) CloseActive();
     }
 }

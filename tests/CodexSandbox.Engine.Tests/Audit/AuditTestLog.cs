@@ -34,6 +34,7 @@ public sealed class AuditTestLog : IDisposable
 
     public void Dispose()
     {
+        Log.Dispose();
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }
