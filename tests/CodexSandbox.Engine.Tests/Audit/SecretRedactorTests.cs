@@ -1,0 +1,87 @@
+using CodexSandbox.Engine.Audit;
+
+namespace CodexSandbox.Engine.Tests.Audit;
+
+public class SecretRedactorTests
+{
+    [Theory]
+    [InlineData("--password=hunter2", "--password=[REDACTED]")]
+    [InlineData("--db-password=hunter2", "--db-password=[REDACTED]")]
+    [InlineData("--token=abc123", "--token=[REDACTED]")]
+    [InlineData("--api-key=abc", "--api-key=[REDACTED]")]
+    [InlineData("Authorization: Bearer abc.def", "Authorization: [REDACTED]")]
+    [InlineData("proxy-authorization: Basic dXNlcjpwdw==", "proxy-authorization: [REDACTED]")]
+    [InlineData("curl -H 'Authorization: token xyz' https://x", "curl -H 'Authorization: [REDACTED]' https://x")]
+    [InlineData("use sk-proj-abcdefghijklmnop1234 now", "use [REDACTED] now")]
+    [InlineData("ghp_0123456789abcdefghijABCDEFGHIJ012345", "[REDACTED]")]
+    [InlineData("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", "[REDACTED]")]
+    [InlineData("AKIAIOSFODNN7EXAMPLE", "[REDACTED]")]
+    [InlineData("xoxb-1234567890-abcdefghij", "[REDACTED]")]
+    [InlineData("DB_PASSWORD=hunter2 ./run", "DB_PASSWORD=[REDACTED] ./run")]
+    [InlineData("git clone https://bob:s3cret@example.com/r.git", "git clone https://bob:[REDACTED]@example.com/r.git")]
+    [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcDEF_123", "[REDACTED]")]
+    public void RedactsSecretsInText(string input, string expected) => Assert.Equal(expected, SecretRedactor.Redact(input));
+
+    [Theory]
+    [InlineData("ls -la /tmp")]
+    [InlineData("git commit -m 'fix the token parser'")]
+    [InlineData("mkdir -p /a/b")]
+    [InlineData("grep -r password src/")]
+    [InlineData("echo sk-short")]
+    public void LeavesOrdinaryCommandsAlone(string input) => Assert.Equal(input, SecretRedactor.Redact(input));
+
+    [Fact]
+    public void RedactsTheValueAfterASecretOption()
+    {
+        Assert.Equal(["gh", "auth", "login", "--with-token", "[REDACTED]"], SecretRedactor.RedactArgv(["gh", "auth", "login", "--with-token", "abc"]));
+        Assert.Equal(["tool", "--token", "[REDACTED]", "--verbose"], SecretRedactor.RedactArgv(["tool", "--token", "abc", "--verbose"]));
+        Assert.Equal(["tool", "--password", "[REDACTED]"], SecretRedactor.RedactArgv(["tool", "--password", "x y"]));
+    }
+
+    [Fact]
+    public void MySqlShortPasswordFormIsRedactedOnlyForMySqlClients()
+    {
+        Assert.Equal(["/usr/bin/mysql", "-u", "root", "-p[REDACTED]", "db"], SecretRedactor.RedactArgv(["/usr/bin/mysql", "-u", "root", "-phunter2", "db"]));
+        Assert.Equal(["mysqldump", "-p", "db"], SecretRedactor.RedactArgv(["mysqldump", "-p", "db"])); // prompts; nothing to hide
+        Assert.Equal(["mkdir", "-pv", "x"], SecretRedactor.RedactArgv(["mkdir", "-pv", "x"]));
+        Assert.Equal(["sshpass", "-p", "[REDACTED]", "ssh", "host"], SecretRedactor.RedactArgv(["sshpass", "-p", "pw", "ssh", "host"]));
+    }
+
+    [Fact]
+    public void EnvironmentValuesOfSecretNamesAreRedactedAndOthersByShape()
+    {
+        var env = SecretRedactor.RedactEnvironment(new Dictionary<string, string>
+        {
+            ["OPENAI_API_KEY"] = "whatever",
+            ["GITHUB_TOKEN"] = "x",
+            ["MY_PASSWORD"] = "x",
+            ["PATH"] = "/usr/bin",
+            ["NOTE"] = "ghp_0123456789abcdefghijABCDEFGHIJ012345",
+        });
+        Assert.Equal("[REDACTED]", env["OPENAI_API_KEY"]);
+        Assert.Equal("[REDACTED]", env["GITHUB_TOKEN"]);
+        Assert.Equal("[REDACTED]", env["MY_PASSWORD"]);
+        Assert.Equal("/usr/bin", env["PATH"]);
+        Assert.Equal("[REDACTED]", env["NOTE"]);
+    }
+
+    [Fact]
+    public void TheLogNeverContainsTheSecret()
+    {
+        using var log = new AuditTestLog();
+        log.Log.Append(new AuditEntry
+        {
+            EventType = AuditEventType.CommandExecuted,
+            Argv = ["curl", "-H", "Authorization: Bearer s3cr3tvalue", "--token", "t0kenvalue", "https://u:pa55word@h/"],
+            Environment = new Dictionary<string, string> { ["AWS_SECRET_ACCESS_KEY"] = "awsSecretValue", ["X"] = "AKIAIOSFODNN7EXAMPLE" },
+            Reason = "ran with sk-abcdefghijklmnopqrstuvwxyz",
+        });
+        var text = File.ReadAllText(log.LogPath);
+        foreach (var secret in new[] { "s3cr3tvalue", "t0kenvalue", "pa55word", "awsSecretValue", "AKIAIOSFODNN7EXAMPLE", "sk-abcdefghijklmnopqrstuvwxyz" })
+            Assert.DoesNotContain(secret, text);
+        var record = Assert.Single(log.All());
+        Assert.Equal("[REDACTED]", record.Argv[4]);
+        Assert.Contains("[REDACTED]", record.Command);
+        Assert.Equal("[REDACTED]", record.Environment!["AWS_SECRET_ACCESS_KEY"]);
+    }
+}
