@@ -127,12 +127,23 @@ public static class PowerShellAnalysis
             return false;
         }
         // unsupported script: look at each statement's words as plain text
-        foreach (var line in script.Split([';', '|', '&', '\n', '\r', '{', '}', '(', ')'], StringSplitOptions.RemoveEmptyEntries))
+        foreach (var words in SplitLenient(script))
         {
-            var words = ShellWords.SplitLenient(line);
-            if (words.Count > 0 && DangerousCommands.IsDangerous(words, out reason)) return true;
+            if (DangerousCommands.IsDangerous(words, out reason)) return true;
         }
         reason = "";
         return false;
+    }
+
+    /// <summary>A best-effort split of any script into word lists (statements, pipeline parts, blocks), for scanning only.</summary>
+    public static List<string[]> SplitLenient(string script)
+    {
+        var result = new List<string[]>();
+        foreach (var part in script.Split([';', '|', '&', '\n', '\r', '{', '}', '(', ')'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var words = ShellWords.SplitLenient(part);
+            if (words.Count > 0) result.Add(words.ToArray());
+        }
+        return result;
     }
 }
