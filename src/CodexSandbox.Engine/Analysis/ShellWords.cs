@@ -64,11 +64,13 @@ public static class ShellWords
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or '+' or ',' or '@' or '%'))
             {
-                return "'" + word.Replace("'", "'\"'\"'") + "'";
+                return ForceQuote(word);
             }
         }
         return word;
     }
+
+    private static string ForceQuote(string word) => "'" + word.Replace("'", "'\"'\"'") + "'";
 
     /// <summary>The argv rendered as one shell line.</summary>
     public static string Join(IReadOnlyList<string> argv)
@@ -77,7 +79,10 @@ public static class ShellWords
         for (int i = 0; i < argv.Count; i++)
         {
             if (i > 0) sb.Append(' ');
-            sb.Append(Quote(argv[i]));
+            var w = argv[i];
+            // a leading keyword or NAME=value would change meaning unquoted
+            if (i == 0 && (PosixScriptParser.IsReservedWord(w) || PosixScriptParser.IsAssignment(w))) sb.Append(ForceQuote(w));
+            else sb.Append(Quote(w));
         }
         return sb.ToString();
     }
