@@ -19,7 +19,7 @@ public sealed class CommandAssessment
     public bool OffersUnsandboxedRetry { get; init; }
     /// <summary>True when that retry needs its own approval prompt.</summary>
     public bool RetryNeedsApproval { get; init; }
-    /// <summary>True when every segment is allowed by an exec-policy rule (the decision came from rules, not heuristics).</summary>
+    /// <summary>True when an exec-policy rule decided: a rule forbade or prompted, or allow rules covered every segment (which also bypasses the sandbox).</summary>
     public bool DecidedByRule { get; init; }
     public IReadOnlyList<RuleMatch> MatchedRules { get; init; } = [];
     /// <summary>Why: one sentence per finding, the deciding reason first.</summary>

@@ -118,8 +118,16 @@ public static class CommandAnalyzer
             }
             return new CommandAnalysis(display, shell, commands, true, false, safe, dangerous, reasons, [], key);
         }
+        // unsupported script: the text patterns above, then the POSIX detector on a best-effort split (no second parse)
         var scan = PowerShellAnalysis.SplitLenient(script);
-        string? reason = PowerShellAnalysis.IsDangerousScript(script, out var why) ? why : null;
+        string? reason = textDanger ? textReason : null;
+        if (reason is null)
+        {
+            foreach (var words in scan)
+            {
+                if (DangerousCommands.IsDangerous(words, out var why)) { reason = why; break; }
+            }
+        }
         return new CommandAnalysis(display, shell, [fallback], false, false, [false], [reason is not null], [reason], scan, key);
     }
 
