@@ -2,7 +2,7 @@ namespace CodexSandbox.Engine.Analysis;
 
 /// <summary>
 /// The dangerous-command detector: Codex's §4.4 rules, the Windows patterns of §4.5 on every OS, and our stricter set
-/// (every spelling of a forced <c>rm</c>, privilege wrappers, destructive git, <c>dd</c> to a device, <c>mkfs</c>,
+/// (every spelling of a forced <c>rm</c>, commands behind sudo/doas/env/nice/nohup/time/command/exec/xargs/timeout, destructive git, <c>dd</c> to a device, <c>mkfs</c>,
 /// recursive <c>chmod</c>/<c>chown</c> of <c>/</c>).
 /// </summary>
 public static class DangerousCommands
@@ -42,6 +42,8 @@ public static class DangerousCommands
             case "time":
             case "command":
             case "exec":
+            case "xargs":
+            case "timeout":
                 int next = SkipWrapperOptions(name, argv);
                 if (next < 0 || next >= argv.Count) return false;
                 return Check(Slice(argv, next), depth + 1, out reason);
@@ -128,9 +130,13 @@ public static class DangerousCommands
                 if (wrapper is "sudo" or "doas" && TakesValue(wrapper, a)) i += 2;
                 else if (wrapper == "env" && a is "-u" or "--unset" or "-C" or "--chdir" or "-S" or "--split-string") i += 2;
                 else if (wrapper == "nice" && a is "-n" or "--adjustment") i += 2;
+                else if (wrapper == "xargs" && a is "-I" or "-n" or "-P" or "-d" or "-E" or "-L" or "-s" or "-a") i += 2;
+                else if (wrapper == "timeout" && a is "-s" or "--signal" or "-k" or "--kill-after") i += 2;
                 else i++;
                 continue;
             }
+            // timeout's first operand is the duration, the command follows it
+            if (wrapper == "timeout") return i + 1;
             if (wrapper is "sudo" or "env" && PosixScriptParser.IsAssignment(a)) { i++; continue; }
             return i;
         }

@@ -151,3 +151,18 @@ public class CommandAnalyzerTests
         Assert.Equal("needs the network to fetch crates", a.Reasons[0]);
     }
 }
+
+public class CommandAnalyzerConcurrencyTests
+{
+    [Fact]
+    public void ParallelAnalysisGivesTheSameResultsAsSequential()
+    {
+        string[] lines = ["ls -la", "rm -rf /", "cat a | wc -l", "echo $X > y", "python3 <<EOF\nx\nEOF\n", "Get-ChildItem | Select-Object Name", "git push -f"];
+        var expected = lines.Select(l => CommandAnalyzer.Analyze(l)).Select(a => (a.Safety, a.CanonicalKey)).ToArray();
+        Parallel.For(0, 4000, i =>
+        {
+            var a = CommandAnalyzer.Analyze(lines[i % lines.Length]);
+            Assert.Equal(expected[i % lines.Length], (a.Safety, a.CanonicalKey));
+        });
+    }
+}

@@ -94,6 +94,9 @@ public class SafetyTests
     [InlineData("env -i PATH=/bin rm -rf /")]
     [InlineData("nice -n 5 rm -rf x")]
     [InlineData("nohup rm -rf x")]
+    [InlineData("xargs -0 -n 1 rm -rf")]
+    [InlineData("timeout -s KILL 5 rm -rf x")]
+    [InlineData("bash -lc 'find . -name x | xargs rm -f'")]
     [InlineData("git reset --hard")]
     [InlineData("git -C repo reset --hard HEAD~3")]
     [InlineData("git clean -f")]
@@ -138,6 +141,8 @@ public class SafetyTests
     [InlineData("rm -i x")]
     [InlineData("rm -- -rf")]
     [InlineData("sudo ls")]
+    [InlineData("xargs -I {} echo {}")]
+    [InlineData("timeout 5 ls")]
     [InlineData("sudo -u rm ls")] // `rm` is the user name
     [InlineData("git reset HEAD~1")]
     [InlineData("git clean -n")]
