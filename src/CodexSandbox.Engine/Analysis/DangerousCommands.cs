@@ -2,7 +2,7 @@ namespace CodexSandbox.Engine.Analysis;
 
 /// <summary>
 /// The dangerous-command detector: Codex's §4.4 rules, the Windows patterns of §4.5 on every OS, and our stricter set
-/// (every spelling of a forced <c>rm</c>, commands behind sudo/doas/env/nice/nohup/time/command/exec/xargs/timeout, destructive git, <c>dd</c> to a device, <c>mkfs</c>,
+/// (every spelling of a forced <c>rm</c>, commands behind sudo/doas/env/nice/nohup/time/command/exec/xargs/timeout/busybox, destructive git, <c>dd</c> to a device, <c>mkfs</c>,
 /// recursive <c>chmod</c>/<c>chown</c> of <c>/</c>).
 /// </summary>
 public static class DangerousCommands
@@ -44,6 +44,7 @@ public static class DangerousCommands
             case "exec":
             case "xargs":
             case "timeout":
+            case "busybox":
                 int next = SkipWrapperOptions(name, argv);
                 if (next < 0 || next >= argv.Count) return false;
                 return Check(Slice(argv, next), depth + 1, out reason);

@@ -95,6 +95,7 @@ public class SafetyTests
     [InlineData("nice -n 5 rm -rf x")]
     [InlineData("nohup rm -rf x")]
     [InlineData("xargs -0 -n 1 rm -rf")]
+    [InlineData("busybox rm -rf /")]
     [InlineData("timeout -s KILL 5 rm -rf x")]
     [InlineData("bash -lc 'find . -name x | xargs rm -f'")]
     [InlineData("git reset --hard")]
