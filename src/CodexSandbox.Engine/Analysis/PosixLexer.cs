@@ -55,7 +55,7 @@ internal static class PosixLexer
                     {
                         for (int p = 0; p < pendingCount; p++)
                         {
-                            if (!ReadHeredocBody(s, ref i, pending![p], tokens, lenient)) return false;
+                            if (!ReadHeredocBody(s, ref i, pending![p], tokens)) return false;
                         }
                         pendingCount = 0;
                     }
@@ -307,7 +307,7 @@ internal static class PosixLexer
         return lenient;
     }
 
-    private static bool ReadHeredocBody(string s, ref int i, PendingHeredoc heredoc, List<PosixToken> tokens, bool lenient)
+    private static bool ReadHeredocBody(string s, ref int i, PendingHeredoc heredoc, List<PosixToken> tokens)
     {
         int n = s.Length;
         int bodyStart = i;
@@ -319,8 +319,8 @@ internal static class PosixLexer
             int lineStart = i;
             if (heredoc.StripTabs) while (lineStart < eol && s[lineStart] == '\t') lineStart++;
             int lineEnd = eol > lineStart && s[eol - 1] == '\r' ? eol - 1 : eol;
-            if (string.CompareOrdinal(s, lineStart, heredoc.Delimiter, 0, Math.Max(lineEnd - lineStart, heredoc.Delimiter.Length)) == 0
-                && lineEnd - lineStart == heredoc.Delimiter.Length)
+            if (lineEnd - lineStart == heredoc.Delimiter.Length
+                && string.CompareOrdinal(s, lineStart, heredoc.Delimiter, 0, heredoc.Delimiter.Length) == 0)
             {
                 SetBody(tokens, heredoc.TokenIndex, s.Substring(bodyStart, i - bodyStart), !expands);
                 i = Math.Min(n, eol + 1);
