@@ -30,6 +30,29 @@ public static class DangerousCommands
             return PowerShellAnalysis.IsDangerousScript(psScript, out reason);
         }
         var name = ExecutableName.Basename(argv[0]);
+        // stricter than Codex: any `sh -c script [args…]` (or `-ec`, `-xc`…) and `eval words…` run text as a script
+        string? embedded = null;
+        if (ExecutableName.IsPosixShell(argv[0]))
+        {
+            for (int i = 1; i < argv.Count - 1; i++)
+            {
+                var a = argv[i];
+                if (a.Length < 2 || a[0] != '-' || a.StartsWith("--", StringComparison.Ordinal)) break;
+                if (a.IndexOf('c') > 0) { embedded = argv[i + 1]; break; }
+            }
+        }
+        else if (name == "eval" && argv.Count > 1)
+        {
+            embedded = string.Join(' ', Slice(argv, 1));
+        }
+        if (embedded is not null)
+        {
+            foreach (var inner in PosixScriptParser.SplitLenient(embedded))
+            {
+                if (Check(inner, depth + 1, out reason)) return true;
+            }
+            return false;
+        }
         switch (name)
         {
             case "rm":

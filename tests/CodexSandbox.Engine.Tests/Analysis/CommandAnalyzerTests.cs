@@ -166,3 +166,48 @@ public class CommandAnalyzerConcurrencyTests
         });
     }
 }
+
+/// <summary>Ways people hide a destructive command from a naive matcher; each must still be caught.</summary>
+public class EvasionTests
+{
+    [Theory]
+    [InlineData("r\\m -rf /")]
+    [InlineData("'rm' -rf /")]
+    [InlineData("\"r\"m -rf /")]
+    [InlineData("/bin/rm -rf /")]
+    [InlineData("command rm -rf /")]
+    [InlineData("sudo -n rm -rf /")]
+    [InlineData("bash -c \"rm -rf /\"")]
+    [InlineData("bash -ec 'rm -rf /' extra")]
+    [InlineData("sh -c 'sh -c \"rm -rf /\"'")]
+    [InlineData("ls; rm -rf /")]
+    [InlineData("ls\nrm -rf /")]
+    [InlineData("x=1; rm -rf /")]
+    [InlineData("{ rm -rf /; }")]
+    [InlineData("(rm -rf /)")]
+    [InlineData("echo `rm -rf /`")]
+    [InlineData("true && sudo rm -fr ~")]
+    [InlineData("eval 'rm -rf /'")]
+    [InlineData("eval rm -rf /")]
+    [InlineData("if true; then rm -rf /; fi")]
+    [InlineData("bash <<EOF\nrm -rf /\nEOF\n")]
+    [InlineData("pwsh -c 'Remove-Item / -Recurse -Force'")]
+    public void StillDangerous(string line)
+    {
+        var a = CommandAnalyzer.Assess(line, ShellKind.Posix, null, SandboxMode.WorkspaceWrite, ApprovalPolicy.Never);
+        Assert.Equal(CommandSafety.Dangerous, a.Safety);
+        Assert.Equal(ApprovalDecision.Forbidden, a.Decision);
+    }
+
+    [Theory]
+    [InlineData("$(echo rm) -rf /")]
+    [InlineData("$RM -rf /")]
+    [InlineData("ls $(echo)")]
+    [InlineData("cat <(ls)")]
+    public void OpaqueCommandsAreNeverKnownSafe(string line)
+    {
+        var a = CommandAnalyzer.Assess(line, ShellKind.Posix, null, SandboxMode.WorkspaceWrite, ApprovalPolicy.Untrusted);
+        Assert.Equal(CommandSafety.Unparsed, a.Safety);
+        Assert.Equal(ApprovalDecision.Prompt, a.Decision);
+    }
+}
