@@ -4,8 +4,10 @@ namespace CodexSandbox.Engine.Analysis;
 public sealed class CommandAnalysis
 {
     internal CommandAnalysis(string command, ShellKind shell, IReadOnlyList<string[]> segments, bool parsed, bool usesComplexParsing,
-        bool[] safe, bool[] dangerous, string?[] dangerReasons, IReadOnlyList<string[]> scanSegments, string canonicalKey)
+        bool[] safe, bool[] dangerous, string?[] dangerReasons, IReadOnlyList<string[]> scanSegments, string canonicalKey,
+        string[]? wrapperArgv = null)
     {
+        WrapperArgv = wrapperArgv;
         Command = command;
         Shell = shell;
         Segments = segments;
@@ -42,5 +44,7 @@ public sealed class CommandAnalysis
     /// <summary>For an unparsed script, a best-effort split used to find dangerous commands and forbidding rules.</summary>
     public IReadOnlyList<string[]> ScanSegments { get; }
     public CommandSafety Safety { get; }
+    /// <summary>The <c>bash -lc</c> / <c>pwsh -c</c> argv the segments came out of, when the caller gave one.</summary>
+    public IReadOnlyList<string>? WrapperArgv { get; }
     public string CanonicalKey { get; }
 }

@@ -47,11 +47,11 @@ public static class CommandAnalyzer
         // an empty or blank script falls back to the whole argv (execpolicy.md §3)
         if (ShellWrapper.TryGetPosixScript(copy, out var script) && !string.IsNullOrWhiteSpace(script))
         {
-            return AnalyzePosix(display, script, ShellKind.Argv, copy);
+            return AnalyzePosix(display, script, ShellKind.Argv, copy, copy);
         }
         if (ShellWrapper.TryGetPowerShellScript(copy, out var psScript) && !string.IsNullOrWhiteSpace(psScript))
         {
-            return AnalyzePowerShell(display, psScript, ShellKind.Argv, copy);
+            return AnalyzePowerShell(display, psScript, ShellKind.Argv, copy, copy);
         }
         bool safe = copy.Length > 0 && KnownSafeCommands.IsKnownSafe(copy);
         string reason = "";
@@ -60,7 +60,7 @@ public static class CommandAnalyzer
             [safe], [dangerous], [dangerous ? reason : null], [], CanonicalKey.ForArgv(copy));
     }
 
-    private static CommandAnalysis AnalyzePosix(string display, string script, ShellKind shell, string[] fallback)
+    private static CommandAnalysis AnalyzePosix(string display, string script, ShellKind shell, string[] fallback, string[]? wrapper = null)
     {
         var commands = new List<string[]>(4);
         if (PosixScriptParser.TryParsePlainCommands(script, commands))
@@ -75,7 +75,7 @@ public static class CommandAnalyzer
                 if (DangerousCommands.IsDangerous(commands[i], out var r)) { dangerous[i] = true; reasons[i] = r; }
             }
             var key = n == 1 ? CanonicalKey.ForArgv(commands[0]) : CanonicalKey.ForShellScript(script);
-            return new CommandAnalysis(display, shell, commands, true, false, safe, dangerous, reasons, [], key);
+            return new CommandAnalysis(display, shell, commands, true, false, safe, dangerous, reasons, [], key, wrapper);
         }
 
         var scan = PosixScriptParser.SplitLenient(script);
@@ -89,13 +89,13 @@ public static class CommandAnalyzer
         {
             string? reason = DangerousCommands.IsDangerous(heredoc, out var r) ? r : scanReason;
             return new CommandAnalysis(display, shell, [heredoc], true, true, [false], [reason is not null], [reason],
-                scan, CanonicalKey.ForShellScript(script));
+                scan, CanonicalKey.ForShellScript(script), wrapper);
         }
         return new CommandAnalysis(display, shell, [fallback], false, false, [false], [scanReason is not null], [scanReason],
-            scan, CanonicalKey.ForShellScript(script));
+            scan, CanonicalKey.ForShellScript(script), wrapper);
     }
 
-    private static CommandAnalysis AnalyzePowerShell(string display, string script, ShellKind shell, string[] fallback)
+    private static CommandAnalysis AnalyzePowerShell(string display, string script, ShellKind shell, string[] fallback, string[]? wrapper = null)
     {
         var key = CanonicalKey.ForPowerShellScript(script);
         bool textDanger = WindowsCommandPatterns.IsDangerousPowerShellText(script, out var textReason);
@@ -116,7 +116,7 @@ public static class CommandAnalyzer
                 dangerous[0] = true;
                 reasons[0] = textReason;
             }
-            return new CommandAnalysis(display, shell, commands, true, false, safe, dangerous, reasons, [], key);
+            return new CommandAnalysis(display, shell, commands, true, false, safe, dangerous, reasons, [], key, wrapper);
         }
         // unsupported script: the text patterns above, then the POSIX detector on a best-effort split (no second parse)
         var scan = PowerShellAnalysis.SplitLenient(script);
@@ -128,7 +128,7 @@ public static class CommandAnalyzer
                 if (DangerousCommands.IsDangerous(words, out var why)) { reason = why; break; }
             }
         }
-        return new CommandAnalysis(display, shell, [fallback], false, false, [false], [reason is not null], [reason], scan, key);
+        return new CommandAnalysis(display, shell, [fallback], false, false, [false], [reason is not null], [reason], scan, key, wrapper);
     }
 
     /// <summary>Adds rule matches and the approval decision to an analysis.</summary>
@@ -153,6 +153,17 @@ public static class CommandAnalyzer
                     {
                         if (m.Decision != RuleDecision.Allow) (extra ??= [.. matches]).Add(m);
                     }
+                }
+                if (extra is not null) matches = extra;
+            }
+            if (i == 0 && analysis.WrapperArgv is { } wrapper && (analysis.Parsed || analysis.UsesComplexParsing))
+            {
+                // a rule on the wrapper itself (`pwsh`, `bash -lc`) still holds the command back; Codex matches the
+                // whole argv of PowerShell wrappers. An allow rule on the wrapper does not approve the script inside.
+                List<RuleMatch>? extra = null;
+                foreach (var m in rules.Match(wrapper))
+                {
+                    if (m.Decision != RuleDecision.Allow) (extra ??= [.. matches]).Add(m);
                 }
                 if (extra is not null) matches = extra;
             }

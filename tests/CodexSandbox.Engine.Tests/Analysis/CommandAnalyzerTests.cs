@@ -211,3 +211,27 @@ public class EvasionTests
         Assert.Equal(ApprovalDecision.Prompt, a.Decision);
     }
 }
+
+public class WrapperRuleTests
+{
+    [Theory]
+    [InlineData("pwsh")]
+    [InlineData("bash")]
+    public void RuleOnTheWrapperHoldsBackTheScriptInside(string shell)
+    {
+        var rules = RuleSet.Parse("/r/a.rules", $"prefix_rule(['{shell}'], decision='forbidden', justification='no nested shells')");
+        var argv = shell == "pwsh" ? new[] { "pwsh", "-c", "Get-ChildItem" } : ["bash", "-lc", "ls"];
+        var a = CommandAnalyzer.AssessArgv(argv, rules, SandboxMode.WorkspaceWrite, ApprovalPolicy.OnRequest);
+        Assert.Equal(ApprovalDecision.Forbidden, a.Decision);
+        Assert.Contains("no nested shells", a.Reasons[0]);
+    }
+
+    [Fact]
+    public void AllowRuleOnTheWrapperDoesNotApproveTheScript()
+    {
+        var rules = RuleSet.Parse("/r/a.rules", "prefix_rule(['bash', '-lc'])");
+        var a = CommandAnalyzer.AssessArgv(["bash", "-lc", "cargo build"], rules, SandboxMode.WorkspaceWrite, ApprovalPolicy.Untrusted);
+        Assert.Equal(ApprovalDecision.Prompt, a.Decision);
+        Assert.True(a.RunsSandboxed);
+    }
+}
