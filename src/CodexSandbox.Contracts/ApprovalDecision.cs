@@ -1,6 +1,6 @@
 namespace CodexSandbox;
 
-/// <summary>The verdict on a command under the approval policy.</summary>
+/// <summary>What the approval policy says about a command.</summary>
 public enum ApprovalDecision
 {
     /// <summary>Runs without asking.</summary>

@@ -1,0 +1,53 @@
+namespace CodexSandbox.Engine.Rules;
+
+/// <summary>
+/// Loads <c>&lt;layer&gt;/rules/*.rules</c> for each layer folder (lowest precedence first, files sorted by name), then
+/// any extra rule files. A broken file contributes no rules and yields one diagnostic; the others still load.
+/// </summary>
+public static class RuleSetLoader
+{
+    public static RuleLoadResult Load(IReadOnlyList<string> layerDirectories, IReadOnlyList<string>? extraFiles = null)
+    {
+        var files = new List<string>();
+        foreach (var dir in layerDirectories)
+        {
+            var rulesDir = Path.Combine(dir, "rules");
+            if (!Directory.Exists(rulesDir)) continue;
+            var found = Directory.GetFiles(rulesDir, "*.rules", SearchOption.TopDirectoryOnly)
+                .Where(f => f.EndsWith(".rules", StringComparison.Ordinal) && File.Exists(f))
+                .ToList();
+            found.Sort(StringComparer.Ordinal);
+            files.AddRange(found);
+        }
+        if (extraFiles is not null) files.AddRange(extraFiles);
+
+        var builder = new RuleSetBuilder();
+        var diagnostics = new List<ConfigDiagnostic>();
+        var loaded = new List<string>();
+        foreach (var file in files)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, "ReadError", file, 0, 0, null,
+                    $"cannot read rules file: {e.Message}"));
+                continue;
+            }
+            try
+            {
+                builder.AddAll(RuleSet.Parse(file, text));
+                loaded.Add(file);
+            }
+            catch (RulesParseException e)
+            {
+                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, e.Id, file, e.Line, e.Column, null,
+                    $"{e.Detail} (problem is on or around line {e.Line}); the file's rules are ignored"));
+            }
+        }
+        return new RuleLoadResult(builder.Build(), loaded, diagnostics);
+    }
+}

@@ -1,0 +1,180 @@
+using CodexSandbox.Engine.Approval;
+using CodexSandbox.Engine.Rules;
+
+namespace CodexSandbox.Engine.Tests.Approval;
+
+/// <summary>Every cell of codex-behaviour.md §6.4 (the Linux rows), plus the rule overrides.</summary>
+public class ApprovalMatrixTests
+{
+    // S known-safe, U ordinary, D dangerous, E ordinary with an escalation request
+    private static SegmentVerdict Segment(char cls, params RuleMatch[] rules) => new(
+        cls == 'S' ? ["ls"] : cls == 'D' ? ["rm", "-rf", "x"] : ["cargo", "build"],
+        cls == 'S', cls == 'D', cls == 'D' ? "rm -rf forcibly deletes a whole tree" : null, rules);
+
+    private static ApprovalOutcome Decide(char cls, SandboxMode mode, ApprovalPolicy policy, params RuleMatch[] rules)
+        => ApprovalEngine.Decide(new ApprovalRequest([Segment(cls == 'E' ? 'U' : cls, rules)], false, mode, policy,
+            RequestEscalation: cls == 'E', Justification: cls == 'E' ? "needs the network" : null));
+
+    private const SandboxMode RO = SandboxMode.ReadOnly;
+    private const SandboxMode WW = SandboxMode.WorkspaceWrite;
+    private const SandboxMode DFA = SandboxMode.DangerFullAccess;
+
+    // expected: action / sandboxed / retry offered / retry needs prompt
+    [Theory]
+    // untrusted, RO/WW
+    [InlineData('S', RO, ApprovalPolicy.Untrusted, ApprovalAction.RunSandboxed, true, true, true)]
+    [InlineData('U', WW, ApprovalPolicy.Untrusted, ApprovalAction.Ask, true, true, false)]
+    [InlineData('D', WW, ApprovalPolicy.Untrusted, ApprovalAction.Ask, true, true, false)]
+    [InlineData('E', WW, ApprovalPolicy.Untrusted, ApprovalAction.Reject, false, false, false)]
+    // untrusted, DFA
+    [InlineData('S', DFA, ApprovalPolicy.Untrusted, ApprovalAction.RunUnsandboxed, false, false, false)]
+    [InlineData('U', DFA, ApprovalPolicy.Untrusted, ApprovalAction.Ask, false, false, false)]
+    [InlineData('D', DFA, ApprovalPolicy.Untrusted, ApprovalAction.Ask, false, false, false)]
+    [InlineData('E', DFA, ApprovalPolicy.Untrusted, ApprovalAction.Reject, false, false, false)]
+    // on-failure, RO/WW
+    [InlineData('S', WW, ApprovalPolicy.OnFailure, ApprovalAction.RunSandboxed, true, true, true)]
+    [InlineData('U', RO, ApprovalPolicy.OnFailure, ApprovalAction.RunSandboxed, true, true, true)]
+    [InlineData('D', WW, ApprovalPolicy.OnFailure, ApprovalAction.Ask, true, true, false)]
+    [InlineData('E', WW, ApprovalPolicy.OnFailure, ApprovalAction.Reject, false, false, false)]
+    // on-failure, DFA
+    [InlineData('S', DFA, ApprovalPolicy.OnFailure, ApprovalAction.RunUnsandboxed, false, false, false)]
+    [InlineData('U', DFA, ApprovalPolicy.OnFailure, ApprovalAction.RunUnsandboxed, false, false, false)]
+    [InlineData('D', DFA, ApprovalPolicy.OnFailure, ApprovalAction.Ask, false, false, false)]
+    [InlineData('E', DFA, ApprovalPolicy.OnFailure, ApprovalAction.Reject, false, false, false)]
+    // on-request, RO/WW
+    [InlineData('S', RO, ApprovalPolicy.OnRequest, ApprovalAction.RunSandboxed, true, false, false)]
+    [InlineData('U', WW, ApprovalPolicy.OnRequest, ApprovalAction.RunSandboxed, true, false, false)]
+    [InlineData('D', WW, ApprovalPolicy.OnRequest, ApprovalAction.Ask, true, false, false)]
+    [InlineData('E', WW, ApprovalPolicy.OnRequest, ApprovalAction.Ask, false, false, false)]
+    // on-request, DFA
+    [InlineData('S', DFA, ApprovalPolicy.OnRequest, ApprovalAction.RunUnsandboxed, false, false, false)]
+    [InlineData('U', DFA, ApprovalPolicy.OnRequest, ApprovalAction.RunUnsandboxed, false, false, false)]
+    [InlineData('D', DFA, ApprovalPolicy.OnRequest, ApprovalAction.Ask, false, false, false)]
+    [InlineData('E', DFA, ApprovalPolicy.OnRequest, ApprovalAction.RunUnsandboxed, false, false, false)]
+    // never, RO/WW
+    [InlineData('S', RO, ApprovalPolicy.Never, ApprovalAction.RunSandboxed, true, false, false)]
+    [InlineData('U', WW, ApprovalPolicy.Never, ApprovalAction.RunSandboxed, true, false, false)]
+    [InlineData('D', WW, ApprovalPolicy.Never, ApprovalAction.Reject, false, false, false)]
+    [InlineData('E', WW, ApprovalPolicy.Never, ApprovalAction.Reject, false, false, false)]
+    // never, DFA
+    [InlineData('S', DFA, ApprovalPolicy.Never, ApprovalAction.RunUnsandboxed, false, false, false)]
+    [InlineData('U', DFA, ApprovalPolicy.Never, ApprovalAction.RunUnsandboxed, false, false, false)]
+    [InlineData('D', DFA, ApprovalPolicy.Never, ApprovalAction.RunUnsandboxed, false, false, false)]
+    [InlineData('E', DFA, ApprovalPolicy.Never, ApprovalAction.Reject, false, false, false)]
+    public void MatrixCell(char cls, SandboxMode mode, ApprovalPolicy policy, ApprovalAction action, bool sandboxed, bool retry, bool retryPrompt)
+    {
+        var o = Decide(cls, mode, policy);
+        Assert.Equal(action, o.Action);
+        if (action != ApprovalAction.Reject) Assert.Equal(sandboxed, o.Sandboxed);
+        Assert.Equal(retry, o.OfferUnsandboxedRetry);
+        Assert.Equal(retryPrompt, o.RetryNeedsPrompt);
+    }
+
+    [Fact]
+    public void ReasonsUseCodexWording()
+    {
+        Assert.Equal("`rm -rf x` rejected: blocked by policy", Decide('D', WW, ApprovalPolicy.Never).Reason);
+        Assert.Equal("approval policy is UnlessTrusted; reject command — you should not ask for escalated permissions if the approval policy is UnlessTrusted",
+            Decide('E', WW, ApprovalPolicy.Untrusted).Reason);
+        Assert.Equal("needs the network", Decide('E', WW, ApprovalPolicy.OnRequest).Reason);
+        Assert.Contains("might be dangerous", Decide('D', WW, ApprovalPolicy.OnRequest).Reason);
+    }
+
+    private static RuleMatch Rule(RuleDecision d, string? justification = null, params string[] prefix)
+        => new(string.Join(' ', prefix), prefix, d, justification, "/r/default.rules", 1, null);
+
+    [Theory]
+    [InlineData(ApprovalPolicy.Untrusted)]
+    [InlineData(ApprovalPolicy.OnFailure)]
+    [InlineData(ApprovalPolicy.OnRequest)]
+    [InlineData(ApprovalPolicy.Never)]
+    public void ForbiddenRuleRejectsUnderEveryPolicy(ApprovalPolicy policy)
+    {
+        foreach (var mode in new[] { RO, WW, DFA })
+        {
+            var o = Decide('S', mode, policy, Rule(RuleDecision.Forbidden, null, "ls"));
+            Assert.Equal(ApprovalAction.Reject, o.Action);
+            Assert.Equal("`ls` rejected: policy forbids commands starting with `ls`", o.Reason);
+            Assert.True(o.DecidedByRule);
+        }
+    }
+
+    [Fact]
+    public void MostSpecificForbiddenRuleGivesTheReason()
+    {
+        var o = Decide('U', WW, ApprovalPolicy.OnRequest,
+            Rule(RuleDecision.Forbidden, "no cargo", "cargo"), Rule(RuleDecision.Forbidden, "no builds", "cargo", "build"));
+        Assert.Equal("`cargo build` rejected: no builds", o.Reason);
+    }
+
+    [Theory]
+    [InlineData(ApprovalPolicy.Untrusted, ApprovalAction.Ask)]
+    [InlineData(ApprovalPolicy.OnFailure, ApprovalAction.Ask)]
+    [InlineData(ApprovalPolicy.OnRequest, ApprovalAction.Ask)]
+    [InlineData(ApprovalPolicy.Never, ApprovalAction.Reject)]
+    public void PromptRuleAsksOrRejectsUnderNever(ApprovalPolicy policy, ApprovalAction action)
+    {
+        var o = Decide('S', WW, policy, Rule(RuleDecision.Prompt, "check first", "ls"));
+        Assert.Equal(action, o.Action);
+        Assert.Equal(policy == ApprovalPolicy.Never
+            ? "approval required by policy, but AskForApproval is set to Never"
+            : "`ls` requires approval: check first", o.Reason);
+        Assert.Equal("`ls` requires approval by policy", Decide('S', WW, ApprovalPolicy.OnRequest, Rule(RuleDecision.Prompt, null, "ls")).Reason);
+    }
+
+    [Theory]
+    [InlineData('U', ApprovalPolicy.Untrusted)]
+    [InlineData('D', ApprovalPolicy.Never)]
+    [InlineData('U', ApprovalPolicy.OnRequest)]
+    public void AllowRuleOnEverySegmentBypassesTheSandbox(char cls, ApprovalPolicy policy)
+    {
+        var o = Decide(cls, WW, policy, Rule(RuleDecision.Allow, null, cls == 'D' ? "rm" : "cargo"));
+        Assert.Equal(ApprovalAction.RunUnsandboxed, o.Action);
+        Assert.True(o.DecidedByRule);
+        Assert.False(o.OfferUnsandboxedRetry);
+    }
+
+    [Fact]
+    public void AllowRuleOnOnlySomeSegmentsStaysSandboxed()
+    {
+        var o = ApprovalEngine.Decide(new ApprovalRequest(
+            [Segment('U', Rule(RuleDecision.Allow, null, "cargo")), Segment('S')], false, WW, ApprovalPolicy.OnRequest));
+        Assert.Equal(ApprovalAction.RunSandboxed, o.Action);
+        Assert.False(o.DecidedByRule);
+    }
+
+    [Fact]
+    public void OverallDecisionIsTheMaximumAcrossSegments()
+    {
+        var o = ApprovalEngine.Decide(new ApprovalRequest([Segment('S'), Segment('D'), Segment('U')], false, WW, ApprovalPolicy.OnRequest));
+        Assert.Equal(ApprovalAction.Ask, o.Action);
+        var never = ApprovalEngine.Decide(new ApprovalRequest([Segment('S'), Segment('D')], false, WW, ApprovalPolicy.Never));
+        Assert.Equal(ApprovalAction.Reject, never.Action);
+    }
+
+    [Fact]
+    public void ComplexParsingIsNeverAutoApprovedAsSafe()
+    {
+        var o = ApprovalEngine.Decide(new ApprovalRequest([Segment('S')], true, WW, ApprovalPolicy.Untrusted));
+        Assert.Equal(ApprovalAction.Ask, o.Action);
+    }
+
+    [Fact]
+    public void WindowsReadOnlyTreatsEveryUnsafeCommandAsDangerous()
+    {
+        var ask = ApprovalEngine.Decide(new ApprovalRequest([Segment('U')], false, RO, ApprovalPolicy.OnRequest, Os: HostOs.Windows));
+        Assert.Equal(ApprovalAction.Ask, ask.Action);
+        var reject = ApprovalEngine.Decide(new ApprovalRequest([Segment('U')], false, RO, ApprovalPolicy.Never, Os: HostOs.Windows));
+        Assert.Equal(ApprovalAction.Reject, reject.Action);
+        var linux = ApprovalEngine.Decide(new ApprovalRequest([Segment('U')], false, RO, ApprovalPolicy.OnRequest, Os: HostOs.Linux));
+        Assert.Equal(ApprovalAction.RunSandboxed, linux.Action);
+    }
+
+    [Fact]
+    public void KnownSafeEscalationRunsUnsandboxedWithoutPrompt()
+    {
+        // §6.1 checks known-safe before the escalation request, so Codex skips the prompt for read-only commands
+        var o = ApprovalEngine.Decide(new ApprovalRequest([Segment('S')], false, WW, ApprovalPolicy.OnRequest, RequestEscalation: true));
+        Assert.Equal(ApprovalAction.RunUnsandboxed, o.Action);
+    }
+}
