@@ -59,9 +59,9 @@ public class AuditChainTests
         Assert.Equal(10, read.StdoutBytes);
         Assert.Equal(20, read.StderrBytes);
         Assert.Null(read.Stdout); // record_output is off
-        Assert.Equal(Environment.ProcessId, read.ProcessId);
-        Assert.Equal(Environment.UserName, read.User);
-        Assert.Equal(Environment.MachineName, read.Host);
+        Assert.Equal(System.Environment.ProcessId, read.ProcessId);
+        Assert.Equal(System.Environment.UserName, read.User);
+        Assert.Equal(System.Environment.MachineName, read.Host);
         Assert.False(string.IsNullOrEmpty(read.ModuleVersion));
         Assert.Equal("v", read.Details!["k"]);
         Assert.Equal(log.LogPath, read.File);
