@@ -14,6 +14,10 @@
         'Get-SandboxPolicy'
         'Test-SandboxConfig'
         'Get-SandboxCapability'
+        'Test-CommandSafety'
+        'Get-SandboxAudit'
+        'Undo-SandboxChange'
+        'Get-SandboxCheckpoint'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

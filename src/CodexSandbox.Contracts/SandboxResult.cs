@@ -1,7 +1,7 @@
 namespace CodexSandbox;
 
 /// <summary>What happened when one command ran: its output, how it ended, and how it was confined.</summary>
-public sealed class SandboxResult
+public sealed record SandboxResult
 {
     public Guid Id { get; init; } = Guid.NewGuid();
     /// <summary>The command as run inside the sandbox (for -Command, <c>/bin/sh -c &lt;line&gt;</c>).</summary>

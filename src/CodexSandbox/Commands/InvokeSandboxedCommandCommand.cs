@@ -1,9 +1,15 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Management.Automation.Host;
+using CodexSandbox.Engine.Analysis;
+using CodexSandbox.Engine.Approval;
+using CodexSandbox.Engine.Audit;
 using CodexSandbox.Engine.Backends;
 using CodexSandbox.Engine.Backends.Linux;
 using CodexSandbox.Engine.Execution;
+using CodexSandbox.Engine.Rollback;
+using CodexSandbox.Engine.Rules;
 using CodexSandbox.Internal;
 
 namespace CodexSandbox.Commands;
@@ -17,8 +23,14 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     private const string CommandLineSet = "CommandLine";
     private const string ScriptBlockSet = "ScriptBlock";
 
+    // "Yes to All" approves the same canonical command for the rest of the session (all invocations).
+    private static readonly SessionApprovals s_session = new();
+
     private readonly CancellationTokenSource _stop = new();
+    private bool _yesToAll, _noToAll;
     private SandboxPolicy? _policy;
+    private RuleSet? _rules;
+    private AuditTrail? _audit;
 
     /// <summary>The program to run; found on the sandbox's PATH.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ArgvSet)]
@@ -48,67 +60,254 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     [Parameter]
     public Hashtable? Environment { get; set; }
 
+    /// <summary>Ask to run outside the sandbox (on-request only; always asks or needs -Force).</summary>
+    [Parameter]
+    public SwitchParameter RequestUnsandboxed { get; set; }
+
+    /// <summary>Why the command needs to run outside the sandbox; shown in the prompt.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Justification { get; set; }
+
+    /// <summary>Checkpoint the writable roots before the run, for Undo-SandboxChange.</summary>
+    [Parameter]
+    public SwitchParameter Checkpoint { get; set; }
+
+    /// <summary>Approve what would need approval, without prompting. Never overrides a forbidden command.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Write output lines as they arrive (stdout as strings, stderr as information records), then the result.</summary>
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
-    protected override void BeginProcessing() => _policy = ResolvePolicy();
-
-    protected override void ProcessRecord()
+    protected override void BeginProcessing()
     {
-        var (argv, display) = BuildArgv();
-        var request = new RunRequest
-        {
-            Policy = _policy!,
-            Argv = argv,
-            CommandLine = display,
-            Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
-            ExtraEnvironment = ExtraEnvironment(),
-        };
-        var host = LinuxHost.Detect(LinuxHost.FindLauncher(ModuleBase));
-
-        LinuxLaunch launch;
-        try
-        {
-            launch = SandboxExecutor.Plan(request, host);
-        }
-        catch (Exception e) when (MapRunError(e, display) is { } record)
-        {
-            WriteError(record);
-            return;
-        }
-        if (!ShouldProcess(DescribePlan(display, launch), $"Run '{display}' in the sandbox?", "Invoke-SandboxedCommand")) return;
-        Run(request, host, display);
+        _policy = ResolvePolicy();
+        var loaded = RuleSetLoader.Load(RuleLayers.Directories(Config!));
+        foreach (var d in loaded.Diagnostics) WriteWarning(d.ToString());
+        _rules = loaded.Rules;
+        _audit = new AuditTrail(_policy.Audit, this);
     }
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    private void Run(RunRequest request, LinuxHost host, string display)
+    protected override void ProcessRecord()
     {
-        SandboxResult result;
+        var (argv, display) = BuildArgv();
+        var policy = _policy!;
+        var assessment = ParameterSetName == CommandLineSet
+            ? CommandAnalyzer.Assess(Command, ShellKind.Posix, _rules, policy.SandboxMode, policy.ApprovalPolicy, RequestUnsandboxed, Justification)
+            : ParameterSetName == ScriptBlockSet
+                ? CommandAnalyzer.Assess(display, ShellKind.PowerShell, _rules, policy.SandboxMode, policy.ApprovalPolicy, RequestUnsandboxed, Justification)
+                : CommandAnalyzer.AssessArgv(argv, _rules, policy.SandboxMode, policy.ApprovalPolicy, RequestUnsandboxed, Justification);
+        var reason = assessment.Reasons.Count > 0 ? string.Join(" ", assessment.Reasons) : null;
+        var runId = AuditLog.NewId();
+
         try
         {
-            result = Stream ? RunStreaming(request, host) : SandboxExecutor.Run(request, host, null, _stop.Token);
+            if (assessment.Decision == ApprovalDecision.Forbidden)
+            {
+                _audit!.Append(Entry(AuditEventType.CommandBlocked, argv, display, "Forbidden", assessment.DecidedByRule ? "Rule" : "Policy", reason, assessment));
+                WriteError(Errors.Record(new UnauthorizedAccessException($"'{display}' was rejected: {reason}"), "CommandRejected", ErrorCategory.PermissionDenied, display,
+                    assessment.DecidedByRule ? "A forbidden exec-policy rule matched; -Force cannot override it." : "Change the command, or the approval_policy / sandbox_mode that forbids it."));
+                return;
+            }
+
+            var request = new RunRequest
+            {
+                Policy = policy,
+                Argv = argv,
+                CommandLine = display,
+                Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
+                ExtraEnvironment = ExtraEnvironment(),
+                Unsandboxed = !assessment.RunsSandboxed,
+            };
+            var host = LinuxHost.Detect(LinuxHost.FindLauncher(ModuleBase));
+            LinuxLaunch launch;
+            try
+            {
+                launch = SandboxExecutor.Plan(request, host);
+            }
+            catch (SandboxUnavailableException e)
+            {
+                _audit!.Append(Entry(AuditEventType.SandboxUnavailable, argv, display, null, null, e.Message, assessment));
+                throw;
+            }
+
+            if (!ShouldProcess(DescribePlan(display, assessment, launch), $"Run '{display}' in the sandbox?", "Invoke-SandboxedCommand")) return;
+
+            var source = assessment.DecidedByRule ? DecisionSource.Rule : DecisionSource.Policy;
+            if (assessment.Decision == ApprovalDecision.Prompt)
+            {
+                if (Approve(assessment, display, reason, argv, runId) is not { } approvedBy) return;
+                source = approvedBy;
+            }
+
+            _audit!.EnsureWritable();
+            var checkpoint = TakeCheckpoint(request, source, runId);
+            var result = Execute(request, host, display, assessment, source, reason, runId, checkpoint);
+            if (result is null) return;
+
+            if (result.LikelySandboxDenial)
+            {
+                _audit.Append(Entry(AuditEventType.PolicyViolation, argv, display, null, null, "the run failed in a way that looks like the sandbox blocked it", assessment, runId));
+                if (assessment.OffersUnsandboxedRetry && RetryApproved(display))
+                {
+                    var retryId = AuditLog.NewId();
+                    var retry = Execute(request with { Unsandboxed = true }, host, display, assessment, DecisionSource.User, "retried without the sandbox after a likely sandbox denial", retryId, checkpoint: null);
+                    if (retry is not null) result = retry;
+                }
+            }
+            SessionState.PSVariable.Set("global:LASTEXITCODE", result.ExitCode);
+            if (!_stop.IsCancellationRequested) WriteObject(result);
         }
         catch (Exception e) when (MapRunError(e, display) is { } record)
         {
-            // Scripts that test $LASTEXITCODE see what a shell would report for a missing program.
             if (e is ProgramNotFoundException) SessionState.PSVariable.Set("global:LASTEXITCODE", 127);
             WriteError(record);
-            return;
         }
-        SessionState.PSVariable.Set("global:LASTEXITCODE", result.ExitCode);
-        if (_stop.IsCancellationRequested) return;
-        WriteObject(result);
     }
 
+    /// <summary>Runs (sandboxed or not, as the request says), audits the run, and returns the result with its audit id.</summary>
+    private SandboxResult? Execute(RunRequest request, LinuxHost host, string display, CommandAssessment assessment, DecisionSource source, string? reason, string runId, Checkpoint? checkpoint)
+    {
+        var decisions = new ConcurrentQueue<NetworkDecision>();
+        SandboxResult result;
+        try
+        {
+            result = Stream ? RunStreaming(request, host, decisions) : SandboxExecutor.Run(request, host, null, _stop.Token, decisions.Enqueue);
+        }
+        finally
+        {
+            foreach (var d in decisions)
+            {
+                _audit!.Append(new AuditEntry
+                {
+                    EventType = AuditEventType.NetworkDecision, Decision = d.Allowed ? "Allow" : "Block", Command = $"{d.Protocol} {d.Host}:{d.Port}",
+                    Reason = d.Reason, Rule = d.Rule, RelatedId = runId, WorkingDirectory = request.Policy.WorkingDirectory,
+                });
+            }
+        }
+        if (checkpoint is { Taken: true })
+        {
+            try { checkpoint = new CheckpointStore(CheckpointStores.Directory()).MarkAfterRun(checkpoint); }
+            catch (CheckpointException e) { WriteWarning($"The post-run state of checkpoint {checkpoint.Id} was not recorded: {e.Message}"); }
+        }
+        result = WithDecision(result, assessment, source, reason, checkpoint);
+        var auditId = _audit!.Append(new AuditEntry
+        {
+            Id = runId, EventType = AuditEventType.CommandExecuted, Decision = result.Decision.ToString(), DecisionSource = source.ToString(),
+            Command = display, Argv = request.Argv, WorkingDirectory = result.WorkingDirectory, SandboxMode = result.SandboxMode,
+            NetworkAccess = request.Unsandboxed ? NetworkMode.On : request.Policy.NetworkMode, WritableRoots = result.WritableRoots, Backend = result.Backend,
+            Enforcement = result.Enforcement, ExitCode = result.ExitCode, Duration = result.Duration, TimedOut = result.TimedOut,
+            StdoutBytes = result.StdoutBytes, StderrBytes = result.StderrBytes, Stdout = result.Stdout, Stderr = result.Stderr,
+            Reason = reason, Details = checkpoint is { Taken: true } ? new Dictionary<string, string> { ["checkpoint"] = checkpoint.Id } : null,
+        });
+        return result with { AuditId = auditId };
+    }
+
+    private static SandboxResult WithDecision(SandboxResult r, CommandAssessment a, DecisionSource source, string? reason, Checkpoint? checkpoint) =>
+        r with { Decision = a.Decision, DecisionSource = source, Reason = reason, CheckpointId = checkpoint is { Taken: true } ? checkpoint.Id : null };
+
+    /// <summary>The approval prompt. Returns who approved, or null when the command must not run (an error has been written).</summary>
+    private DecisionSource? Approve(CommandAssessment assessment, string display, string? reason, IReadOnlyList<string> argv, string runId)
+    {
+        var policy = _policy!;
+        bool escalated = !assessment.RunsSandboxed;
+        if (s_session.IsApproved(assessment.CanonicalKey, policy.WorkingDirectory, escalated))
+        {
+            _audit!.Append(Entry(AuditEventType.ApprovalGranted, argv, display, "Prompt", "Session", reason, assessment, runId));
+            return DecisionSource.Session;
+        }
+        _audit!.Append(Entry(AuditEventType.ApprovalRequested, argv, display, "Prompt", null, reason, assessment, runId));
+        if (Force)
+        {
+            _audit.Append(Entry(AuditEventType.ApprovalGranted, argv, display, "Prompt", "Force", reason, assessment, runId));
+            return DecisionSource.Force;
+        }
+        var where = assessment.RunsSandboxed ? "inside the sandbox" : "WITHOUT the sandbox";
+        var query = $"Run '{display}' {where}?{(reason is null ? "" : " " + reason)}{(Justification is null ? "" : $" Justification: {Justification}")}";
+        bool yes;
+        try
+        {
+            yes = ShouldContinue(query, "Sandbox approval", hasSecurityImpact: true, ref _yesToAll, ref _noToAll);
+        }
+        catch (Exception e) when (e is HostException or PSInvalidOperationException or NullReferenceException)
+        {
+            _audit.Append(Entry(AuditEventType.ApprovalDenied, argv, display, "Prompt", "NoPrompt", "the session cannot prompt", assessment, runId));
+            WriteError(Errors.Record(new UnauthorizedAccessException(
+                    $"'{display}' needs approval under approval_policy = \"{Engine.Policy.ConfigNames.Of(policy.ApprovalPolicy)}\" ({reason ?? "not known to be safe"}), and this session cannot prompt."),
+                "ApprovalRequired", ErrorCategory.PermissionDenied, display,
+                "Add -Force to approve it, or change approval_policy (for example -ApprovalPolicy Never rejects instead of asking)."));
+            return null;
+        }
+        if (!yes)
+        {
+            _audit.Append(Entry(AuditEventType.ApprovalDenied, argv, display, "Prompt", "User", reason, assessment, runId));
+            WriteError(Errors.Record(new OperationCanceledException($"'{display}' was not approved."), "ApprovalDenied", ErrorCategory.OperationStopped, display));
+            return null;
+        }
+        if (_yesToAll) s_session.Approve(assessment.CanonicalKey, policy.WorkingDirectory, escalated);
+        _audit.Append(Entry(AuditEventType.ApprovalGranted, argv, display, "Prompt", "User", reason, assessment, runId));
+        return DecisionSource.User;
+    }
+
+    // The unsandboxed retry after a likely denial is an explicit, interactive yes: -Force does not grant it.
+    private bool RetryApproved(string display)
+    {
+        try
+        {
+            return ShouldContinue($"'{display}' failed, probably because the sandbox blocked it. Run it again WITHOUT the sandbox?",
+                "Retry without the sandbox", hasSecurityImpact: true, ref _yesToAll, ref _noToAll);
+        }
+        catch (Exception e) when (e is HostException or PSInvalidOperationException or NullReferenceException)
+        {
+            WriteVerbose("The run looks blocked by the sandbox; this session cannot prompt, so it is not retried without the sandbox.");
+            return false;
+        }
+    }
+
+    private Checkpoint? TakeCheckpoint(RunRequest request, DecisionSource source, string runId)
+    {
+        var policy = request.Policy;
+        bool writes = request.Unsandboxed || policy.SandboxMode != SandboxMode.ReadOnly;
+        bool wanted = Checkpoint || policy.Checkpoint == CheckpointMode.Always
+            || (policy.Checkpoint == CheckpointMode.OnApproval && source is DecisionSource.User or DecisionSource.Force or DecisionSource.Session);
+        if (!writes || !wanted) return null;
+        var roots = CheckpointRoots.For(policy, request.Unsandboxed, policy.Environment);
+        if (roots.Count == 0) return null;
+        var store = new CheckpointStore(CheckpointStores.Directory());
+        var checkpoint = store.Take(roots, policy.MaxSnapshotMB * 1024 * 1024, runId);
+        if (!checkpoint.Taken)
+        {
+            WriteWarning($"No checkpoint was taken: {checkpoint.Reason}");
+            return null;
+        }
+        if (checkpoint.Reason is not null) WriteWarning($"Checkpoint {checkpoint.Id}: {checkpoint.Reason}");
+        _audit!.Append(new AuditEntry
+        {
+            EventType = AuditEventType.CheckpointCreated, RelatedId = runId, WorkingDirectory = policy.WorkingDirectory, WritableRoots = checkpoint.Roots,
+            Details = new Dictionary<string, string> { ["checkpoint"] = checkpoint.Id, ["kind"] = checkpoint.Kind.ToString(), ["bytes"] = checkpoint.SizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        });
+        store.Prune(TimeSpan.FromDays(policy.Audit.RetentionDays));
+        return checkpoint;
+    }
+
+    private AuditEntry Entry(AuditEventType type, IReadOnlyList<string> argv, string display, string? decision, string? source, string? reason, CommandAssessment a, string? relatedId = null) => new()
+    {
+        EventType = type, RelatedId = relatedId, Decision = decision, DecisionSource = source, Command = display, Argv = argv, Reason = reason,
+        Rule = a.MatchedRules.Count > 0 ? string.Join("; ", a.MatchedRules.Select(m => $"{m.Pattern} ({m.Decision}) {m.Source}")) : null,
+        WorkingDirectory = _policy!.WorkingDirectory, SandboxMode = _policy.SandboxMode, NetworkAccess = _policy.NetworkMode,
+    };
+
     // The runner reports lines from its reader threads; only the pipeline thread may write, so lines are queued.
-    private SandboxResult RunStreaming(RunRequest request, LinuxHost host)
+    private SandboxResult RunStreaming(RunRequest request, LinuxHost host, ConcurrentQueue<NetworkDecision> decisions)
     {
         using var lines = new BlockingCollection<OutputLine>();
         var task = Task.Run(() =>
         {
-            try { return SandboxExecutor.Run(request, host, lines.Add, _stop.Token); }
+            try { return SandboxExecutor.Run(request, host, lines.Add, _stop.Token, decisions.Enqueue); }
             finally { lines.CompleteAdding(); }
         });
         foreach (var line in lines.GetConsumingEnumerable())
@@ -155,23 +354,26 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     private static string QuoteForDisplay(string arg) =>
         arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static string DescribePlan(string display, LinuxLaunch launch)
+    private static string DescribePlan(string display, CommandAssessment assessment, LinuxLaunch launch)
     {
         var lines = new List<string>
         {
-            $"Run '{display}' with backend {launch.Backend}.",
+            $"Run '{display}' with backend {launch.Backend}: {assessment.Safety}, decision {assessment.Decision}{(assessment.Decision == ApprovalDecision.Prompt ? " (would ask)" : "")}.",
             $"  argv: {string.Join(' ', new[] { launch.Program }.Concat(launch.Arguments).Select(QuoteForDisplay))}",
         };
+        if (assessment.Reasons.Count > 0) lines.Add("  why: " + string.Join(" ", assessment.Reasons));
         if (launch.Enforced.Count > 0) lines.Add("  enforced: " + string.Join("; ", launch.Enforced));
         if (launch.NotEnforced.Count > 0) lines.Add("  not enforced: " + string.Join("; ", launch.NotEnforced));
         return string.Join(System.Environment.NewLine, lines);
     }
 
-    private string ModuleBase => Path.GetDirectoryName(typeof(InvokeSandboxedCommandCommand).Assembly.Location)!;
+    private static string ModuleBase => Path.GetDirectoryName(typeof(InvokeSandboxedCommandCommand).Assembly.Location)!;
 
     private static ErrorRecord? MapRunError(Exception e, string target) => e switch
     {
         SandboxUnavailableException s => Errors.Record(s, "SandboxUnavailable", ErrorCategory.ResourceUnavailable, target, s.Remedy),
+        AuditUnavailableException a => Errors.Record(a, "SandboxUnavailable", ErrorCategory.ResourceUnavailable, target,
+            "Make the audit log folder writable, point [sandbox_audit] path elsewhere, or set required = false."),
         ProgramNotFoundException c => Errors.Record(c, "CommandNotFound", ErrorCategory.ObjectNotFound, c.Program,
             "Check the spelling, or give the full path; the sandbox's PATH is the policy's (Get-SandboxPolicy shows it)."),
         ArgumentException a => Errors.Record(a, "InvalidCommandArgument", ErrorCategory.InvalidArgument, target),

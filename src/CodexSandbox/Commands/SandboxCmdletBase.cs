@@ -68,10 +68,13 @@ public abstract class SandboxCmdletBase : PSCmdlet
         }
     }
 
+    /// <summary>The config layers the last <see cref="ResolvePolicy"/> used (for the rules of the same layers).</summary>
+    internal LoadedConfig? Config { get; private set; }
+
     /// <summary>The effective policy; config errors terminate the invocation, warnings are written.</summary>
     protected SandboxPolicy ResolvePolicy()
     {
-        var config = LoadConfig();
+        var config = Config = LoadConfig();
         foreach (var warning in config.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning))
         {
             WriteWarning(warning.ToString());

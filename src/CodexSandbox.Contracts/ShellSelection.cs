@@ -1,0 +1,12 @@
+namespace CodexSandbox;
+
+/// <summary>How Test-CommandSafety reads a command line.</summary>
+public enum ShellSelection
+{
+    /// <summary>PowerShell when the line starts a pipeline part with a Verb-Noun cmdlet name, POSIX otherwise.</summary>
+    Auto,
+    /// <summary>A POSIX shell line (as <c>/bin/sh -c</c>).</summary>
+    Posix,
+    /// <summary>A PowerShell script.</summary>
+    PowerShell,
+}
