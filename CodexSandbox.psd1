@@ -9,6 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('CodexSandbox.format.ps1xml')
+    NestedModules        = @('CodexSandbox.Assertions.psm1')
     CmdletsToExport      = @(
         'Invoke-SandboxedCommand'
         'Get-SandboxPolicy'

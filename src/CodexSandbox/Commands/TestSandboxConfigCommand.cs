@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using CodexSandbox.Engine.Configuration;
+using CodexSandbox.Engine.Rules;
 using CodexSandbox.Internal;
 
 namespace CodexSandbox.Commands;
@@ -47,7 +48,10 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
                     Errors.ConfigNotFound, ErrorCategory.ObjectNotFound, full, "Check the path."));
                 continue;
             }
-            Emit(ConfigLoader.Check(full, PolicySource.User, HomeDirectory).Diagnostics);
+            // A .rules file is checked as exec-policy rules, anything else as config.toml.
+            Emit(full.EndsWith(".rules", StringComparison.OrdinalIgnoreCase)
+                ? RuleSetLoader.Load([], [full]).Diagnostics
+                : ConfigLoader.Check(full, PolicySource.User, HomeDirectory).Diagnostics);
         }
     }
 
@@ -83,6 +87,7 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "UnknownProfile", profile.File ?? "", profile.Line, 1, "profile",
                 $"profile = \"{profile.Value}\" names no [profiles.{profile.Value}] table; defined: {string.Join(", ", config.ProfileNames.DefaultIfEmpty("none"))}."));
         }
+        found.AddRange(RuleSetLoader.Load(RuleLayers.Directories(config)).Diagnostics);
         Emit(found);
     }
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using CodexSandbox.Engine.Audit;
 using CodexSandbox.Engine.Rollback;
 using CodexSandbox.Internal;
 
@@ -56,6 +57,19 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         {
             var result = store.Undo(checkpoint, dryRun: false, force: Force);
             foreach (var conflict in result.Conflicts.Except(plan.Conflicts)) WriteWarning($"Conflict, left alone: {conflict}");
+            new AuditTrail(AuditLogLocation.Settings(SessionState.Path.CurrentFileSystemLocation.ProviderPath), this).Append(new AuditEntry
+            {
+                EventType = AuditEventType.UndoPerformed, RelatedId = checkpoint.AuditId, WritableRoots = checkpoint.Roots,
+                Reason = Force ? "forced: conflicts overwritten" : null,
+                Details = new Dictionary<string, string>
+                {
+                    ["checkpoint"] = checkpoint.Id,
+                    ["restored"] = string.Join("\n", result.Restored),
+                    ["deleted"] = string.Join("\n", result.Deleted),
+                    ["recreated"] = string.Join("\n", result.Recreated),
+                    ["conflicts"] = string.Join("\n", result.Conflicts),
+                },
+            });
             WriteObject(result);
         }
         catch (CheckpointException e)

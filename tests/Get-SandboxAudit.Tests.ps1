@@ -1,0 +1,104 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:t = New-TestCodexHome
+    $script:ws = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'ws')).FullName
+    $script:log = Join-Path $t.Root 'audit/sandbox-audit.jsonl'
+    $script:cfg = Join-Path $t.Root 'config.toml'
+    Set-Content $cfg "[sandbox_workspace_write]`nexclude_slash_tmp = true`nexclude_tmpdir_env_var = true`n[sandbox_audit]`npath = '$log'`n[sandbox_rollback]`ncheckpoint = 'never'"
+    Copy-Item $cfg (Join-Path $t.CodexHome 'config.toml')   # so Get-SandboxAudit finds the same log by default
+    $script:common = @{ ConfigPath = $cfg; WorkingDirectory = $ws; WarningAction = 'SilentlyContinue' }
+}
+AfterAll { Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue }
+
+Describe 'Get-SandboxAudit' {
+    BeforeAll {
+        $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
+        Set-Content (Join-Path $rules 'default.rules') 'prefix_rule(pattern = ["curl"], decision = "forbidden", justification = "no downloads")'
+        $script:ok = Invoke-SandboxedCommand ls @common
+        Invoke-SandboxedCommand curl x @common -ErrorAction SilentlyContinue
+        $script:approved = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Force -- touch ./f @common
+        $script:failed = Invoke-SandboxedCommand -Command 'echo secret-free; exit 3' @common
+        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -- touch ./g @common -ErrorAction SilentlyContinue
+        $script:denied = Invoke-SandboxedCommand -Command 'echo x > /etc/cxsb-audit-test' @common
+        Invoke-SandboxedCommand --  printf '%s' --password=hunter2 @common | Out-Null
+        Remove-Item -Recurse -Force $rules
+    }
+
+    It 'tells the story of allowed, rejected, approved and failing commands with -Last' {
+        $records = Get-SandboxAudit -Last 20
+        $records | Should -Not -BeNullOrEmpty
+        $records[0] | Should -BeOfType ([CodexSandbox.AuditRecord])
+        $types = $records.EventType
+        foreach ($expected in 'CommandExecuted', 'CommandBlocked', 'ApprovalRequested', 'ApprovalGranted', 'ApprovalDenied', 'PolicyViolation') {
+            $types | Should -Contain $expected
+        }
+        ($records | Where-Object EventType -EQ CommandBlocked).Reason | Should -Match 'no downloads'
+        ($records | Where-Object { $_.EventType -eq 'ApprovalGranted' -and $_.DecisionSource -eq 'Force' }) | Should -Not -BeNullOrEmpty
+        ($records | Where-Object { $_.EventType -eq 'ApprovalDenied' }).DecisionSource | Should -Contain 'NoPrompt'
+        ($records | Format-Table | Out-String) | Should -Match 'CommandExecuted'
+    }
+
+    It 'links a result to its record with AuditId' {
+        $r = Get-SandboxAudit -Id $failed.AuditId
+        $r.EventType | Should -Be 'CommandExecuted'
+        $r.ExitCode | Should -Be 3
+        $r.Command | Should -Be 'echo secret-free; exit 3'
+        $r.Stdout | Should -BeNullOrEmpty    # output is not recorded unless record_output = true
+        $r.StdoutBytes | Should -Be 12
+        $failed | Get-SandboxAudit | Select-Object -ExpandProperty Id | Should -Be $failed.AuditId
+    }
+
+    It 'filters by event type, decision, command wildcard and time' {
+        (Get-SandboxAudit -EventType CommandBlocked).Command | Should -Be @('curl x')
+        (Get-SandboxAudit -Command 'touch*' -EventType CommandExecuted).Count | Should -Be 1
+        (Get-SandboxAudit -Decision Forbidden).EventType | Should -Be @('CommandBlocked')
+        Get-SandboxAudit -Since (Get-Date).AddMinutes(5) | Should -BeNullOrEmpty
+        (Get-SandboxAudit -Until (Get-Date).AddMinutes(5)).Count | Should -BeGreaterThan 5
+    }
+
+    It 'redacts secrets in recorded command lines' {
+        $line = Get-Content $log | Where-Object { $_ -match 'printf' }
+        $line | Should -Not -Match 'hunter2'
+        $line | Should -Match 'REDACTED'
+    }
+
+    It 'verifies the chain, and names a record whose byte was edited' {
+        $v = Get-SandboxAudit -Verify
+        $v.Intact | Should -BeTrue
+        $v.RecordsChecked | Should -BeGreaterThan 5
+        $lines = [IO.File]::ReadAllLines($log)
+        $lines[1] = $lines[1].Replace('"seq":2', '"seq":9')
+        $copy = Join-Path $t.Root 'tampered.jsonl'
+        [IO.File]::WriteAllLines($copy, $lines)
+        $bad = Get-SandboxAudit -Verify -Path $copy
+        $bad.Intact | Should -BeFalse
+        $bad.FirstBadLine | Should -Be 2
+        $bad.FirstBadFile | Should -Be $copy
+    }
+
+    It 'keeps the chain valid with parallel writers in several runspaces' {
+        $module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
+        $before = @(Get-SandboxAudit -EventType CommandExecuted).Count
+        1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $using:module
+            foreach ($i in 1..10) { Invoke-SandboxedCommand -ConfigPath $using:cfg -WorkingDirectory $using:ws -WarningAction SilentlyContinue true | Out-Null }
+        }
+        @(Get-SandboxAudit -EventType CommandExecuted).Count | Should -Be ($before + 40)
+        (Get-SandboxAudit -Verify).Intact | Should -BeTrue
+    }
+
+    It 'reports a corrupted line with its file and line, and skips it' {
+        $copy = Join-Path $t.Root 'corrupt.jsonl'
+        $lines = [Collections.Generic.List[string]][IO.File]::ReadAllLines($log)
+        $lines.Insert(1, '{ this is not json')
+        [IO.File]::WriteAllLines($copy, $lines)
+        $r = Get-SandboxAudit -Path $copy -WarningVariable w -WarningAction SilentlyContinue
+        $r.Count | Should -Be ($lines.Count - 1)
+        ($w -join "`n") | Should -Match ([regex]::Escape("${copy}:2"))
+    }
+
+    It 'completes -Id with recent ids' {
+        $line = "Get-SandboxAudit -Id $($failed.AuditId.Substring(0, 6))"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $failed.AuditId
+    }
+}

@@ -1,0 +1,73 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:t = New-TestCodexHome
+    $script:ws = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'ws')).FullName
+    $script:cfg = Join-Path $t.Root 'config.toml'
+    Set-Content $cfg "[sandbox_workspace_write]`nexclude_slash_tmp = true`nexclude_tmpdir_env_var = true`n[sandbox_rollback]`ncheckpoint = 'never'"
+    $script:common = @{ ConfigPath = $cfg; WorkingDirectory = $ws; WarningAction = 'SilentlyContinue' }
+}
+AfterAll { Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue }
+
+Describe 'Approvals in Invoke-SandboxedCommand' {
+    It 'fails with ApprovalRequired in a session that cannot prompt, naming -Force' {
+        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -- touch ./x @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'ApprovalRequired,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
+        $err[0].Exception.Message | Should -Match 'untrusted'
+        Test-Path (Join-Path $ws 'x') | Should -BeFalse
+    }
+
+    It 'runs with -Force and records the source' {
+        $r = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Force -- touch ./x @common
+        $r.ExitCode | Should -Be 0
+        $r.Decision | Should -Be 'Prompt'
+        $r.DecisionSource | Should -Be 'Force'
+        Test-Path (Join-Path $ws 'x') | Should -BeTrue
+    }
+
+    It 'runs a known-safe command without asking under untrusted' {
+        $r = Invoke-SandboxedCommand -ApprovalPolicy Untrusted ls @common
+        $r.Decision | Should -Be 'Allow'
+        $r.DecisionSource | Should -Be 'Policy'
+    }
+
+    It 'rejects a forbidden rule with CommandRejected and its justification, even with -Force' {
+        $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
+        Set-Content (Join-Path $rules 'default.rules') 'prefix_rule(pattern = ["curl"], decision = "forbidden", justification = "no downloads in the sandbox")'
+        try {
+            Invoke-SandboxedCommand curl x -Force -ConfigPath $cfg -WorkingDirectory $ws -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be 'CommandRejected,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+            $err[0].Exception.Message | Should -Match 'no downloads in the sandbox'
+        }
+        finally { Remove-Item -Recurse -Force $rules }
+    }
+
+    It 'rejects a dangerous command under never' {
+        Invoke-SandboxedCommand -ApprovalPolicy Never -Command 'rm -rf ./nothing' @common -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'CommandRejected,*'
+    }
+
+    It 'rejects -RequestUnsandboxed outside on-request, and asks (needs -Force) under on-request' {
+        Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy Never true @common -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'CommandRejected,*'
+        Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy OnRequest -Command 'echo $CODEX_SANDBOX' @common -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
+        $err2[0].Exception.Message | Should -Match 'needs docker'
+        $r = Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy OnRequest -Force -Command 'echo "[$CODEX_SANDBOX]"' @common
+        $r.Escalated | Should -BeTrue
+        $r.Backend | Should -Be 'none'
+        $r.Stdout | Should -Be "[]`n"
+    }
+
+    It 'shows the decision with -WhatIf and never prompts' {
+        $out = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WhatIf -- touch ./whatif @common
+        $out | Should -BeNullOrEmpty
+        Test-Path (Join-Path $ws 'whatif') | Should -BeFalse
+    }
+
+    It 'runs with -Confirm:$false when nothing needs approval' {
+        (Invoke-SandboxedCommand -Confirm:$false ls @common).ExitCode | Should -Be 0
+    }
+}
