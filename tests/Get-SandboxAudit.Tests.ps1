@@ -16,11 +16,11 @@ Describe 'Get-SandboxAudit' {
         Set-Content (Join-Path $rules 'default.rules') 'prefix_rule(pattern = ["curl"], decision = "forbidden", justification = "no downloads")'
         $script:ok = Invoke-SandboxedCommand ls @common
         Invoke-SandboxedCommand curl x @common -ErrorAction SilentlyContinue
-        $script:approved = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Force -- touch ./f @common
+        $script:approved = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Force @common -- touch ./f
         $script:failed = Invoke-SandboxedCommand -Command 'echo secret-free; exit 3' @common
-        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -- touch ./g @common -ErrorAction SilentlyContinue
+        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite @common -ErrorAction SilentlyContinue -- touch ./g
         $script:denied = Invoke-SandboxedCommand -Command 'echo x > /etc/cxsb-audit-test' @common
-        Invoke-SandboxedCommand --  printf '%s' --password=hunter2 @common | Out-Null
+        Invoke-SandboxedCommand @common -- printf '%s' --password=hunter2 | Out-Null
         Remove-Item -Recurse -Force $rules
     }
 

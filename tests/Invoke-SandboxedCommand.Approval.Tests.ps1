@@ -10,7 +10,7 @@ AfterAll { Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue }
 
 Describe 'Approvals in Invoke-SandboxedCommand' {
     It 'fails with ApprovalRequired in a session that cannot prompt, naming -Force' {
-        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -- touch ./x @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite @common -ErrorVariable err -ErrorAction SilentlyContinue -- touch ./x | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be 'ApprovalRequired,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
         $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         $err[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
@@ -19,7 +19,7 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
     }
 
     It 'runs with -Force and records the source' {
-        $r = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Force -- touch ./x @common
+        $r = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Force @common -- touch ./x
         $r.ExitCode | Should -Be 0
         $r.Decision | Should -Be 'Prompt'
         $r.DecisionSource | Should -Be 'Force'
@@ -62,7 +62,7 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
     }
 
     It 'shows the decision with -WhatIf and never prompts' {
-        $out = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WhatIf -- touch ./whatif @common
+        $out = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WhatIf @common -- touch ./whatif
         $out | Should -BeNullOrEmpty
         Test-Path (Join-Path $ws 'whatif') | Should -BeFalse
     }

@@ -12,7 +12,6 @@ Describe 'Test-CommandSafety' {
         $a.Safety | Should -Be @('KnownSafe', 'Dangerous', 'KnownSafe', 'KnownSafe', 'KnownSafe')
         $a[1].IsDangerous | Should -BeTrue
         $a[1].Decision | Should -Be 'Prompt'
-        $a[4].Segments.Count | Should -Be 2
     }
 
     It 'catches the stricter rm spellings: <cmd>' -TestCases @(
@@ -90,6 +89,6 @@ Describe 'Pester assertions' {
     }
 
     It 'fails with a message naming the verdict' {
-        { 'ls -la' | Should -BeForbidden } | Should -Throw -ExpectedMessage "*Expected 'ls -la' to be forbidden*KnownSafe*Allow*"
+        { 'ls -la' | Should -BeForbidden -ErrorAction Stop } | Should -Throw -ExpectedMessage "*Expected 'ls -la' to be forbidden*KnownSafe*Allow*"
     }
 }

@@ -7,6 +7,12 @@ BeforeAll {
 AfterAll { Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue }
 
 Describe 'Undo-SandboxChange' {
+    BeforeAll {
+        function script:Get-TreeState($root) {
+            Get-ChildItem -Recurse -Force -File $root | Where-Object FullName -NotLike '*/.git/*' |
+                ForEach-Object { '{0} {1}' -f $_.FullName.Substring($root.Length), (Get-FileHash $_.FullName).Hash } | Sort-Object
+        }
+    }
     BeforeEach {
         $script:repo = (New-Item -ItemType Directory -Force (Join-Path $t.Root "repo-$([guid]::NewGuid().ToString('n').Substring(0,6))")).FullName
         & git -C $repo init -q
@@ -17,11 +23,6 @@ Describe 'Undo-SandboxChange' {
         & git -C $repo add -A; & git -C $repo -c user.email=t@t -c user.name=t commit -qm init
         Set-Content (Join-Path $repo 'staged.txt') 'staged'; & git -C $repo add staged.txt
         Set-Content (Join-Path $repo 'ignored.log') 'keep me'
-    }
-
-    function Get-TreeState($root) {
-        Get-ChildItem -Recurse -Force -File $root | Where-Object FullName -NotLike '*/.git/*' |
-            ForEach-Object { '{0} {1}' -f $_.FullName.Substring($root.Length), (Get-FileHash $_.FullName).Hash } | Sort-Object
     }
 
     It 'restores the tree exactly after rm -rf src && echo x > new, with the index untouched' {

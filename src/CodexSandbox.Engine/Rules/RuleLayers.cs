@@ -8,8 +8,9 @@ public static class RuleLayers
     public static IReadOnlyList<string> Directories(LoadedConfig config)
     {
         var request = config.Request;
-        var dirs = new List<string> { request.SystemDirectory };
-        dirs.Add(request.ConfigPath is { } explicitPath ? Path.GetDirectoryName(Path.GetFullPath(explicitPath))! : request.CodexHome);
+        // $CODEX_HOME/rules always applies; -ConfigPath replaces only the config file, and its folder's rules come on top.
+        var dirs = new List<string> { request.SystemDirectory, request.CodexHome };
+        if (request.ConfigPath is { } explicitPath) dirs.Add(Path.GetDirectoryName(Path.GetFullPath(explicitPath))!);
         if (config.Trust?.Value is "trusted")
         {
             var cwd = PathUtil.Normalize(request.WorkingDirectory);

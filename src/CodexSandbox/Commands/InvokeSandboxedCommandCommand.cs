@@ -204,7 +204,8 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             StdoutBytes = result.StdoutBytes, StderrBytes = result.StderrBytes, Stdout = result.Stdout, Stderr = result.Stderr,
             Reason = reason, Details = checkpoint is { Taken: true } ? new Dictionary<string, string> { ["checkpoint"] = checkpoint.Id } : null,
         });
-        return result with { AuditId = auditId };
+        // The result and its audit record share one id.
+        return result with { Id = Guid.ParseExact(runId, "N"), AuditId = auditId };
     }
 
     private static SandboxResult WithDecision(SandboxResult r, CommandAssessment a, DecisionSource source, string? reason, Checkpoint? checkpoint) =>
