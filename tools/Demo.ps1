@@ -4,7 +4,7 @@
 #>
 param([Parameter(Mandatory)] [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
-Import-Module $ModulePath
+Import-Module (Resolve-Path $ModulePath).Path
 
 function Show([string] $Title) { Write-Host "`n=== $Title ===" -ForegroundColor Cyan }
 
