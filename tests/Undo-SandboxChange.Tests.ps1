@@ -86,3 +86,14 @@ Describe 'Undo audit' {
         $rec.Details['recreated'] | Should -Match 'keep\.txt'
     }
 }
+
+Describe 'Piping a result' {
+    It 'finds the checkpoint and undoes the run from the piped SandboxResult' {
+        $repo = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'piped')).FullName
+        Set-Content (Join-Path $repo 'f.txt') 'one'
+        $r = Invoke-SandboxedCommand -Checkpoint -SandboxMode WorkspaceWrite -Command 'echo two > f.txt' -ConfigPath $cfg -WorkingDirectory $repo -WarningAction SilentlyContinue
+        ($r | Get-SandboxCheckpoint).Id | Should -Be $r.CheckpointId
+        $r | Undo-SandboxChange -Confirm:$false | Out-Null
+        Get-Content (Join-Path $repo 'f.txt') | Should -Be 'one'
+    }
+}

@@ -57,8 +57,7 @@ public sealed class GetSandboxAuditCommand : PSCmdlet
 
     private readonly List<string> _ids = [];
 
-    // Ids are 32 hex digits; a Guid in another spelling (SandboxResult.Id piped in) means the same record.
-    protected override void ProcessRecord() => _ids.AddRange(Id.Select(i => Guid.TryParse(i, out var g) ? g.ToString("N") : i));
+    protected override void ProcessRecord() => _ids.AddRange(Id.Select(AuditIds.Normalize));
 
     protected override void EndProcessing()
     {

@@ -29,6 +29,7 @@ public sealed class GetSandboxCheckpointCommand : PSCmdlet
         IEnumerable<Checkpoint> selected = _all;
         if (Id.Length > 0)
         {
+            Id = Id.Select(AuditIds.Normalize).ToArray();
             var patterns = Id.Select(i => WildcardPattern.Get(i, WildcardOptions.IgnoreCase)).ToList();
             selected = _all.Where(c => patterns.Any(p => p.IsMatch(c.Id) || (c.AuditId is not null && p.IsMatch(c.AuditId))));
             foreach (var id in Id.Where(i => !WildcardPattern.ContainsWildcardCharacters(i) && !_all.Any(c => c.Id == i || c.AuditId == i)))

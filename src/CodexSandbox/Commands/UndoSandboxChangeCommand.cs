@@ -23,7 +23,7 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var store = new CheckpointStore(CheckpointStores.Directory());
-        var checkpoint = store.Find(Id);
+        var checkpoint = store.Find(AuditIds.Normalize(Id));
         if (checkpoint is null || !checkpoint.Taken)
         {
             var message = checkpoint is null
