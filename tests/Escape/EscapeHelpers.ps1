@@ -17,6 +17,8 @@ exclude_slash_tmp = true
 exclude_tmpdir_env_var = true
 [sandbox_linux]
 namespaces = "$namespaces"
+[sandbox_rollback]
+checkpoint = "never"
 $Extra
 "@
     [pscustomobject]@{ Root = $root; Ws = $ws.FullName; Out = $out.FullName; Target = (Join-Path $out 'target'); Config = $config; Layer = $Layer }
@@ -25,7 +27,8 @@ $Extra
 function Invoke-InWorld {
     # Runs a POSIX shell line in the world's workspace, workspace-write, network off unless -Network.
     param($World, [string] $Line, [switch] $Network, [string] $Mode = 'WorkspaceWrite', [int] $TimeoutSec = 60)
-    $p = @{ Command = $Line; ConfigPath = $World.Config; WorkingDirectory = $World.Ws; SandboxMode = $Mode; TimeoutSec = $TimeoutSec; WarningAction = 'SilentlyContinue' }
+    # -Force: these tests are about what the sandbox stops, not about approvals (rm -rf would prompt).
+    $p = @{ Command = $Line; ConfigPath = $World.Config; WorkingDirectory = $World.Ws; SandboxMode = $Mode; TimeoutSec = $TimeoutSec; WarningAction = 'SilentlyContinue'; Force = $true }
     if ($Network) { $p.NetworkAccess = $true }
     Invoke-SandboxedCommand @p
 }

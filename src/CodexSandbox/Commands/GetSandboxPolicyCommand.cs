@@ -14,13 +14,14 @@ public sealed class GetSandboxPolicyCommand : SandboxCmdletBase
 {
     /// <summary>Add the launch plan for this platform (reviewable from any OS).</summary>
     [Parameter]
-    public TargetPlatform? TargetPlatform { get; set; }
+    public TargetPlatform TargetPlatform { get; set; }
 
     protected override void EndProcessing()
     {
         var policy = ResolvePolicy();
-        if (TargetPlatform is { } platform)
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TargetPlatform)))
         {
+            var platform = TargetPlatform;
             ILaunchPlanner planner = platform switch
             {
                 CodexSandbox.TargetPlatform.MacOS => new SeatbeltPlanner(),
