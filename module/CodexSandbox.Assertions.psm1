@@ -23,7 +23,8 @@ function New-SandboxAssertion([string] $Name, [scriptblock] $Predicate, [string]
     Add-ShouldOperator -Name $Name -Test $test -SupportsArrayInput:$false -ErrorAction SilentlyContinue
 }
 
-if (Get-Command Add-ShouldOperator -ErrorAction Ignore) {
+# Get-Module is cheap; Get-Command for a missing name would scan every module on PSModulePath at import.
+if (Get-Module Pester) {
     New-SandboxAssertion BeKnownSafe { param($a) $a.IsKnownSafe } 'be known safe'
     New-SandboxAssertion BeDangerous { param($a) $a.IsDangerous } 'be dangerous'
     New-SandboxAssertion BeAllowed { param($a) $a.Decision -eq 'Allow' } 'be allowed without asking'
