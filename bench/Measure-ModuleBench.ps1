@@ -30,6 +30,7 @@ Import-Module '$ModulePath'
 `$ErrorActionPreference = 'Stop'
 `$cfgDir = Join-Path ([IO.Path]::GetTempPath()) "cxsb-bench-`$PID"
 New-Item -ItemType Directory -Force `$cfgDir | Out-Null
+`$env:CODEX_HOME = `$cfgDir   # the benchmark's runs go to a scratch audit log, not the user's
 Set-Content (Join-Path `$cfgDir 'off.toml') "[sandbox_linux]``nnamespaces = 'off'"
 Set-Content (Join-Path `$cfgDir 'req.toml') "[sandbox_linux]``nnamespaces = 'required'"
 function Measure-Median([scriptblock] `$Action, [int] `$N = 200) {
