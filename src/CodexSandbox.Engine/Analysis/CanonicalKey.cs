@@ -23,23 +23,7 @@ public static class CanonicalKey
         for (int i = 0; i < items.Count; i++)
         {
             if (i > 0) sb.Append(',');
-            sb.Append('"');
-            foreach (char c in items[i])
-            {
-                switch (c)
-                {
-                    case '"': sb.Append("\\\""); break;
-                    case '\\': sb.Append("\\\\"); break;
-                    case '\n': sb.Append("\\n"); break;
-                    case '\r': sb.Append("\\r"); break;
-                    case '\t': sb.Append("\\t"); break;
-                    default:
-                        if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-                        else sb.Append(c);
-                        break;
-                }
-            }
-            sb.Append('"');
+            sb.AppendQuoted(items[i]);
         }
         return sb.Append(']').ToString();
     }

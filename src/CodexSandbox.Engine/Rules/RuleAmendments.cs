@@ -1,3 +1,4 @@
+using CodexSandbox.Engine.Analysis;
 using System.Text;
 
 namespace CodexSandbox.Engine.Rules;
@@ -27,23 +28,7 @@ public static class RuleAmendments
         for (int i = 0; i < prefix.Count; i++)
         {
             if (i > 0) sb.Append(", ");
-            sb.Append('"');
-            foreach (char c in prefix[i])
-            {
-                switch (c)
-                {
-                    case '"': sb.Append("\\\""); break;
-                    case '\\': sb.Append("\\\\"); break;
-                    case '\n': sb.Append("\\n"); break;
-                    case '\r': sb.Append("\\r"); break;
-                    case '\t': sb.Append("\\t"); break;
-                    default:
-                        if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-                        else sb.Append(c);
-                        break;
-                }
-            }
-            sb.Append('"');
+            sb.AppendQuoted(prefix[i]);
         }
         return sb.Append("], decision=\"allow\")").ToString();
     }
