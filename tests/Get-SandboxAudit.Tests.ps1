@@ -102,3 +102,28 @@ Describe 'Get-SandboxAudit' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $failed.AuditId
     }
 }
+
+Describe 'Audit failures' {
+    It 'refuses to run when the audit log is required but cannot be written' {
+        $blocker = Join-Path $t.Root 'not-a-dir'
+        Set-Content $blocker 'a file where the log folder should be'
+        $req = Join-Path $t.Root 'required.toml'
+        Set-Content $req "[sandbox_audit]`nrequired = true`npath = '$blocker/log/sandbox-audit.jsonl'"
+        $marker = Join-Path $ws 'should-not-exist'
+        Invoke-SandboxedCommand -SandboxMode WorkspaceWrite -ConfigPath $req -WorkingDirectory $ws -Command "touch '$marker'" -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'SandboxUnavailable,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+        $err[0].Exception.Message | Should -Match 'required'
+        Test-Path $marker | Should -BeFalse
+    }
+
+    It 'warns and still runs when the log is not required' {
+        $blocker = Join-Path $t.Root 'not-a-dir2'
+        Set-Content $blocker 'x'
+        $opt = Join-Path $t.Root 'optional.toml'
+        Set-Content $opt "[sandbox_audit]`npath = '$blocker/log/sandbox-audit.jsonl'"
+        $r = Invoke-SandboxedCommand true -ConfigPath $opt -WorkingDirectory $ws -WarningVariable w -WarningAction SilentlyContinue
+        $r.ExitCode | Should -Be 0
+        $r.AuditId | Should -BeNullOrEmpty
+        ($w -join "`n") | Should -Match 'audit log'
+    }
+}

@@ -146,3 +146,19 @@ Describe 'Get-SandboxPolicy -TargetPlatform' {
         $plan.EnvironmentChanges['CODEX_SANDBOX_NETWORK_DISABLED'] | Should -Be '1'
     }
 }
+
+Describe 'Path completion' {
+    It 'completes folders for -WritableRoot and -WorkingDirectory' {
+        $root = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) "cxsb-compl-$PID")
+        New-Item -ItemType Directory -Force (Join-Path $root 'alpha'), (Join-Path $root 'alps'), (Join-Path $root 'beta') | Out-Null
+        Set-Content (Join-Path $root 'alfile') 'x'
+        Push-Location $root
+        try {
+            foreach ($param in 'WritableRoot', 'WorkingDirectory') {
+                $line = "Get-SandboxPolicy -$param al"
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('alpha/', 'alps/')
+            }
+        }
+        finally { Pop-Location; Remove-Item -Recurse -Force $root }
+    }
+}

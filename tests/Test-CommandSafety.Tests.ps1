@@ -92,3 +92,13 @@ Describe 'Pester assertions' {
         { 'ls -la' | Should -BeForbidden -ErrorAction Stop } | Should -Throw -ExpectedMessage "*Expected 'ls -la' to be forbidden*KnownSafe*Allow*"
     }
 }
+
+Describe 'The documented policy test example' {
+    It 'passes as shipped' {
+        $example = Join-Path $PSScriptRoot '../docs/examples/CommandPolicy.Tests.ps1'
+        $module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
+        $pester = (Get-Module Pester).Path
+        $out = Invoke-TestPwsh "Import-Module '$pester'; Import-Module '$module'; `$r = Invoke-Pester -Path '$example' -PassThru -Output None; `"`$(`$r.PassedCount)/`$(`$r.TotalCount)`""
+        @($out)[-1] | Should -Be '5/5' -Because ($out -join "`n")
+    }
+}
