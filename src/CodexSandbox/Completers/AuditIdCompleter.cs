@@ -15,7 +15,7 @@ public sealed class AuditIdCompleter : IArgumentCompleter
         var word = CompletionText.Unquote(wordToComplete);
         try
         {
-            var path = fakeBoundParameters["Path"] as string ?? AuditLogLocation.Resolve(System.Environment.CurrentDirectory);
+            var path = fakeBoundParameters["Path"] as string ?? AuditLogLocation.Resolve(CompletionText.CurrentDirectory());
             return AuditReader.Query(path, new AuditQuery { Last = 50 })
                 .Reverse()
                 .Where(r => CompletionText.Matches(r.Id, word))

@@ -13,7 +13,7 @@ public sealed class DirectoryCompleter : IArgumentCompleter
         var word = CompletionText.Unquote(wordToComplete);
         var home = System.Environment.GetEnvironmentVariable("HOME") ?? "/";
         var expanded = word.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(home, word[2..]) : word;
-        var baseDir = System.Environment.CurrentDirectory;
+        var baseDir = CompletionText.CurrentDirectory();
         var dirPart = expanded.Contains('/') ? expanded[..(expanded.LastIndexOf('/') + 1)] : "";
         var namePart = expanded[dirPart.Length..];
         var searchDir = Path.GetFullPath(dirPart.Length == 0 ? "." : dirPart, baseDir);

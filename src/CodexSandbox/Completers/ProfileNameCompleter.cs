@@ -15,7 +15,7 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
         LoadedConfig config;
         try
         {
-            var cwd = fakeBoundParameters["WorkingDirectory"] as string ?? System.Environment.CurrentDirectory;
+            var cwd = fakeBoundParameters["WorkingDirectory"] as string ?? CompletionText.CurrentDirectory();
             var request = ConfigRequest.FromEnvironment(Path.GetFullPath(cwd), fakeBoundParameters["ConfigPath"] as string);
             config = ConfigLoader.Load(request);
         }
