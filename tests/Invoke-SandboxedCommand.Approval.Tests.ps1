@@ -71,3 +71,45 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
         (Invoke-SandboxedCommand -Confirm:$false ls @common).ExitCode | Should -Be 0
     }
 }
+
+Describe 'Interactive approval prompts' {
+    # A real console prompt: a child pwsh (not -NonInteractive) reads the answer from its standard input.
+    BeforeAll {
+        $script:module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
+        $script:ask = Join-Path $t.Root 'ask.ps1'
+        Set-Content $ask @"
+param([string] `$Name)
+Import-Module '$module'
+`$r1 = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -ConfigPath '$cfg' -WorkingDirectory '$ws' -- touch "./`$Name"
+"first=`$(`$r1.ExitCode)/`$(`$r1.DecisionSource)/`$(Test-Path (Join-Path '$ws' `$Name))"
+`$r2 = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -ConfigPath '$cfg' -WorkingDirectory '$ws' -- touch "./`$Name"
+"second=`$(`$r2.ExitCode)/`$(`$r2.DecisionSource)"
+if (`$Error.Count) { "error=`$(`$Error[0].FullyQualifiedErrorId)" }
+"@
+        function script:Invoke-Answered([string] $Answers, [string] $Name) {
+            Push-Location (Join-Path $PSScriptRoot '..')
+            try { ($Answers -split ',') | & dotnet pwsh -NoProfile -File $ask -Name $Name 2>&1 | ForEach-Object { "$_" } }
+            finally { Pop-Location }
+        }
+    }
+
+    It 'runs after Yes, and asks again for the next command' {
+        $out = Invoke-Answered 'y,y' 'p1'
+        $out | Should -Contain 'first=0/User/True'
+        $out | Should -Contain 'second=0/User'
+        ($out -join "`n") | Should -Match '\(default is "N"\)'   # a security prompt defaults to No
+    }
+
+    It 'remembers Yes to All for the same command in the session' {
+        $out = Invoke-Answered 'a' 'p2'
+        $out | Should -Contain 'first=0/User/True'
+        $out | Should -Contain 'second=0/Session'
+    }
+
+    It 'does not run after No, and says so' {
+        $out = Invoke-Answered 'n,n' 'p3'
+        ($out -join "`n") | Should -Match 'first=/+False'
+        $out | Should -Contain 'error=ApprovalDenied,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+        Test-Path (Join-Path $ws 'p3') | Should -BeFalse
+    }
+}
