@@ -68,7 +68,7 @@ public static class SandboxExecutor
 
         if (launch.Backend == "none" && ResolveProgram(launch.Program, env) is null) throw new ProgramNotFoundException(launch.Program);
 
-        var createdPlaceholders = launch.Placeholders.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
+        var createdMasks = launch.MaskFiles.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
         var program = launch.Backend == "none" ? ResolveProgram(launch.Program, env)! : launch.Program;
         IReadOnlyList<string> arguments = launch.Arguments;
         PidsCgroup? cgroup = null;
@@ -100,7 +100,7 @@ public static class SandboxExecutor
         }
         finally
         {
-            RemovePlaceholders(createdPlaceholders);
+            RemoveMaskFiles(createdMasks);
             cgroup?.Dispose();
         }
 
@@ -152,7 +152,7 @@ public static class SandboxExecutor
         return null;
     }
 
-    private static void RemovePlaceholders(IEnumerable<string> paths)
+    private static void RemoveMaskFiles(IEnumerable<string> paths)
     {
         foreach (var p in paths)
         {

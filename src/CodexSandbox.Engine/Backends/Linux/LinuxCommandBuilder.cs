@@ -63,7 +63,7 @@ public static class LinuxCommandBuilder
             };
         }
 
-        var placeholders = new List<string>();
+        var maskFiles = new List<string>();
         var bwrap = new List<string>(BwrapProbe.BaseArguments);
         enforced.Add("namespace-user");
         enforced.Add("namespace-pid: host processes are invisible");
@@ -97,7 +97,7 @@ public static class LinuxCommandBuilder
                 {
                     // A missing .codex/.agents is masked by a read-only empty file, so it cannot be created either.
                     bwrap.AddRange(["--ro-bind", "/dev/null", sub]);
-                    placeholders.Add(sub);
+                    maskFiles.Add(sub);
                 }
             }
         }
@@ -114,7 +114,7 @@ public static class LinuxCommandBuilder
         return new LinuxLaunch
         {
             Program = host.Bwrap.Path!, Arguments = bwrap, Backend = backend,
-            Enforced = enforced, NotEnforced = notEnforced, Placeholders = placeholders, EnvironmentAdded = added,
+            Enforced = enforced, NotEnforced = notEnforced, MaskFiles = maskFiles, EnvironmentAdded = added,
         };
     }
 

@@ -10,7 +10,7 @@ public sealed record LinuxLaunch
     public required IReadOnlyList<string> Enforced { get; init; }
     public required IReadOnlyList<string> NotEnforced { get; init; }
     /// <summary>Empty files bubblewrap creates on the host to mask missing protected paths; removed after the run.</summary>
-    public IReadOnlyList<string> Placeholders { get; init; } = [];
+    public IReadOnlyList<string> MaskFiles { get; init; } = [];
     /// <summary>Variables added to the policy's environment (CODEX_SANDBOX, CODEX_SANDBOX_NETWORK_DISABLED).</summary>
     public required IReadOnlyDictionary<string, string> EnvironmentAdded { get; init; }
 }

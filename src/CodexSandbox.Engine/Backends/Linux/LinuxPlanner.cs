@@ -13,8 +13,8 @@ public sealed class LinuxPlanner(LinuxHost host) : ILaunchPlanner
         var launch = LinuxCommandBuilder.Build(policy, argv, host);
         var notes = new List<string>();
         if (!OperatingSystem.IsLinux()) notes.Add("Planned away from Linux, for a host with Landlock ABI 7 and a working bubblewrap.");
-        if (launch.Placeholders.Count > 0)
-            notes.Add($"bubblewrap masks the missing protected paths with read-only empty files ({string.Join(", ", launch.Placeholders)}); they are removed after the run.");
+        if (launch.MaskFiles.Count > 0)
+            notes.Add($"bubblewrap masks the missing protected paths with read-only empty files ({string.Join(", ", launch.MaskFiles)}); they are removed after the run.");
         return new LaunchPlan
         {
             Platform = TargetPlatform.Linux,
