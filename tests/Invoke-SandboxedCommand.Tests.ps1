@@ -188,3 +188,21 @@ Describe 'Get-SandboxCapability' {
         ($off.Missing[[CodexSandbox.SandboxMode]::WorkspaceWrite] -join "`n") | Should -Match 'protected-paths'
     }
 }
+
+Describe 'Stopping a run (Ctrl+C)' {
+    It 'kills the whole sandboxed process tree when the pipeline is stopped' {
+        $marker = "4$(Get-Random -Minimum 100 -Maximum 999).25"
+        $module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$module'; Invoke-SandboxedCommand -ConfigPath '$cfg' -WorkingDirectory '$ws' -Command 'sleep $marker & sleep $marker; wait'")
+            $async = $ps.BeginInvoke()
+            foreach ($i in 1..100) { if (& pgrep -f "sleep $marker") { break }; Start-Sleep -Milliseconds 100 }
+            (& pgrep -f "sleep $marker") | Should -Not -BeNullOrEmpty
+            $ps.Stop()    # what Ctrl+C does
+            foreach ($i in 1..30) { if (-not (& pgrep -f "sleep $marker")) { break }; Start-Sleep -Milliseconds 100 }
+            (& pgrep -f "sleep $marker") | Should -BeNullOrEmpty
+        }
+        finally { $ps.Dispose() }
+    }
+}
