@@ -113,3 +113,39 @@ if (`$Error.Count) { "error=`$(`$Error[0].FullyQualifiedErrorId)" }
         Test-Path (Join-Path $ws 'p3') | Should -BeFalse
     }
 }
+
+Describe 'Retry without the sandbox after a likely denial (on-failure)' {
+    BeforeAll {
+        $script:module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
+        $script:outside = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'outside-retry')).FullName
+        $script:retry = Join-Path $t.Root 'retry.ps1'
+        Set-Content $retry @"
+param([string] `$Name)
+Import-Module '$module'
+`$r = Invoke-SandboxedCommand -ApprovalPolicy OnFailure -SandboxMode WorkspaceWrite -ConfigPath '$cfg' -WorkingDirectory '$ws' -- touch "$outside/`$Name"
+"result=`$(`$r.ExitCode)/`$(`$r.Escalated)/`$(`$r.Backend)/`$(Test-Path "$outside/`$Name")"
+"@
+    }
+
+    It 'reruns unsandboxed after Yes, with Escalated set' {
+        Push-Location (Join-Path $PSScriptRoot '..')
+        try { $out = 'y' | & dotnet pwsh -NoProfile -File $retry -Name r1 2>&1 | ForEach-Object { "$_" } }
+        finally { Pop-Location }
+        ($out -join "`n") | Should -Match 'Run it again WITHOUT the sandbox'
+        $out | Should -Contain 'result=0/True/none/True'
+    }
+
+    It 'keeps the sandboxed failure after No' {
+        Push-Location (Join-Path $PSScriptRoot '..')
+        try { $out = 'n' | & dotnet pwsh -NoProfile -File $retry -Name r2 2>&1 | ForEach-Object { "$_" } }
+        finally { Pop-Location }
+        ($out -join "`n") | Should -Match 'result=1/False/linux-\w+/False'
+    }
+
+    It 'does not retry in a session that cannot prompt, even with -Force' {
+        $r = Invoke-SandboxedCommand -ApprovalPolicy OnFailure -SandboxMode WorkspaceWrite -Force @common -- touch (Join-Path $outside 'r3')
+        $r.LikelySandboxDenial | Should -BeTrue
+        $r.Escalated | Should -BeFalse
+        Test-Path (Join-Path $outside 'r3') | Should -BeFalse
+    }
+}
