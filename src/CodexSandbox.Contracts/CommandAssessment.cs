@@ -24,6 +24,8 @@ public sealed class CommandAssessment
     public IReadOnlyList<RuleMatch> MatchedRules { get; init; } = [];
     /// <summary>Why: one sentence per finding, the deciding reason first.</summary>
     public IReadOnlyList<string> Reasons { get; init; } = [];
+    /// <summary>True when some command in it reaches the network (downloads, remote shells, VCS remotes, package installs); <see cref="Reasons"/> says whether the policy lets it through.</summary>
+    public bool UsesNetwork { get; init; }
     /// <summary>True when only the heredoc fallback could parse the script (never auto-approved as safe).</summary>
     public bool UsesComplexParsing { get; init; }
     /// <summary>The key a "yes to all" approval is remembered under (Codex's canonical approval key, as a JSON array).</summary>

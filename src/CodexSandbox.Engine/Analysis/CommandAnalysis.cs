@@ -47,4 +47,6 @@ public sealed class CommandAnalysis
     /// <summary>The <c>bash -lc</c> / <c>pwsh -c</c> argv the segments came out of, when the caller gave one.</summary>
     public IReadOnlyList<string>? WrapperArgv { get; }
     public string CanonicalKey { get; }
+    /// <summary>Literal files written by output redirections in a POSIX script (<c>&gt; out.txt</c>).</summary>
+    public IReadOnlyList<string> RedirectTargets { get; internal init; } = [];
 }

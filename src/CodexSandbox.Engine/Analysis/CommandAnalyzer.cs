@@ -15,13 +15,17 @@ public static class CommandAnalyzer
     /// A POSIX line is analysed as the script of <c>/bin/sh -c</c>, exactly like a <c>bash -lc</c> wrapper's script.
     /// </summary>
     public static CommandAssessment Assess(string command, ShellKind? shell, RuleSet? rules, SandboxMode sandboxMode,
-        ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs os = HostOs.Linux)
-        => Decide(Analyze(command, shell), rules, sandboxMode, approvalPolicy, requestEscalation, justification, os);
+        ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs os = HostOs.Linux,
+        NetworkMode network = NetworkMode.Off, IReadOnlyList<string>? writableRoots = null, string? workingDirectory = null)
+        => Decide(Analyze(command, shell), rules, sandboxMode, approvalPolicy, requestEscalation, justification, os,
+            network, writableRoots, workingDirectory);
 
     /// <summary>Assesses an argv run directly (wrappers such as <c>bash -lc</c> and <c>pwsh -c</c> are looked into).</summary>
     public static CommandAssessment AssessArgv(IReadOnlyList<string> argv, RuleSet? rules, SandboxMode sandboxMode,
-        ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs os = HostOs.Linux)
-        => Decide(AnalyzeArgv(argv), rules, sandboxMode, approvalPolicy, requestEscalation, justification, os);
+        ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs os = HostOs.Linux,
+        NetworkMode network = NetworkMode.Off, IReadOnlyList<string>? writableRoots = null, string? workingDirectory = null)
+        => Decide(AnalyzeArgv(argv), rules, sandboxMode, approvalPolicy, requestEscalation, justification, os,
+            network, writableRoots, workingDirectory);
 
     /// <summary>The policy-independent analysis of a command string.</summary>
     public static CommandAnalysis Analyze(string command, ShellKind? shell = null)
@@ -78,6 +82,7 @@ public static class CommandAnalyzer
             return new CommandAnalysis(display, shell, commands, true, false, safe, dangerous, reasons, [], key, wrapper);
         }
 
+        var redirects = script.Contains('>') ? PosixScriptParser.OutputRedirectTargets(script) : [];
         var scan = PosixScriptParser.SplitLenient(script);
         string? scanReason = null;
         foreach (var s in scan)
@@ -89,10 +94,10 @@ public static class CommandAnalyzer
         {
             string? reason = DangerousCommands.IsDangerous(heredoc, out var r) ? r : scanReason;
             return new CommandAnalysis(display, shell, [heredoc], true, true, [false], [reason is not null], [reason],
-                scan, CanonicalKey.ForShellScript(script), wrapper);
+                scan, CanonicalKey.ForShellScript(script), wrapper) { RedirectTargets = redirects };
         }
         return new CommandAnalysis(display, shell, [fallback], false, false, [false], [scanReason is not null], [scanReason],
-            scan, CanonicalKey.ForShellScript(script), wrapper);
+            scan, CanonicalKey.ForShellScript(script), wrapper) { RedirectTargets = redirects };
     }
 
     private static CommandAnalysis AnalyzePowerShell(string display, string script, ShellKind shell, string[] fallback, string[]? wrapper = null)
@@ -133,7 +138,8 @@ public static class CommandAnalyzer
 
     /// <summary>Adds rule matches and the approval decision to an analysis.</summary>
     public static CommandAssessment Decide(CommandAnalysis analysis, RuleSet? rules, SandboxMode sandboxMode, ApprovalPolicy approvalPolicy,
-        bool requestEscalation = false, string? justification = null, HostOs os = HostOs.Linux)
+        bool requestEscalation = false, string? justification = null, HostOs os = HostOs.Linux,
+        NetworkMode network = NetworkMode.Off, IReadOnlyList<string>? writableRoots = null, string? workingDirectory = null)
     {
         rules ??= RuleSet.Empty;
         int n = analysis.Segments.Count;
@@ -173,6 +179,10 @@ public static class CommandAnalyzer
         }
         var outcome = ApprovalEngine.Decide(new ApprovalRequest(verdicts, analysis.UsesComplexParsing, sandboxMode, approvalPolicy,
             requestEscalation, justification, os));
+        var reasons = Reasons(analysis, outcome, allMatches, sandboxMode, approvalPolicy);
+        bool usesNetwork = EffectAnalysis.AddNetworkReasons(analysis, reasons, EffectiveNetwork(outcome, sandboxMode, network));
+        EffectAnalysis.AddWriteReasons(analysis, reasons, RunsOutsideSandbox(outcome) ? SandboxMode.DangerFullAccess : sandboxMode,
+            writableRoots, workingDirectory);
         return new CommandAssessment
         {
             Command = analysis.Command,
@@ -185,13 +195,21 @@ public static class CommandAnalyzer
             RetryNeedsApproval = outcome.RetryNeedsPrompt,
             DecidedByRule = outcome.DecidedByRule,
             MatchedRules = allMatches is null ? [] : allMatches,
-            Reasons = Reasons(analysis, outcome, allMatches, sandboxMode, approvalPolicy),
+            Reasons = reasons,
+            UsesNetwork = usesNetwork,
             UsesComplexParsing = analysis.UsesComplexParsing,
             CanonicalKey = analysis.CanonicalKey,
             SandboxMode = sandboxMode,
             ApprovalPolicy = approvalPolicy,
         };
     }
+
+    /// <summary>Outside the sandbox (full access, an escalation, rule-allowed) nothing holds the network back.</summary>
+    private static NetworkMode EffectiveNetwork(ApprovalOutcome outcome, SandboxMode sandboxMode, NetworkMode network)
+        => sandboxMode == SandboxMode.DangerFullAccess || RunsOutsideSandbox(outcome) ? NetworkMode.On : network;
+
+    // a rejected command never runs; describe it under the policy it was judged by
+    private static bool RunsOutsideSandbox(ApprovalOutcome outcome) => outcome.Action != ApprovalAction.Reject && !outcome.Sandboxed;
 
     private static List<string> Reasons(CommandAnalysis analysis, ApprovalOutcome outcome, List<RuleMatch>? matches,
         SandboxMode sandboxMode, ApprovalPolicy approvalPolicy)

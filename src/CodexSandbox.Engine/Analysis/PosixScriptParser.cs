@@ -151,6 +151,28 @@ public static class PosixScriptParser
         }
     }
 
+    /// <summary>
+    /// The literal file names after output redirections (<c>&gt;</c>, <c>&gt;&gt;</c>, <c>&amp;&gt;</c>, <c>&gt;|</c>) in
+    /// <paramref name="script"/>, for the write-target check. Descriptor duplications (<c>2&gt;&amp;1</c>), targets with
+    /// expansions and the <c>/dev</c> streams are left out.
+    /// </summary>
+    public static List<string> OutputRedirectTargets(string script)
+    {
+        var result = new List<string>();
+        var tokens = new List<PosixToken>(16);
+        PosixLexer.Lex(script, tokens, lenient: true, substitutions: null);
+        for (int i = 0; i + 1 < tokens.Count; i++)
+        {
+            if (tokens[i].Kind != PosixTokenKind.Redirect || tokens[i].Text == "<") continue;
+            var target = tokens[i + 1];
+            if (target.Kind != PosixTokenKind.Word || !target.Plain || target.Text.Length == 0) continue;
+            if (target.Text == "-" || target.Text.All(char.IsAsciiDigit)) continue;
+            if (target.Text is "/dev/null" or "/dev/stdout" or "/dev/stderr" or "/dev/tty" || target.Text.StartsWith("/dev/fd/", StringComparison.Ordinal)) continue;
+            result.Add(target.Text);
+        }
+        return result;
+    }
+
     private static void Flush(List<string> current, ref List<string>? bodies, List<string[]> result, int depth)
     {
         if (current.Count == 0) return;
