@@ -102,3 +102,30 @@ Describe 'The documented policy test example' {
         @($out)[-1] | Should -Be '5/5' -Because ($out -join "`n")
     }
 }
+
+Describe 'Network and path awareness' {
+    It 'marks <cmd> as using the network and says what the policy does with it' -TestCases @(
+        @{ cmd = 'curl https://example.com'; net = $null; words = 'off in this policy' }
+        @{ cmd = 'git clone https://example.com/r.git'; net = $null; words = 'off in this policy' }
+        @{ cmd = 'Invoke-WebRequest https://example.com'; net = $null; words = 'off in this policy' }
+        @{ cmd = 'npm install left-pad'; net = $true; words = 'the network is on' }
+    ) {
+        $p = @{ WorkingDirectory = $t.Root; SandboxMode = 'WorkspaceWrite' }
+        if ($net) { $p.NetworkAccess = $true }
+        $a = Test-CommandSafety $cmd @p
+        $a.UsesNetwork | Should -BeTrue
+        ($a.Reasons -join ' ') | Should -Match $words
+    }
+
+    It 'does not mark local commands' {
+        ('ls', 'git status', 'npm test' | Test-CommandSafety -WorkingDirectory $t.Root).UsesNetwork | Should -Not -Contain $true
+    }
+
+    It 'names a write target outside the writable roots' {
+        $a = Test-CommandSafety 'touch /etc/x ./fine' -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        ($a.Reasons -join ' ') | Should -Match '/etc/x, outside the writable roots'
+        ($a.Reasons -join ' ') | Should -Not -Match 'fine, outside'
+        $b = Test-CommandSafety 'Set-Content -Path /etc/motd -Value hi' -Shell PowerShell -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        ($b.Reasons -join ' ') | Should -Match '/etc/motd'
+    }
+}

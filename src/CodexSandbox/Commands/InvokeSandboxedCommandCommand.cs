@@ -96,11 +96,15 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     {
         var (argv, display) = BuildArgv();
         var policy = _policy!;
+        var roots = policy.WritableRoots.Select(r => r.Path).ToList();
         var assessment = ParameterSetName == CommandLineSet
-            ? CommandAnalyzer.Assess(Command, ShellKind.Posix, _rules, policy.SandboxMode, policy.ApprovalPolicy, RequestUnsandboxed, Justification)
+            ? CommandAnalyzer.Assess(Command, ShellKind.Posix, _rules, policy.SandboxMode, policy.ApprovalPolicy, RequestUnsandboxed, Justification,
+                network: policy.NetworkMode, writableRoots: roots, workingDirectory: policy.WorkingDirectory)
             : ParameterSetName == ScriptBlockSet
-                ? CommandAnalyzer.Assess(display, ShellKind.PowerShell, _rules, policy.SandboxMode, policy.ApprovalPolicy, RequestUnsandboxed, Justification)
-                : CommandAnalyzer.AssessArgv(argv, _rules, policy.SandboxMode, policy.ApprovalPolicy, RequestUnsandboxed, Justification);
+                ? CommandAnalyzer.Assess(display, ShellKind.PowerShell, _rules, policy.SandboxMode, policy.ApprovalPolicy, RequestUnsandboxed, Justification,
+                    network: policy.NetworkMode, writableRoots: roots, workingDirectory: policy.WorkingDirectory)
+                : CommandAnalyzer.AssessArgv(argv, _rules, policy.SandboxMode, policy.ApprovalPolicy, RequestUnsandboxed, Justification,
+                    network: policy.NetworkMode, writableRoots: roots, workingDirectory: policy.WorkingDirectory);
         var reason = assessment.Reasons.Count > 0 ? string.Join(" ", assessment.Reasons) : null;
         var runId = AuditLog.NewId();
 

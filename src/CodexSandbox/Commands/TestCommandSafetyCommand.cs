@@ -64,13 +64,15 @@ public sealed class TestCommandSafetyCommand : SandboxCmdletBase
     {
         if (ParameterSetName == ArgvSet)
         {
-            Emit(CommandAnalyzer.AssessArgv(Argv, _rules, _policy!.SandboxMode, _policy.ApprovalPolicy, RequestUnsandboxed));
+            Emit(CommandAnalyzer.AssessArgv(Argv, _rules, _policy!.SandboxMode, _policy.ApprovalPolicy, RequestUnsandboxed,
+                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory));
             return;
         }
         ShellKind? shell = Shell switch { ShellSelection.Posix => ShellKind.Posix, ShellSelection.PowerShell => ShellKind.PowerShell, _ => null };
         foreach (var line in InputObject)
         {
-            Emit(CommandAnalyzer.Assess(line, shell, _rules, _policy!.SandboxMode, _policy.ApprovalPolicy, RequestUnsandboxed));
+            Emit(CommandAnalyzer.Assess(line, shell, _rules, _policy!.SandboxMode, _policy.ApprovalPolicy, RequestUnsandboxed,
+                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory));
         }
     }
 
@@ -78,6 +80,8 @@ public sealed class TestCommandSafetyCommand : SandboxCmdletBase
     {
         if (Quiet) WriteObject(_allAllowed);
     }
+
+    private IReadOnlyList<string> Roots => _policy!.WritableRoots.Select(r => r.Path).ToList();
 
     private void Emit(CommandAssessment assessment)
     {
