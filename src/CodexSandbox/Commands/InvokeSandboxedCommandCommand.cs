@@ -238,6 +238,8 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
         {
             yes = ShouldContinue(query, "Sandbox approval", hasSecurityImpact: true, ref _yesToAll, ref _noToAll);
         }
+        // HostException: a host without UI; PSInvalidOperationException: -NonInteractive; NullReferenceException:
+        // what the console host throws when stdin is at end-of-file (powershell-conventions.md §4, case 13).
         catch (Exception e) when (e is HostException or PSInvalidOperationException or NullReferenceException)
         {
             _audit.Append(Entry(AuditEventType.ApprovalDenied, argv, display, "Prompt", "NoPrompt", "the session cannot prompt", assessment, runId));
