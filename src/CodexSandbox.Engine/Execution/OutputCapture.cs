@@ -1,0 +1,52 @@
+using System.Text;
+
+namespace CodexSandbox.Engine.Execution;
+
+/// <summary>Reads one stream as raw bytes: keeps up to the cap, counts everything, decodes UTF-8 with replacement.</summary>
+internal sealed class OutputCapture(Stream stream, long cap, bool isError, Action<OutputLine>? onLine)
+{
+    private readonly MemoryStream _kept = new();
+    private readonly Decoder _lineDecoder = new UTF8Encoding(false, false).GetDecoder();
+    private readonly StringBuilder _line = new();
+
+    public long TotalBytes { get; private set; }
+    public bool Truncated { get; private set; }
+    public string Text => Encoding.UTF8.GetString(_kept.GetBuffer(), 0, (int)_kept.Length);
+
+    public Task Start() => Task.Factory.StartNew(Pump, TaskCreationOptions.LongRunning);
+
+    private void Pump()
+    {
+        var buffer = new byte[16 * 1024];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        int n;
+        try
+        {
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                TotalBytes += n;
+                var room = (int)Math.Max(0, Math.Min(n, cap - _kept.Length));
+                if (room > 0) _kept.Write(buffer, 0, room);
+                if (room < n) Truncated = true;
+                if (onLine is not null) EmitLines(chars, _lineDecoder.GetChars(buffer, 0, n, chars, 0));
+            }
+        }
+        catch (IOException) { }
+        catch (ObjectDisposedException) { }
+        if (onLine is not null && _line.Length > 0) onLine(new OutputLine(isError, _line.ToString()));
+    }
+
+    private void EmitLines(char[] chars, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (chars[i] == '\n')
+            {
+                if (_line.Length > 0 && _line[^1] == '\r') _line.Length--;
+                onLine!(new OutputLine(isError, _line.ToString()));
+                _line.Clear();
+            }
+            else if (_line.Length < 1 << 20) _line.Append(chars[i]);
+        }
+    }
+}
