@@ -22,6 +22,8 @@ public class WindowsNativeLayoutTests
         Assert.Equal(32, Marshal.SizeOf<NativeMethods.Trustee>());
         Assert.Equal(48, Marshal.SizeOf<NativeMethods.ExplicitAccess>());
         Assert.Equal(4, Marshal.SizeOf<NativeMethods.JobObjectBasicUiRestrictionsInfo>());
+        Assert.Equal(112, Marshal.SizeOf<NativeMethods.StartupInfoEx>());
+        Assert.Equal(24, Marshal.SizeOf<NativeMethods.SecurityAttributes>());
     }
 
     [Fact]
@@ -33,6 +35,9 @@ public class WindowsNativeLayoutTests
         Assert.Equal(16, (int)Marshal.OffsetOf<NativeMethods.ExplicitAccess>(nameof(NativeMethods.ExplicitAccess.Trustee)));
         Assert.Equal(24, (int)Marshal.OffsetOf<NativeMethods.Trustee>(nameof(NativeMethods.Trustee.Name)));
         Assert.Equal(80, (int)Marshal.OffsetOf<NativeMethods.StartupInfo>(nameof(NativeMethods.StartupInfo.StdInput)));
+        Assert.Equal(60, (int)Marshal.OffsetOf<NativeMethods.StartupInfo>(nameof(NativeMethods.StartupInfo.Flags)));
+        Assert.Equal(104, (int)Marshal.OffsetOf<NativeMethods.StartupInfoEx>(nameof(NativeMethods.StartupInfoEx.AttributeList)));
+        Assert.Equal(16, (int)Marshal.OffsetOf<NativeMethods.SecurityAttributes>(nameof(NativeMethods.SecurityAttributes.InheritHandle)));
     }
 }
 #pragma warning restore CA1416

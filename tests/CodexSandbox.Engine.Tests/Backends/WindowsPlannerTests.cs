@@ -198,7 +198,7 @@ public sealed class WindowsPlannerTests : IDisposable
     {
         var (details, _) = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] }).Details(Workspace(@"C:\w"), ["x"]);
 #pragma warning disable CA1416 // deliberately calling the Windows-only runner on Linux
-        Assert.Throws<PlatformNotSupportedException>(() => WindowsSandboxRunner.Run(details, new Dictionary<string, string>()));
+        Assert.Throws<PlatformNotSupportedException>(() => WindowsSandboxRunner.Run(details, new Dictionary<string, string>(), null, 1024, null, CancellationToken.None));
 #pragma warning restore CA1416
     }
 

@@ -22,7 +22,12 @@ internal static class NativeMethods
     public const int GrantAccess = 1, DenyAccess = 3;
     public const int TrusteeIsSid = 0, TrusteeIsUnknown = 0;
     public const uint ObjectInheritAce = 0x1, ContainerInheritAce = 0x2, NoInheritance = 0;
-    public const uint GenericAll = 0x10000000;
+    public const uint GenericAll = 0x10000000, GenericRead = 0x80000000, GenericWrite = 0x40000000;
+    public const uint ExtendedStartupInfoPresent = 0x80000, StartfUseStdHandles = 0x100;
+    public const uint HandleFlagInherit = 0x1;
+    public const uint FileShareRead = 0x1, FileShareWrite = 0x2, OpenExisting = 3;
+    public static readonly IntPtr ProcThreadAttributeHandleList = 0x20002;
+    public static readonly IntPtr InvalidHandleValue = -1;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct SidAndAttributes
@@ -78,6 +83,21 @@ internal static class NativeMethods
         public int X, Y, XSize, YSize, XCountChars, YCountChars, FillAttribute, Flags;
         public short ShowWindow, Reserved2Size;
         public IntPtr Reserved2, StdInput, StdOutput, StdError;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct StartupInfoEx
+    {
+        public StartupInfo StartupInfo;
+        public IntPtr AttributeList;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SecurityAttributes
+    {
+        public int Length;
+        public IntPtr SecurityDescriptor;
+        [MarshalAs(UnmanagedType.Bool)] public bool InheritHandle;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -162,7 +182,31 @@ internal static class NativeMethods
     [return: MarshalAs(UnmanagedType.Bool)]
     public static extern bool CreateProcessAsUser(IntPtr token, string? applicationName, StringBuilder commandLine, IntPtr processAttributes,
         IntPtr threadAttributes, [MarshalAs(UnmanagedType.Bool)] bool inheritHandles, uint creationFlags, IntPtr environment, string? currentDirectory,
-        ref StartupInfo startupInfo, out ProcessInformation processInformation);
+        ref StartupInfoEx startupInfo, out ProcessInformation processInformation);
+
+    [DllImport("kernel32.dll", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    public static extern bool CreatePipe(out IntPtr readPipe, out IntPtr writePipe, ref SecurityAttributes attributes, uint size);
+
+    [DllImport("kernel32.dll", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    public static extern bool SetHandleInformation(IntPtr handle, uint mask, uint flags);
+
+    [DllImport("kernel32.dll", SetLastError = true, CharSet = CharSet.Unicode, EntryPoint = "CreateFileW")]
+    public static extern IntPtr CreateFile(string fileName, uint desiredAccess, uint shareMode, ref SecurityAttributes attributes, uint creationDisposition,
+        uint flagsAndAttributes, IntPtr templateFile);
+
+    [DllImport("kernel32.dll", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    public static extern bool InitializeProcThreadAttributeList(IntPtr attributeList, int attributeCount, int flags, ref IntPtr size);
+
+    [DllImport("kernel32.dll", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    public static extern bool UpdateProcThreadAttribute(IntPtr attributeList, uint flags, IntPtr attribute, IntPtr value, IntPtr size,
+        IntPtr previousValue, IntPtr returnSize);
+
+    [DllImport("kernel32.dll")]
+    public static extern void DeleteProcThreadAttributeList(IntPtr attributeList);
 
     [DllImport("kernel32.dll", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]

@@ -4,6 +4,8 @@ namespace CodexSandbox.Engine.Backends.Windows;
 public sealed class WindowsLaunchDetails
 {
     public required string ApplicationName { get; init; }
+    /// <summary>The argv as given; the runner resolves argv[0] in the child's PATH and PATHEXT.</summary>
+    public IReadOnlyList<string> Argv { get; init; } = [];
     /// <summary>The argv joined by <see cref="WindowsCommandLine.Build"/>.</summary>
     public required string CommandLine { get; init; }
     public required string WorkingDirectory { get; init; }

@@ -103,6 +103,7 @@ public sealed class WindowsPlanner : ILaunchPlanner
         var details = new WindowsLaunchDetails
         {
             ApplicationName = argv[0],
+            Argv = argv.ToList(),
             CommandLine = WindowsCommandLine.Build(argv),
             WorkingDirectory = string.IsNullOrEmpty(policy.WorkingDirectory) ? workspace : policy.WorkingDirectory,
             Token = new RestrictedTokenPlan(sid),

@@ -1,28 +1,35 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Text;
+using CodexSandbox.Engine.Execution;
+using Microsoft.Win32.SafeHandles;
 using static CodexSandbox.Engine.Backends.Windows.NativeMethods;
 
 namespace CodexSandbox.Engine.Backends.Windows;
 
 /// <summary>
-/// Carries out a <see cref="WindowsLaunchDetails"/>: writes the deny-bin stubs, applies the ACL entries,
-/// creates the restricted token and the job object, starts the command suspended, puts it in the job and
-/// resumes it. Windows only; every decision was made by the pure planner. The child inherits the caller's
-/// standard handles. This layer has not been run on Windows by its authors; review it with that in mind.
+/// Carries out a <see cref="WindowsLaunchDetails"/>: writes the deny-bin stubs, resolves the program in the child's
+/// PATH and PATHEXT, applies the ACL entries, creates the restricted token and the job object, starts the command
+/// suspended with stdout and stderr on pipes (and only those handles and an empty stdin inherited), puts it in the
+/// job and resumes it. Windows only; every decision was made by the pure planner and resolver. Any failed step
+/// throws before the command runs. This layer has not been run on Windows by its authors; review it with that in mind.
 /// </summary>
 [SupportedOSPlatform("windows")]
 public static class WindowsSandboxRunner
 {
-    /// <summary>Codex's exit code for a timed-out Windows sandbox run.</summary>
-    public const int TimeoutExitCode = 128 + 64;
-
     /// <param name="environment">The environment the policy gives the command, before <see cref="WindowsLaunchDetails.EnvironmentChanges"/>.</param>
-    public static int Run(WindowsLaunchDetails details, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
+    public static ProcessOutcome Run(WindowsLaunchDetails details, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout, long outputMaxBytes,
+        Action<OutputLine>? onLine, CancellationToken cancel)
     {
         if (!OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("The Windows sandbox runs only on Windows.");
         if (details.DenyBinDirectory is { } denyBin) WriteStubs(denyBin);
+        var childEnvironment = Merge(environment, details.EnvironmentChanges);
+        var argv = details.Argv.Count > 0 ? details.Argv : WindowsCommandLine.Parse(details.CommandLine);
+        var resolved = WindowsProgramResolver.Resolve(argv[0], childEnvironment, details.WorkingDirectory, File.Exists)
+            ?? throw new ProgramNotFoundException(argv[0]);
+        var (application, commandLine) = WindowsProgramResolver.StartInfo(resolved, argv, System.Environment.SystemDirectory);
         foreach (var entry in details.Acl)
         {
             if (entry.Sid == RestrictedTokenPlan.EveryoneSid) continue; // an existing grant, described for review only
@@ -32,6 +39,8 @@ public static class WindowsSandboxRunner
 
         var envBlock = IntPtr.Zero;
         IntPtr token = IntPtr.Zero, restricted = IntPtr.Zero, job = IntPtr.Zero, capSid = IntPtr.Zero, everyoneSid = IntPtr.Zero, groups = IntPtr.Zero;
+        IntPtr stdinRead = IntPtr.Zero, stdoutWrite = IntPtr.Zero, stderrWrite = IntPtr.Zero, attributes = IntPtr.Zero, handleList = IntPtr.Zero;
+        SafeFileHandle? stdoutRead = null, stderrRead = null;
         var pi = default(ProcessInformation);
         try
         {
@@ -54,33 +63,114 @@ public static class WindowsSandboxRunner
             var ui = new JobObjectBasicUiRestrictionsInfo { UiRestrictionsClass = JobObjectPlan.UiRestrictions };
             Check(SetInformationJobObject(job, JobObjectBasicUiRestrictionsClass, ref ui, (uint)Marshal.SizeOf<JobObjectBasicUiRestrictionsInfo>()), "SetInformationJobObject");
 
+            // The child's ends are inheritable, ours are not; stdin is NUL, so the command reads end-of-file at once.
+            var inherit = new SecurityAttributes { Length = Marshal.SizeOf<SecurityAttributes>(), InheritHandle = true };
+            stdinRead = CreateFile("NUL", GenericRead, FileShareRead | FileShareWrite, ref inherit, OpenExisting, 0, IntPtr.Zero);
+            if (stdinRead == InvalidHandleValue) { stdinRead = IntPtr.Zero; throw new Win32Exception(Marshal.GetLastWin32Error(), "CreateFile(NUL) failed"); }
+            stdoutRead = Pipe(ref inherit, out stdoutWrite);
+            stderrRead = Pipe(ref inherit, out stderrWrite);
+
+            // Only these three handles reach the sandbox, whatever else this process has marked inheritable.
+            var size = IntPtr.Zero;
+            InitializeProcThreadAttributeList(IntPtr.Zero, 1, 0, ref size);
+            attributes = Marshal.AllocHGlobal(size);
+            Check(InitializeProcThreadAttributeList(attributes, 1, 0, ref size), "InitializeProcThreadAttributeList");
+            handleList = Marshal.AllocHGlobal(3 * IntPtr.Size);
+            Marshal.WriteIntPtr(handleList, 0, stdinRead);
+            Marshal.WriteIntPtr(handleList, IntPtr.Size, stdoutWrite);
+            Marshal.WriteIntPtr(handleList, 2 * IntPtr.Size, stderrWrite);
+            Check(UpdateProcThreadAttribute(attributes, 0, ProcThreadAttributeHandleList, handleList, 3 * IntPtr.Size, IntPtr.Zero, IntPtr.Zero), "UpdateProcThreadAttribute");
+
             envBlock = Marshal.StringToHGlobalUni(EnvironmentBlock(environment, details.EnvironmentChanges));
-            var si = new StartupInfo { Cb = Marshal.SizeOf<StartupInfo>() };
+            var si = new StartupInfoEx
+            {
+                StartupInfo = new StartupInfo
+                {
+                    Cb = Marshal.SizeOf<StartupInfoEx>(),
+                    Flags = (int)StartfUseStdHandles,
+                    StdInput = stdinRead,
+                    StdOutput = stdoutWrite,
+                    StdError = stderrWrite,
+                },
+                AttributeList = attributes,
+            };
+            var start = DateTimeOffset.Now;
+            var clock = Stopwatch.StartNew();
             // The command line buffer must be writable, hence the StringBuilder.
-            Check(CreateProcessAsUser(restricted, null, new StringBuilder(details.CommandLine), IntPtr.Zero, IntPtr.Zero, true,
-                CreateSuspended | CreateUnicodeEnvironment | CreateNewProcessGroup, envBlock, details.WorkingDirectory, ref si, out pi), "CreateProcessAsUser");
+            Check(CreateProcessAsUser(restricted, application, new StringBuilder(commandLine), IntPtr.Zero, IntPtr.Zero, true,
+                CreateSuspended | CreateUnicodeEnvironment | CreateNewProcessGroup | ExtendedStartupInfoPresent, envBlock, details.WorkingDirectory, ref si, out pi), "CreateProcessAsUser");
+            // Our copies of the child's ends must go, or the readers never see end-of-file.
+            CloseAndClear(ref stdinRead);
+            CloseAndClear(ref stdoutWrite);
+            CloseAndClear(ref stderrWrite);
             if (!AssignProcessToJobObject(job, pi.Process))
             {
                 var error = Marshal.GetLastWin32Error();
                 TerminateProcess(pi.Process, 1); // still suspended and outside the job: it never ran
                 throw new Win32Exception(error, "AssignProcessToJobObject failed");
             }
-            ResumeThread(pi.Thread);
-            var wait = WaitForSingleObject(pi.Process, timeout is { } t ? (uint)Math.Clamp(t.TotalMilliseconds, 0, Infinite - 1) : Infinite);
-            if (wait == WaitTimeout)
+
+            var stdout = new OutputCapture(new FileStream(stdoutRead, FileAccess.Read, 1, false), outputMaxBytes, isError: false, onLine);
+            var stderr = new OutputCapture(new FileStream(stderrRead, FileAccess.Read, 1, false), outputMaxBytes, isError: true, onLine);
+            var readers = new[] { stdout.Start(), stderr.Start() };
+            if (ResumeThread(pi.Thread) == uint.MaxValue)
             {
-                TerminateJobObject(job, TimeoutExitCode);
-                WaitForSingleObject(pi.Process, Infinite);
-                return TimeoutExitCode;
+                var error = Marshal.GetLastWin32Error();
+                TerminateJobObject(job, 1);
+                throw new Win32Exception(error, "ResumeThread failed");
             }
+
+            bool timedOut = false, cancelled = false;
+            using (var exited = new ProcessExitHandle(pi.Process))
+            {
+                var which = WaitHandle.WaitAny([exited, cancel.WaitHandle], timeout is { } t ? (int)Math.Clamp(t.TotalMilliseconds, 0, int.MaxValue) : Timeout.Infinite);
+                timedOut = which == WaitHandle.WaitTimeout;
+                cancelled = which == 1;
+            }
+            if (timedOut || cancelled)
+            {
+                TerminateJobObject(job, ProcessOutcome.TimeoutExitCode);
+                WaitForSingleObject(pi.Process, 5000);
+            }
+            // Processes the command left behind in the job may still hold the pipes: give the readers a moment, then end the job.
+            if (!Task.WaitAll(readers, TimeSpan.FromSeconds(2)))
+            {
+                TerminateJobObject(job, 1);
+                Task.WaitAll(readers, TimeSpan.FromSeconds(2));
+            }
+            clock.Stop();
             Check(GetExitCodeProcess(pi.Process, out var code), "GetExitCodeProcess");
-            return unchecked((int)code);
+            return new ProcessOutcome
+            {
+                ExitCode = timedOut ? ProcessOutcome.TimeoutExitCode : unchecked((int)code),
+                TimedOut = timedOut,
+                Cancelled = cancelled,
+                Stdout = stdout.Text,
+                Stderr = stderr.Text,
+                StdoutBytes = stdout.TotalBytes,
+                StderrBytes = stderr.TotalBytes,
+                StdoutTruncated = stdout.Truncated,
+                StderrTruncated = stderr.Truncated,
+                StartTime = start,
+                Duration = clock.Elapsed,
+            };
         }
         finally
         {
             if (pi.Thread != IntPtr.Zero) CloseHandle(pi.Thread);
             if (pi.Process != IntPtr.Zero) CloseHandle(pi.Process);
             if (job != IntPtr.Zero) CloseHandle(job); // kill-on-close ends any process left in the job
+            CloseAndClear(ref stdinRead);
+            CloseAndClear(ref stdoutWrite);
+            CloseAndClear(ref stderrWrite);
+            stdoutRead?.Dispose();
+            stderrRead?.Dispose();
+            if (attributes != IntPtr.Zero)
+            {
+                DeleteProcThreadAttributeList(attributes);
+                Marshal.FreeHGlobal(attributes);
+            }
+            if (handleList != IntPtr.Zero) Marshal.FreeHGlobal(handleList);
             if (restricted != IntPtr.Zero) CloseHandle(restricted);
             if (token != IntPtr.Zero) CloseHandle(token);
             if (envBlock != IntPtr.Zero) Marshal.FreeHGlobal(envBlock);
@@ -90,8 +180,8 @@ public static class WindowsSandboxRunner
         }
     }
 
-    /// <summary>The Unicode environment block: NAME=value entries sorted ignoring case, each ending in NUL, then a final NUL.</summary>
-    public static string EnvironmentBlock(IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string?> changes)
+    /// <summary>The environment the child sees: the policy's, with the plan's changes applied, names ignoring case.</summary>
+    public static IReadOnlyDictionary<string, string> Merge(IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string?> changes)
     {
         var merged = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (k, v) in environment) merged[k] = v;
@@ -100,13 +190,39 @@ public static class WindowsSandboxRunner
             if (v is null) merged.Remove(k);
             else merged[k] = v;
         }
+        return merged;
+    }
+
+    /// <summary>The Unicode environment block: NAME=value entries sorted ignoring case, each ending in NUL, then a final NUL.</summary>
+    public static string EnvironmentBlock(IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string?> changes)
+    {
         var sb = new StringBuilder();
-        foreach (var (k, v) in merged)
+        foreach (var (k, v) in Merge(environment, changes))
         {
             if (k.Length == 0 || k.Contains('=') || k.Contains('\0') || v.Contains('\0')) continue;
             sb.Append(k).Append('=').Append(v).Append('\0');
         }
         return sb.Append('\0').ToString();
+    }
+
+    private static SafeFileHandle Pipe(ref SecurityAttributes inherit, out IntPtr childWrite)
+    {
+        Check(CreatePipe(out var read, out childWrite, ref inherit, 0), "CreatePipe");
+        var ours = new SafeFileHandle(read, ownsHandle: true);
+        Check(SetHandleInformation(read, HandleFlagInherit, 0), "SetHandleInformation");
+        return ours;
+    }
+
+    private static void CloseAndClear(ref IntPtr handle)
+    {
+        if (handle != IntPtr.Zero) CloseHandle(handle);
+        handle = IntPtr.Zero;
+    }
+
+    /// <summary>Lets a process handle take part in <see cref="WaitHandle.WaitAny(WaitHandle[], int)"/> with the cancellation token; it does not own the handle.</summary>
+    private sealed class ProcessExitHandle : WaitHandle
+    {
+        public ProcessExitHandle(IntPtr process) => SafeWaitHandle = new SafeWaitHandle(process, ownsHandle: false);
     }
 
     private static void WriteStubs(string folder)
