@@ -21,10 +21,16 @@ public sealed class SandboxCapability
     /// <summary>A container runtime this process seems to run in (docker, podman, lxc, wsl…), or null.</summary>
     public string? Container { get; init; }
     public string? LauncherPath { get; init; }
+    /// <summary>macOS: the sandbox-exec found at its fixed path, or null.</summary>
+    public string? SandboxExecPath { get; init; }
+    /// <summary>macOS: true when sandbox-exec could apply a trivial profile here (it cannot inside another sandbox).</summary>
+    public bool SandboxExecWorks { get; init; }
     /// <summary>The backend each mode uses here.</summary>
     public IReadOnlyDictionary<SandboxMode, string> Backend { get; init; } = new Dictionary<SandboxMode, string>();
     /// <summary>Per mode, the protections that will be active.</summary>
     public IReadOnlyDictionary<SandboxMode, IReadOnlyList<string>> Protections { get; init; } = new Dictionary<SandboxMode, IReadOnlyList<string>>();
     /// <summary>Per mode, the protections that will be missing, with the reason; a mode that cannot run lists why.</summary>
     public IReadOnlyDictionary<SandboxMode, IReadOnlyList<string>> Missing { get; init; } = new Dictionary<SandboxMode, IReadOnlyList<string>>();
+    /// <summary>Anything else a user should know about this platform's sandbox.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }

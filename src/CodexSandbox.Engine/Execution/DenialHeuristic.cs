@@ -7,7 +7,9 @@ namespace CodexSandbox.Engine.Execution;
 /// </summary>
 public static class DenialHeuristic
 {
-    private static readonly string[] FileSystemErrors = [": Operation not permitted", ": Permission denied", ": Read-only file system", "Operation not permitted", "Read-only file system"];
+    private static readonly string[] FileSystemErrors = [": Operation not permitted", ": Permission denied", ": Read-only file system", "Operation not permitted", "Read-only file system",
+        // Windows: cmd.exe and Win32 tools, then .NET and PowerShell.
+        "Access is denied", "Access to the path"];
     private static readonly string[] NetworkErrors =
         ["Network is unreachable", "Could not resolve host", "Temporary failure in name resolution", "Name or service not known", "Address family not supported", "socket: Operation not permitted"];
 
@@ -16,7 +18,8 @@ public static class DenialHeuristic
         if (!sandboxed || exitCode == 0 || timedOut) return false;
         if (exitCode is 126 or 127) return false;     // not executable / not found: the command's own problem
         if (exitCode == 128 + 31) return true;        // SIGSYS: a seccomp kill
-        if (stderr.StartsWith("codex-linux-sandbox:", StringComparison.Ordinal)) return false; // the launcher's own error, reported as such
+        // The wrapper's own error (launcher, sandbox-exec), reported as such.
+        if (stderr.StartsWith("codex-linux-sandbox:", StringComparison.Ordinal) || stderr.StartsWith("sandbox-exec:", StringComparison.Ordinal)) return false;
         foreach (var e in FileSystemErrors) if (stderr.Contains(e, StringComparison.Ordinal)) return true;
         if (networkOff)
         {

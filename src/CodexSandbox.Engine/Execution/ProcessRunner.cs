@@ -76,7 +76,7 @@ public static class ProcessRunner
         // (this reaches descendants that were re-parented), then walk whatever tree .NET can still see.
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
-            try { _ = Kill(-process.Id, 9); } catch (EntryPointNotFoundException) { }
+            try { _ = Kill(-process.Id, 9); } catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { }
         }
         try { process.Kill(entireProcessTree: true); }
         catch (InvalidOperationException) { }

@@ -1,5 +1,7 @@
 using CodexSandbox.Engine.Backends;
 using CodexSandbox.Engine.Backends.Linux;
+using CodexSandbox.Engine.Backends.MacOS;
+using CodexSandbox.Engine.Backends.Windows;
 using CodexSandbox.Engine.Network;
 
 namespace CodexSandbox.Engine.Execution;
@@ -7,23 +9,63 @@ namespace CodexSandbox.Engine.Execution;
 /// <summary>Runs one command under its policy: builds the platform launch, starts it, and describes the outcome.</summary>
 public static class SandboxExecutor
 {
-    /// <summary>The launch a request would use, without running it (for -WhatIf and the audit log).</summary>
-    public static LinuxLaunch Plan(RunRequest request, LinuxHost host)
+    /// <summary>The launch a request would use on this host, without running it (for -WhatIf and the audit log).</summary>
+    public static SandboxLaunch Plan(RunRequest request, SandboxHost host) => Plan(request, host, proxy: null);
+
+    private static SandboxLaunch Plan(RunRequest request, SandboxHost host, NetworkProxy? proxy)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new SandboxUnavailableException($"Running sandboxed commands is implemented for Linux; this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.",
-                "Use Get-SandboxPolicy -TargetPlatform to review the plan for this platform.");
-        }
         foreach (var arg in request.Argv)
         {
             if (arg.Contains('\0')) throw new ArgumentException($"An argument contains a NUL character, which no program can receive: '{arg.Replace("\0", "\\0", StringComparison.Ordinal)}'.");
         }
         var policy = request.Unsandboxed ? Unconfined(request.Policy) : request.Policy;
-        return LinuxCommandBuilder.Build(policy, request.Argv, host);
+        int[] proxyPorts = proxy is null ? [] : [proxy.HttpPort, proxy.SocksPort];
+        return host.Platform switch
+        {
+            TargetPlatform.MacOS => PlanSeatbelt(policy, request.Argv, host, proxyPorts),
+            TargetPlatform.Windows => PlanWindows(policy, request.Argv, proxyPorts),
+            _ => PlanLinux(policy, request.Argv, host, proxy),
+        };
     }
 
-    public static SandboxResult Run(RunRequest request, LinuxHost host, Action<OutputLine>? onLine, CancellationToken cancel,
+    private static SandboxLaunch PlanLinux(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, NetworkProxy? proxy)
+    {
+        if (!OperatingSystem.IsLinux() || host.Linux is null)
+        {
+            throw new SandboxUnavailableException($"The Linux sandbox runs only on Linux; this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.",
+                "Use Get-SandboxPolicy -TargetPlatform Linux to review the Linux plan from here.");
+        }
+        var direct = proxy is null ? null : DirectPorts.For(NetworkSettings(policy), proxy);
+        return SandboxLaunch.From(LinuxCommandBuilder.Build(policy, argv, host.Linux, direct));
+    }
+
+    private static SandboxLaunch PlanSeatbelt(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, int[] proxyPorts)
+    {
+        if (policy.SandboxMode == SandboxMode.DangerFullAccess) return SandboxLaunch.From(new SeatbeltPlanner().Plan(policy, argv));
+        var cacheDir = host.DarwinUserCacheDir ?? (OperatingSystem.IsMacOS() ? DarwinConfstr.UserCacheDir() : null);
+        if (cacheDir is null)
+        {
+            throw new SandboxUnavailableException("The user's cache folder (confstr _CS_DARWIN_USER_CACHE_DIR) could not be read, so the Seatbelt profile cannot be completed.",
+                "Check that the user has a home and a cache folder (getconf DARWIN_USER_CACHE_DIR), or run with -SandboxMode DangerFullAccess to go without a sandbox.");
+        }
+        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = proxyPorts, DarwinUserCacheDir = cacheDir }).Plan(policy, argv);
+        // Never a sandbox-exec found on PATH: the planner names /usr/bin/sandbox-exec, and it must be there.
+        if (!File.Exists(host.SandboxExecPath))
+        {
+            throw new SandboxUnavailableException($"{host.SandboxExecPath} is missing, so the Seatbelt sandbox cannot be started.",
+                "sandbox-exec ships with macOS; restore it (or the OS), or run with -SandboxMode DangerFullAccess to go without a sandbox.");
+        }
+        return SandboxLaunch.From(plan) with { Program = host.SandboxExecPath };
+    }
+
+    private static SandboxLaunch PlanWindows(SandboxPolicy policy, IReadOnlyList<string> argv, int[] proxyPorts)
+    {
+        var planner = new WindowsPlanner(new WindowsPlannerOptions { ProxyPorts = proxyPorts });
+        var plan = planner.Plan(policy, argv);
+        return SandboxLaunch.From(plan, plan.Backend == "none" ? null : planner.Details(policy, argv).Details);
+    }
+
+    public static SandboxResult Run(RunRequest request, SandboxHost host, Action<OutputLine>? onLine, CancellationToken cancel,
         Action<NetworkDecision>? onNetworkDecision = null)
     {
         var policy = request.Policy;
@@ -32,7 +74,7 @@ public static class SandboxExecutor
         {
             if (policy.NetworkMode == NetworkMode.Allowlist && !request.Unsandboxed && policy.SandboxMode != SandboxMode.DangerFullAccess)
             {
-                Plan(request, host); // refuse (no Landlock ABI 4, no launcher) before anything starts
+                Plan(request, host); // refuse (no Landlock ABI 4, no launcher, no sandbox-exec) before anything starts
                 proxy = NetworkProxy.StartAsync(NetworkSettings(policy), onNetworkDecision).GetAwaiter().GetResult();
             }
             return Run(request, host, onLine, cancel, proxy);
@@ -52,59 +94,41 @@ public static class SandboxExecutor
         AllowLocalBinding = p.AllowLocalBinding,
     };
 
-    private static SandboxResult Run(RunRequest request, LinuxHost host, Action<OutputLine>? onLine, CancellationToken cancel, NetworkProxy? proxy)
+    private static SandboxResult Run(RunRequest request, SandboxHost host, Action<OutputLine>? onLine, CancellationToken cancel, NetworkProxy? proxy)
     {
         var policy = request.Policy;
-        var launch = proxy is null
-            ? Plan(request, host)
-            : LinuxCommandBuilder.Build(policy, request.Argv, host, DirectPorts.For(NetworkSettings(policy), proxy));
-        var env = new Dictionary<string, string>(policy.Environment, StringComparer.Ordinal);
+        var launch = Plan(request, host, proxy);
+        var windowsSandbox = launch.Platform == TargetPlatform.Windows && launch.Sandboxed;
+        // Windows variable names ignore case; a later spelling replaces an earlier one, as Windows itself would.
+        var env = new Dictionary<string, string>(launch.Platform == TargetPlatform.Windows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        foreach (var (k, v) in policy.Environment) env[k] = v;
         foreach (var (k, v) in request.ExtraEnvironment) env[k] = v;
-        foreach (var (k, v) in launch.EnvironmentAdded) env[k] = v;
-        if (proxy is not null)
+        // The Windows runner applies its own changes, case-insensitively, when it builds the environment block.
+        if (!windowsSandbox)
+        {
+            foreach (var (k, v) in launch.EnvironmentChanges)
+            {
+                if (v is null) env.Remove(k);
+                else env[k] = v;
+            }
+        }
+        if (proxy is not null && launch.Platform != TargetPlatform.Windows)
         {
             foreach (var (k, v) in Network.ProxyEnvironment.Build(proxy)) env[k] = v;
         }
 
-        if (launch.Backend == "none" && ResolveProgram(launch.Program, env) is null) throw new ProgramNotFoundException(launch.Program);
-
-        var createdMasks = launch.MaskFiles.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
-        var program = launch.Backend == "none" ? ResolveProgram(launch.Program, env)! : launch.Program;
-        IReadOnlyList<string> arguments = launch.Arguments;
-        PidsCgroup? cgroup = null;
-        if (launch.Backend != "none" && policy.Limits.MaxProcesses is { } maxProcesses && PidsCgroup.NeedsCgroup)
-        {
-            cgroup = PidsCgroup.TryCreate(maxProcesses, out var problem);
-            if (cgroup is null)
-            {
-                launch = launch with { NotEnforced = [.. launch.NotEnforced, $"process-limit: max_processes = {maxProcesses} is not applied: root is exempt from RLIMIT_NPROC and no pids cgroup could be made ({problem})"] };
-            }
-            else
-            {
-                (program, arguments) = cgroup.Wrap(program, arguments);
-                launch = launch with { Enforced = [.. launch.Enforced, $"process-limit: at most {maxProcesses} processes (pids cgroup)"] };
-            }
-        }
+        var timeout = request.Timeout ?? (policy.Limits.TimeoutSec is { } s ? TimeSpan.FromSeconds(s) : null);
         ProcessOutcome outcome;
-        try
+        if (windowsSandbox)
         {
-            outcome = ProcessRunner.Run(new ProcessSpec
-            {
-                Program = program,
-                Arguments = arguments,
-                WorkingDirectory = policy.WorkingDirectory,
-                Environment = env,
-                Timeout = request.Timeout ?? (policy.Limits.TimeoutSec is { } s ? TimeSpan.FromSeconds(s) : null),
-                OutputMaxBytes = policy.Limits.OutputMaxBytes,
-            }, onLine, cancel);
+            outcome = RunWindows(launch, env, timeout, policy.Limits.OutputMaxBytes, onLine, cancel);
         }
-        finally
+        else
         {
-            RemoveMaskFiles(createdMasks);
-            cgroup?.Dispose();
+            (launch, outcome) = RunProcess(request, launch, env, timeout, onLine, cancel);
         }
 
-        bool sandboxed = launch.Backend != "none";
+        bool sandboxed = launch.Sandboxed;
         if (sandboxed && outcome.ExitCode == 127 && outcome.Stderr.Contains("command not found", StringComparison.Ordinal)
             && outcome.Stderr.StartsWith("codex-linux-sandbox:", StringComparison.Ordinal))
         {
@@ -136,13 +160,73 @@ public static class SandboxExecutor
         };
     }
 
+    /// <summary>Linux (launcher or bwrap), macOS (sandbox-exec), and any unsandboxed run: one ordinary child process.</summary>
+    private static (SandboxLaunch, ProcessOutcome) RunProcess(RunRequest request, SandboxLaunch launch, Dictionary<string, string> env, TimeSpan? timeout,
+        Action<OutputLine>? onLine, CancellationToken cancel)
+    {
+        var policy = request.Policy;
+        // The Linux launcher reports a missing program itself; sandbox-exec and a direct start are checked here first.
+        var resolved = launch.Platform == TargetPlatform.Linux && launch.Sandboxed ? launch.Program : ResolveProgram(request.Argv[0], env, launch.Platform, policy.WorkingDirectory);
+        if (resolved is null) throw new ProgramNotFoundException(request.Argv[0]);
+        var program = launch.Sandboxed ? launch.Program : resolved;
+        IReadOnlyList<string> arguments = launch.Arguments;
+
+        var createdMasks = launch.MaskFiles.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
+        PidsCgroup? cgroup = null;
+        if (launch.Platform == TargetPlatform.Linux && launch.Sandboxed && policy.Limits.MaxProcesses is { } maxProcesses && PidsCgroup.NeedsCgroup)
+        {
+            cgroup = PidsCgroup.TryCreate(maxProcesses, out var problem);
+            if (cgroup is null)
+            {
+                launch = launch with { NotEnforced = [.. launch.NotEnforced, $"process-limit: max_processes = {maxProcesses} is not applied: root is exempt from RLIMIT_NPROC and no pids cgroup could be made ({problem})"] };
+            }
+            else
+            {
+                (program, arguments) = cgroup.Wrap(program, arguments);
+                launch = launch with { Enforced = [.. launch.Enforced, $"process-limit: at most {maxProcesses} processes (pids cgroup)"] };
+            }
+        }
+        try
+        {
+            return (launch, ProcessRunner.Run(new ProcessSpec
+            {
+                Program = program,
+                Arguments = arguments,
+                WorkingDirectory = policy.WorkingDirectory,
+                Environment = env,
+                Timeout = timeout,
+                OutputMaxBytes = policy.Limits.OutputMaxBytes,
+            }, onLine, cancel));
+        }
+        finally
+        {
+            RemoveMaskFiles(createdMasks);
+            cgroup?.Dispose();
+        }
+    }
+
+    private static ProcessOutcome RunWindows(SandboxLaunch launch, Dictionary<string, string> env, TimeSpan? timeout, long outputMaxBytes,
+        Action<OutputLine>? onLine, CancellationToken cancel)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            throw new SandboxUnavailableException("The Windows sandbox (restricted token and job object) can only be started on Windows.",
+                "Use Get-SandboxPolicy -TargetPlatform Windows to review the Windows plan from here.");
+        }
+        return WindowsSandboxRunner.Run(launch.Windows!, env, timeout, outputMaxBytes, onLine, cancel);
+    }
+
     private static SandboxPolicy Unconfined(SandboxPolicy p) =>
         p with { SandboxMode = SandboxMode.DangerFullAccess, NetworkMode = NetworkMode.On, WritableRoots = [] };
 
-    /// <summary>PATH lookup in the child's environment, as execvp would do it.</summary>
-    public static string? ResolveProgram(string program, IReadOnlyDictionary<string, string> env)
+    /// <summary>PATH lookup in the child's environment, as execvp would do it; a relative path is taken from the child's working directory.</summary>
+    public static string? ResolveProgram(string program, IReadOnlyDictionary<string, string> env, string workingDirectory)
     {
-        if (program.Contains('/')) return File.Exists(program) ? Path.GetFullPath(program) : null;
+        if (program.Contains('/'))
+        {
+            var full = Path.GetFullPath(program, workingDirectory);
+            return File.Exists(full) ? full : null;
+        }
         if (!env.TryGetValue("PATH", out var path)) return null;
         foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -151,6 +235,9 @@ public static class SandboxExecutor
         }
         return null;
     }
+
+    private static string? ResolveProgram(string program, IReadOnlyDictionary<string, string> env, TargetPlatform platform, string workingDirectory) =>
+        platform == TargetPlatform.Windows ? WindowsProgramResolver.Resolve(program, env, workingDirectory, File.Exists) : ResolveProgram(program, env, workingDirectory);
 
     private static void RemoveMaskFiles(IEnumerable<string> paths)
     {

@@ -1,9 +1,12 @@
 using System.Management.Automation;
+using CodexSandbox.Engine.Backends;
 using CodexSandbox.Engine.Backends.Linux;
+using CodexSandbox.Engine.Execution;
+using CodexSandbox.Internal;
 
 namespace CodexSandbox.Commands;
 
-/// <summary>Reports what this machine can enforce: Landlock ABI, seccomp, bubblewrap, user namespaces, and the protections of each mode.</summary>
+/// <summary>Reports what this machine can enforce (Linux: Landlock, seccomp, bubblewrap, user namespaces; macOS: Seatbelt; Windows: the restricted token) and the protections of each mode.</summary>
 [Cmdlet(VerbsCommon.Get, "SandboxCapability")]
 [OutputType(typeof(SandboxCapability))]
 public sealed class GetSandboxCapabilityCommand : PSCmdlet
@@ -14,19 +17,19 @@ public sealed class GetSandboxCapabilityCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
+        var moduleBase = Path.GetDirectoryName(typeof(GetSandboxCapabilityCommand).Assembly.Location)!;
         if (!OperatingSystem.IsLinux())
         {
-            WriteObject(new SandboxCapability
+            SandboxHost host;
+            try { host = SandboxHost.Detect(moduleBase); }
+            catch (SandboxUnavailableException e)
             {
-                Platform = OperatingSystem.IsMacOS() ? "MacOS" : OperatingSystem.IsWindows() ? "Windows" : System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-                KernelVersion = System.Environment.OSVersion.VersionString,
-                Architecture = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString(),
-                Missing = Enum.GetValues<SandboxMode>().Where(m => m != SandboxMode.DangerFullAccess)
-                    .ToDictionary(m => m, m => (IReadOnlyList<string>)["cannot run: running sandboxed commands is implemented for Linux only; Get-SandboxPolicy -TargetPlatform shows the plan"]),
-            });
+                ThrowTerminatingError(Errors.Record(e, "SandboxUnavailable", ErrorCategory.NotImplemented, System.Runtime.InteropServices.RuntimeInformation.OSDescription, e.Remedy));
+                return;
+            }
+            WriteObject(PlatformCapability.Describe(host, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
             return;
         }
-        var moduleBase = Path.GetDirectoryName(typeof(GetSandboxCapabilityCommand).Assembly.Location)!;
         WriteObject(CapabilityProbe.Describe(LinuxHost.Detect(LinuxHost.FindLauncher(moduleBase)), Namespaces));
     }
 }

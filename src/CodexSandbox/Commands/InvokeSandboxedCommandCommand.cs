@@ -6,7 +6,6 @@ using CodexSandbox.Engine.Analysis;
 using CodexSandbox.Engine.Approval;
 using CodexSandbox.Engine.Audit;
 using CodexSandbox.Engine.Backends;
-using CodexSandbox.Engine.Backends.Linux;
 using CodexSandbox.Engine.Execution;
 using CodexSandbox.Engine.Rollback;
 using CodexSandbox.Engine.Rules;
@@ -127,10 +126,11 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
                 ExtraEnvironment = ExtraEnvironment(),
                 Unsandboxed = !assessment.RunsSandboxed,
             };
-            var host = LinuxHost.Detect(LinuxHost.FindLauncher(ModuleBase));
-            LinuxLaunch launch;
+            SandboxHost host;
+            SandboxLaunch launch;
             try
             {
+                host = SandboxHost.Detect(ModuleBase);
                 launch = SandboxExecutor.Plan(request, host);
             }
             catch (SandboxUnavailableException e)
@@ -174,7 +174,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     }
 
     /// <summary>Runs (sandboxed or not, as the request says), audits the run, and returns the result with its audit id.</summary>
-    private SandboxResult? Execute(RunRequest request, LinuxHost host, string display, CommandAssessment assessment, DecisionSource source, string? reason, string runId, Checkpoint? checkpoint)
+    private SandboxResult? Execute(RunRequest request, SandboxHost host, string display, CommandAssessment assessment, DecisionSource source, string? reason, string runId, Checkpoint? checkpoint)
     {
         var decisions = new ConcurrentQueue<NetworkDecision>();
         SandboxResult result;
@@ -309,7 +309,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     };
 
     // The runner reports lines from its reader threads; only the pipeline thread may write, so lines are queued.
-    private SandboxResult RunStreaming(RunRequest request, LinuxHost host, ConcurrentQueue<NetworkDecision> decisions)
+    private SandboxResult RunStreaming(RunRequest request, SandboxHost host, ConcurrentQueue<NetworkDecision> decisions)
     {
         using var lines = new BlockingCollection<OutputLine>();
         var task = Task.Run(() =>
@@ -330,7 +330,8 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
         switch (ParameterSetName)
         {
             case CommandLineSet:
-                return (["/bin/sh", "-c", Command], Command);
+                // Windows has no /bin/sh; a POSIX sh on PATH (Git for Windows ships one) runs the line there.
+                return ([OperatingSystem.IsWindows() ? "sh" : "/bin/sh", "-c", Command], Command);
             case ScriptBlockSet:
                 var script = ScriptBlock!.ToString().Trim();
                 return ([.. PwshCommand(), "-NoProfile", "-NonInteractive", "-Command", script], script);
@@ -361,16 +362,27 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     private static string QuoteForDisplay(string arg) =>
         arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    private static string DescribePlan(string display, CommandAssessment assessment, LinuxLaunch launch)
+    private static string DescribePlan(string display, CommandAssessment assessment, SandboxLaunch launch)
     {
+        // The Seatbelt profile is one long argument: the argv names it, and it follows on its own lines.
+        var shown = launch.Arguments.Select(a => launch.Profile is not null && ReferenceEquals(a, launch.Profile) ? "<profile>" : QuoteForDisplay(a));
         var lines = new List<string>
         {
             $"Run '{display}' with backend {launch.Backend}: {assessment.Safety}, decision {assessment.Decision}{(assessment.Decision == ApprovalDecision.Prompt ? " (would ask)" : "")}.",
-            $"  argv: {string.Join(' ', new[] { launch.Program }.Concat(launch.Arguments).Select(QuoteForDisplay))}",
+            $"  argv: {string.Join(' ', new[] { QuoteForDisplay(launch.Program) }.Concat(shown))}",
         };
+        if (launch.Windows is { } windows)
+        {
+            lines.Add($"  command line: {windows.CommandLine}");
+            lines.Add("  " + windows.Token);
+            lines.AddRange(windows.Acl.Select(a => "  acl: " + a));
+        }
+        var changes = launch.EnvironmentChanges.Select(kv => kv.Value is null ? $"-{kv.Key}" : $"{kv.Key}={(kv.Value.Length > 80 ? kv.Value[..77] + "..." : kv.Value)}").ToList();
+        if (changes.Count > 0) lines.Add("  environment: " + string.Join(", ", changes));
         if (assessment.Reasons.Count > 0) lines.Add("  why: " + string.Join(" ", assessment.Reasons));
         if (launch.Enforced.Count > 0) lines.Add("  enforced: " + string.Join("; ", launch.Enforced));
         if (launch.NotEnforced.Count > 0) lines.Add("  not enforced: " + string.Join("; ", launch.NotEnforced));
+        if (launch.Profile is not null) lines.Add("  profile:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, launch.Profile.ReplaceLineEndings("\n").Split('\n').Select(l => "    " + l)));
         return string.Join(System.Environment.NewLine, lines);
     }
 
