@@ -76,6 +76,13 @@ Describe 'Invoke-SandboxedCommand' {
         $r | Should -Not -Match 'SandboxResult'
     }
 
+    It 'writes the plan it carries out (argv, environment, protections) to the verbose stream' {
+        $v = Invoke-SandboxedCommand -Command 'true' -Verbose @common 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+        $v | Should -Match 'argv: .*codex-linux-sandbox --mode read-only'
+        $v | Should -Match 'environment: .*CODEX_SANDBOX=linux'
+        $v | Should -Match 'enforced: .*no-new-privileges'
+    }
+
     It 'truncates output at output_max_bytes and says so' {
         $small = Join-Path $t.Root 'small.toml'
         Set-Content $small "[sandbox_limits]`noutput_max_bytes = 100"
@@ -186,6 +193,13 @@ Describe 'Get-SandboxCapability' {
         $off = Get-SandboxCapability -Namespaces Off
         $off.Backend[[CodexSandbox.SandboxMode]::WorkspaceWrite] | Should -Be 'linux-launcher'
         ($off.Missing[[CodexSandbox.SandboxMode]::WorkspaceWrite] -join "`n") | Should -Match 'protected-paths'
+    }
+
+    It 'shows the Linux facts in its default view, and no other platform''s' {
+        $text = Get-SandboxCapability | Out-String
+        $text | Should -Match 'Landlock\s+:'
+        $text | Should -Match 'Bubblewrap\s+:'
+        $text | Should -Not -Match 'Seatbelt\s+:'
     }
 }
 
