@@ -393,6 +393,8 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
         SandboxUnavailableException s => Errors.Record(s, "SandboxUnavailable", ErrorCategory.ResourceUnavailable, target, s.Remedy),
         AuditUnavailableException a => Errors.Record(a, "SandboxUnavailable", ErrorCategory.ResourceUnavailable, target,
             "Make the audit log folder writable, point [sandbox_audit] path elsewhere, or set required = false."),
+        ProgramNotFoundException c when c.Program == "sh" && OperatingSystem.IsWindows() => Errors.Record(c, "CommandNotFound", ErrorCategory.ObjectNotFound, c.Program,
+            "On Windows a -Command line needs a POSIX sh on the policy's PATH (Git for Windows installs one); or use -ScriptBlock, or a program with -ArgumentList."),
         ProgramNotFoundException c => Errors.Record(c, "CommandNotFound", ErrorCategory.ObjectNotFound, c.Program,
             "Check the spelling, or give the full path; the sandbox's PATH is the policy's (Get-SandboxPolicy shows it)."),
         ArgumentException a => Errors.Record(a, "InvalidCommandArgument", ErrorCategory.InvalidArgument, target),
