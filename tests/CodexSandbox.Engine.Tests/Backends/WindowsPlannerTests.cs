@@ -39,7 +39,7 @@ public sealed class WindowsPlannerTests : IDisposable
             }
             : throw new InvalidOperationException();
         var plan = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = drive }).Plan(policy, ["cmd.exe", "/c", "echo hi"]);
-        var sid = WindowsCapabilitySid.ForWorkspace(@"C:\work\proj");
+        var sid = WindowsCapabilitySid.ForWorkspace(@"C:\work\proj", [@"C:\temp", @"C:\work\proj"]);
         var acl = plan.AclPlan!;
         Assert.Contains(acl, a => a.Path == @"C:\work\proj" && a.Access == "Allow Write" && a.Sid == sid && a.Inheritance == "ContainerInherit, ObjectInherit");
         Assert.Contains(acl, a => a.Path == @"C:\temp" && a.Access == "Allow Write" && a.Sid == sid);
@@ -104,6 +104,20 @@ public sealed class WindowsPlannerTests : IDisposable
     }
 
     [Fact]
+    public void The_sid_changes_with_the_root_set_and_read_only_runs_get_a_sid_never_granted()
+    {
+        var ab = WindowsCapabilitySid.ForWorkspace(@"C:\w", [@"C:\w", @"D:\cache"]);
+        Assert.Equal(ab, WindowsCapabilitySid.ForWorkspace(@"c:\W\", [@"d:/cache", @"C:\w"]));
+        Assert.NotEqual(ab, WindowsCapabilitySid.ForWorkspace(@"C:\w", [@"C:\w"]));
+        var (readOnly, _) = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] })
+            .Details(Workspace(@"C:\w") with { SandboxMode = SandboxMode.ReadOnly }, ["x"]);
+        var (workspace, _) = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] }).Details(Workspace(@"C:\w"), ["x"]);
+        Assert.Equal(WindowsCapabilitySid.ForReadOnly(@"C:\w"), readOnly.Token.CapabilitySid);
+        Assert.NotEqual(workspace.Token.CapabilitySid, readOnly.Token.CapabilitySid);
+        Assert.Empty(readOnly.Acl);
+    }
+
+    [Fact]
     public void Network_off_is_emulated_in_the_environment_and_reported_as_not_enforced()
     {
         var plan = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] }).Plan(Workspace(@"C:\w"), ["pip", "install", "x"]);
@@ -160,7 +174,7 @@ public sealed class WindowsPlannerTests : IDisposable
     {
         var (details, _) = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] }).Details(Workspace(@"C:\w"), ["x"]);
         Assert.Equal(0x1U | 0x4 | 0x8, details.Token.Flags);
-        Assert.Equal(WindowsCapabilitySid.ForWorkspace(@"C:\w"), details.Token.RestrictingSids[0]);
+        Assert.Equal(WindowsCapabilitySid.ForWorkspace(@"C:\w", [@"C:\w"]), details.Token.RestrictingSids[0]);
         Assert.Equal("S-1-1-0", details.Token.RestrictingSids[2]);
         Assert.Equal(@"C:\Users\dev\.codex\.sbx-denybin", details.DenyBinDirectory);
     }

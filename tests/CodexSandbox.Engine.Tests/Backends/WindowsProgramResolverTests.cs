@@ -123,6 +123,13 @@ public class WindowsProgramResolverTests
         Assert.Equal("cmd.exe /d /e:ON /v:OFF /s /c \"\"C:\\Program Files\\t\\build.cmd\" release x64\"", line);
     }
 
+    [Fact]
+    public void The_batch_path_is_always_quoted_so_cmd_cannot_split_it()
+    {
+        var (_, line) = WindowsProgramResolver.StartInfo(@"C:\w&calc\run.bat", ["run", "a,b", "x=1", ""], @"C:\Windows\System32");
+        Assert.Equal("cmd.exe /d /e:ON /v:OFF /s /c \"\"C:\\w&calc\\run.bat\" \"a,b\" \"x=1\" \"\"\"", line);
+    }
+
     [Theory]
     [InlineData("100%")]
     [InlineData("a&b")]

@@ -23,7 +23,9 @@ internal static class NativeMethods
     public const int TrusteeIsSid = 0, TrusteeIsUnknown = 0;
     public const uint ObjectInheritAce = 0x1, ContainerInheritAce = 0x2, NoInheritance = 0;
     public const uint GenericAll = 0x10000000, GenericRead = 0x80000000, GenericWrite = 0x40000000;
-    public const uint ExtendedStartupInfoPresent = 0x80000, StartfUseStdHandles = 0x100;
+    public const uint ExtendedStartupInfoPresent = 0x80000, StartfUseStdHandles = 0x100, CreateNoWindow = 0x08000000;
+    public const int TokenUserClass = 1;
+    public const string LocalSystemSid = "S-1-5-18";
     public const uint HandleFlagInherit = 0x1;
     public const uint FileShareRead = 0x1, FileShareWrite = 0x2, OpenExisting = 3;
     public static readonly IntPtr ProcThreadAttributeHandleList = 0x20002;
@@ -207,6 +209,10 @@ internal static class NativeMethods
 
     [DllImport("kernel32.dll")]
     public static extern void DeleteProcThreadAttributeList(IntPtr attributeList);
+
+    [DllImport("kernel32.dll", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    public static extern bool IsProcessInJob(IntPtr process, IntPtr job, [MarshalAs(UnmanagedType.Bool)] out bool result);
 
     [DllImport("kernel32.dll", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]

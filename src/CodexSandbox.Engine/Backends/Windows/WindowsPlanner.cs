@@ -70,7 +70,9 @@ public sealed class WindowsPlanner : ILaunchPlanner
         {
             $"Command line: {details.CommandLine}",
             details.Token.ToString(),
-            $"Capability SID {details.Token.CapabilitySid} = SHA-256 of the workspace key '{WindowsPath.CanonicalKey(Workspace(policy))}'",
+            workspaceWrite
+                ? $"Capability SID {details.Token.CapabilitySid} = SHA-256 of the workspace key '{WindowsPath.CanonicalKey(Workspace(policy))}' and its {roots} writable root(s); another root set gets another SID"
+                : $"Capability SID {details.Token.CapabilitySid} = the read-only SID of '{WindowsPath.CanonicalKey(Workspace(policy))}', never granted anything, so grants left by workspace-write runs do not apply",
             "Protected names are found by listing each parent folder and comparing names ignoring case, so every existing spelling gets a deny entry.",
             "The ACL entries stay after the run, so the next run in the same workspace reuses them.",
         };
@@ -96,7 +98,9 @@ public sealed class WindowsPlanner : ILaunchPlanner
         if (policy.SandboxMode == SandboxMode.DangerFullAccess)
             throw new ArgumentException("DangerFullAccess is not supported for sandboxing; run the command directly.", nameof(policy));
         var workspace = Workspace(policy);
-        var sid = WindowsCapabilitySid.ForWorkspace(workspace);
+        var sid = policy.SandboxMode == SandboxMode.WorkspaceWrite
+            ? WindowsCapabilitySid.ForWorkspace(workspace, policy.WritableRoots.Select(r => r.Path))
+            : WindowsCapabilitySid.ForReadOnly(workspace);
         var acl = WindowsAclPlanner.Plan(policy, sid, _options.ListFolder);
         var offline = policy.NetworkMode == NetworkMode.Off || (policy.NetworkMode == NetworkMode.Allowlist && _options.ProxyPorts.Count == 0);
         var denyBin = _options.DenyBinDirectory ?? WindowsPath.Join(string.IsNullOrEmpty(policy.CodexHome) ? workspace : policy.CodexHome, ".sbx-denybin");

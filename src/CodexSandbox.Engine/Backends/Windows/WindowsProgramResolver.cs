@@ -58,13 +58,18 @@ public static class WindowsProgramResolver
             case ".CMD":
                 if (resolved.IndexOfAny(['%', '"', '^', '!']) >= 0)
                     throw new ArgumentException($"The batch file path '{resolved}' holds a character cmd.exe would expand; it cannot be started safely.", nameof(resolved));
-                var inner = WindowsCommandLine.Build([resolved, .. argv.Skip(1)]);
-                // /d: no AutoRun commands; /v:OFF: no !delayed! expansion; /s /c "...": the outer quotes are stripped as a pair.
+                _ = WindowsCommandLine.Build([resolved, .. argv.Skip(1)]); // refuses arguments with characters cmd.exe interprets
+                // cmd.exe treats & ; , = and blanks literally only inside quotes: the path is always quoted, and so is any
+                // argument holding a delimiter. /d: no AutoRun; /v:OFF: no !expansion!; /s /c "...": outer quotes stripped as a pair.
+                var inner = "\"" + resolved + "\"" + string.Concat(argv.Skip(1).Select(a => " " + BatchArgument(a)));
                 return (WindowsPath.Join(systemDirectory, "cmd.exe"), $"cmd.exe /d /e:ON /v:OFF /s /c \"{inner}\"");
             default:
                 throw new ArgumentException($"'{resolved}' cannot be started: only .exe, .com, .bat and .cmd files can. Run a script through its interpreter (for example pwsh -File).", nameof(resolved));
         }
     }
+
+    private static string BatchArgument(string argument) =>
+        argument.Length == 0 || argument.IndexOfAny([' ', '\t', ',', ';', '=', '\v', '\f']) >= 0 ? "\"" + argument + "\"" : argument;
 
     private static string? Variable(IReadOnlyDictionary<string, string> environment, string name)
     {

@@ -19,9 +19,13 @@ namespace CodexSandbox.Engine.Backends.Windows;
 [SupportedOSPlatform("windows")]
 public static class WindowsSandboxRunner
 {
+    /// <summary>The exit code reported after Ctrl+C ended the job (a timeout reports <see cref="ProcessOutcome.TimeoutExitCode"/>).</summary>
+    public const int CancelledExitCode = 130;
+
     /// <param name="environment">The environment the policy gives the command, before <see cref="WindowsLaunchDetails.EnvironmentChanges"/>.</param>
+    /// <param name="notEnforced">Receives the protections this run had to leave out on this machine, with the reason.</param>
     public static ProcessOutcome Run(WindowsLaunchDetails details, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout, long outputMaxBytes,
-        Action<OutputLine>? onLine, CancellationToken cancel)
+        Action<OutputLine>? onLine, CancellationToken cancel, ICollection<string>? notEnforced = null)
     {
         if (!OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("The Windows sandbox runs only on Windows.");
         if (details.DenyBinDirectory is { } denyBin) WriteStubs(denyBin);
@@ -38,7 +42,9 @@ public static class WindowsSandboxRunner
         }
 
         var envBlock = IntPtr.Zero;
-        IntPtr token = IntPtr.Zero, restricted = IntPtr.Zero, job = IntPtr.Zero, capSid = IntPtr.Zero, everyoneSid = IntPtr.Zero, groups = IntPtr.Zero;
+        IntPtr token = IntPtr.Zero, restricted = IntPtr.Zero, job = IntPtr.Zero, capSid = IntPtr.Zero, everyoneSid = IntPtr.Zero, systemSid = IntPtr.Zero;
+        IntPtr groups = IntPtr.Zero, user = IntPtr.Zero;
+        var attributesReady = false;
         IntPtr stdinRead = IntPtr.Zero, stdoutWrite = IntPtr.Zero, stderrWrite = IntPtr.Zero, attributes = IntPtr.Zero, handleList = IntPtr.Zero;
         SafeFileHandle? stdoutRead = null, stderrRead = null;
         var pi = default(ProcessInformation);
@@ -47,10 +53,15 @@ public static class WindowsSandboxRunner
             Check(OpenProcessToken(GetCurrentProcess(), TokenDuplicate | TokenQuery | TokenAssignPrimary | TokenAdjustDefault | TokenAdjustSessionId, out token), "OpenProcessToken");
             Check(ConvertStringSidToSid(details.Token.CapabilitySid, out capSid), "ConvertStringSidToSid");
             Check(ConvertStringSidToSid(RestrictedTokenPlan.EveryoneSid, out everyoneSid), "ConvertStringSidToSid");
+            Check(ConvertStringSidToSid(LocalSystemSid, out systemSid), "ConvertStringSidToSid");
             var logonSid = LogonSid(token, out groups);
+            var userSid = UserSid(token, out user);
             var sids = new[] { new SidAndAttributes { Sid = capSid }, new SidAndAttributes { Sid = logonSid }, new SidAndAttributes { Sid = everyoneSid } };
             Check(CreateRestrictedToken(token, details.Token.Flags, 0, IntPtr.Zero, 0, IntPtr.Zero, (uint)sids.Length, sids, out restricted), "CreateRestrictedToken");
-            SetDefaultDacl(restricted, [capSid, logonSid, everyoneSid]);
+            // What the command creates (its process, threads, pipes) is open to the user, this run's capability SID and
+            // SYSTEM only: the user passes the normal check, the capability SID the write-restricted one. Neither Everyone
+            // nor the logon SID is listed, or a sandbox of another workspace (which shares both) could open this one.
+            SetDefaultDacl(restricted, [userSid, capSid, systemSid]);
 
             job = CreateJobObject(IntPtr.Zero, null);
             if (job == IntPtr.Zero) throw new Win32Exception(Marshal.GetLastWin32Error(), "CreateJobObject failed");
@@ -60,21 +71,30 @@ public static class WindowsSandboxRunner
             limits.BasicLimitInformation.PerJobUserTimeLimit = details.Job.JobUserTimeLimitTicks ?? 0;
             limits.JobMemoryLimit = (UIntPtr)(details.Job.JobMemoryLimitBytes ?? 0);
             Check(SetInformationJobObject(job, JobObjectExtendedLimitInformationClass, ref limits, (uint)Marshal.SizeOf<JobObjectExtendedLimitInformation>()), "SetInformationJobObject");
-            var ui = new JobObjectBasicUiRestrictionsInfo { UiRestrictionsClass = JobObjectPlan.UiRestrictions };
-            Check(SetInformationJobObject(job, JobObjectBasicUiRestrictionsClass, ref ui, (uint)Marshal.SizeOf<JobObjectBasicUiRestrictionsInfo>()), "SetInformationJobObject");
+            // A job with UI limits cannot nest inside another job (AssignProcessToJobObject), and PowerShell often runs
+            // in one (CI agents, SSH sessions, terminals): there the UI limits are left out, and the result says so.
+            Check(IsProcessInJob(GetCurrentProcess(), IntPtr.Zero, out var callerInJob), "IsProcessInJob");
+            if (!callerInJob)
+            {
+                var ui = new JobObjectBasicUiRestrictionsInfo { UiRestrictionsClass = JobObjectPlan.UiRestrictions };
+                Check(SetInformationJobObject(job, JobObjectBasicUiRestrictionsClass, ref ui, (uint)Marshal.SizeOf<JobObjectBasicUiRestrictionsInfo>()), "SetInformationJobObject");
+            }
+            else notEnforced?.Add("job-ui-limits: PowerShell already runs inside a job object, and a job with UI limits cannot be nested in it");
 
-            // The child's ends are inheritable, ours are not; stdin is NUL, so the command reads end-of-file at once.
-            var inherit = new SecurityAttributes { Length = Marshal.SizeOf<SecurityAttributes>(), InheritHandle = true };
-            stdinRead = CreateFile("NUL", GenericRead, FileShareRead | FileShareWrite, ref inherit, OpenExisting, 0, IntPtr.Zero);
+            // Created not inheritable; only the child's three ends are marked inheritable, just before the start, so a
+            // process started meanwhile elsewhere in this PowerShell cannot pick them up. Stdin is NUL: end-of-file at once.
+            var plain = new SecurityAttributes { Length = Marshal.SizeOf<SecurityAttributes>(), InheritHandle = false };
+            stdinRead = CreateFile("NUL", GenericRead, FileShareRead | FileShareWrite, ref plain, OpenExisting, 0, IntPtr.Zero);
             if (stdinRead == InvalidHandleValue) { stdinRead = IntPtr.Zero; throw new Win32Exception(Marshal.GetLastWin32Error(), "CreateFile(NUL) failed"); }
-            stdoutRead = Pipe(ref inherit, out stdoutWrite);
-            stderrRead = Pipe(ref inherit, out stderrWrite);
+            stdoutRead = Pipe(ref plain, out stdoutWrite);
+            stderrRead = Pipe(ref plain, out stderrWrite);
 
             // Only these three handles reach the sandbox, whatever else this process has marked inheritable.
             var size = IntPtr.Zero;
             InitializeProcThreadAttributeList(IntPtr.Zero, 1, 0, ref size);
             attributes = Marshal.AllocHGlobal(size);
             Check(InitializeProcThreadAttributeList(attributes, 1, 0, ref size), "InitializeProcThreadAttributeList");
+            attributesReady = true;
             handleList = Marshal.AllocHGlobal(3 * IntPtr.Size);
             Marshal.WriteIntPtr(handleList, 0, stdinRead);
             Marshal.WriteIntPtr(handleList, IntPtr.Size, stdoutWrite);
@@ -96,9 +116,12 @@ public static class WindowsSandboxRunner
             };
             var start = DateTimeOffset.Now;
             var clock = Stopwatch.StartNew();
-            // The command line buffer must be writable, hence the StringBuilder.
+            foreach (var h in new[] { stdinRead, stdoutWrite, stderrWrite }) Check(SetHandleInformation(h, HandleFlagInherit, HandleFlagInherit), "SetHandleInformation");
+            // The command line buffer must be writable, hence the StringBuilder. CREATE_NO_WINDOW: the command gets a
+            // hidden console of its own instead of PowerShell's, whose input buffer it could otherwise write to.
             Check(CreateProcessAsUser(restricted, application, new StringBuilder(commandLine), IntPtr.Zero, IntPtr.Zero, true,
-                CreateSuspended | CreateUnicodeEnvironment | CreateNewProcessGroup | ExtendedStartupInfoPresent, envBlock, details.WorkingDirectory, ref si, out pi), "CreateProcessAsUser");
+                CreateSuspended | CreateUnicodeEnvironment | CreateNewProcessGroup | ExtendedStartupInfoPresent | CreateNoWindow,
+                envBlock, details.WorkingDirectory, ref si, out pi), "CreateProcessAsUser");
             // Our copies of the child's ends must go, or the readers never see end-of-file.
             CloseAndClear(ref stdinRead);
             CloseAndClear(ref stdoutWrite);
@@ -129,7 +152,7 @@ public static class WindowsSandboxRunner
             }
             if (timedOut || cancelled)
             {
-                TerminateJobObject(job, ProcessOutcome.TimeoutExitCode);
+                TerminateJobObject(job, (uint)(timedOut ? ProcessOutcome.TimeoutExitCode : CancelledExitCode));
                 WaitForSingleObject(pi.Process, 5000);
             }
             // Processes the command left behind in the job may still hold the pipes: give the readers a moment, then end the job.
@@ -167,7 +190,7 @@ public static class WindowsSandboxRunner
             stderrRead?.Dispose();
             if (attributes != IntPtr.Zero)
             {
-                DeleteProcThreadAttributeList(attributes);
+                if (attributesReady) DeleteProcThreadAttributeList(attributes);
                 Marshal.FreeHGlobal(attributes);
             }
             if (handleList != IntPtr.Zero) Marshal.FreeHGlobal(handleList);
@@ -175,6 +198,8 @@ public static class WindowsSandboxRunner
             if (token != IntPtr.Zero) CloseHandle(token);
             if (envBlock != IntPtr.Zero) Marshal.FreeHGlobal(envBlock);
             if (groups != IntPtr.Zero) Marshal.FreeHGlobal(groups);
+            if (user != IntPtr.Zero) Marshal.FreeHGlobal(user);
+            if (systemSid != IntPtr.Zero) LocalFree(systemSid);
             if (capSid != IntPtr.Zero) LocalFree(capSid);
             if (everyoneSid != IntPtr.Zero) LocalFree(everyoneSid);
         }
@@ -225,9 +250,17 @@ public static class WindowsSandboxRunner
         public ProcessExitHandle(IntPtr process) => SafeWaitHandle = new SafeWaitHandle(process, ownsHandle: false);
     }
 
+    // The folder comes first on PATH with .BAT first in PATHEXT: anything else found in it (say a git.bat planted
+    // by an earlier command) is removed, so only the stubs can be found there.
     private static void WriteStubs(string folder)
     {
         Directory.CreateDirectory(folder);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(folder))
+        {
+            if (WindowsSandboxEnvironment.DenyBinStubs.ContainsKey(Path.GetFileName(entry))) continue;
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
         foreach (var (name, text) in WindowsSandboxEnvironment.DenyBinStubs) File.WriteAllText(Path.Combine(folder, name), text);
     }
 
@@ -276,6 +309,15 @@ public static class WindowsSandboxRunner
             if ((group.Attributes & SeGroupLogonId) == SeGroupLogonId) return group.Sid;
         }
         throw new InvalidOperationException("The caller's token has no logon SID.");
+    }
+
+    // TOKEN_USER: one SID_AND_ATTRIBUTES at the start of the buffer.
+    private static IntPtr UserSid(IntPtr token, out IntPtr buffer)
+    {
+        GetTokenInformation(token, TokenUserClass, IntPtr.Zero, 0, out var size);
+        buffer = Marshal.AllocHGlobal((int)size);
+        Check(GetTokenInformation(token, TokenUserClass, buffer, size, out _), "GetTokenInformation");
+        return Marshal.PtrToStructure<SidAndAttributes>(buffer).Sid;
     }
 
     // Objects the command creates (pipes, its own process) must be usable under the write-restricted check.
