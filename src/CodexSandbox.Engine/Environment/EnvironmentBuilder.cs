@@ -9,15 +9,25 @@ public static class EnvironmentBuilder
     public static readonly IReadOnlyList<string> CoreVariables =
         ["PATH", "SHELL", "TMPDIR", "TEMP", "TMP", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "LOGNAME", "USER"];
 
+    /// <summary>
+    /// Kept by <c>inherit = "core"</c> on Windows, names ignoring case: Codex's list plus the system folders, without
+    /// which many programs (Winsock, cmd.exe) do not start.
+    /// </summary>
+    public static readonly IReadOnlyList<string> WindowsCoreVariables =
+        ["PATH", "SHELL", "TMPDIR", "TEMP", "TMP", "PATHEXT", "USERNAME", "USERPROFILE", "SystemRoot", "windir", "ComSpec", "SystemDrive"];
+
     /// <summary>Names that look like secrets; Codex has the first three, we add the last two.</summary>
     public static readonly IReadOnlyList<string> DefaultExcludes = ["*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*CREDENTIAL*"];
 
     public sealed record Result(IReadOnlyDictionary<string, string> Environment, IReadOnlyList<EnvironmentRemoval> Removed);
 
-    public static Result Build(EnvironmentPolicy policy, IReadOnlyDictionary<string, string> parent, IReadOnlyList<string> writableRoots)
+    /// <param name="windows">Windows rules (names ignore case, PATH uses ';' and drive paths); the current OS by default.</param>
+    public static Result Build(EnvironmentPolicy policy, IReadOnlyDictionary<string, string> parent, IReadOnlyList<string> writableRoots, bool? windows = null)
     {
+        var onWindows = windows ?? OperatingSystem.IsWindows();
+        var names = onWindows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
         var removed = new List<EnvironmentRemoval>();
-        var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var env = new SortedDictionary<string, string>(names);
 
         // 1. Start set.
         foreach (var (name, value) in parent)
@@ -25,14 +35,14 @@ public static class EnvironmentBuilder
             bool keep = policy.Inherit switch
             {
                 EnvironmentInherit.All => true,
-                EnvironmentInherit.Core => CoreVariables.Contains(name, StringComparer.Ordinal),
+                EnvironmentInherit.Core => (onWindows ? WindowsCoreVariables : CoreVariables).Contains(name, names),
                 _ => false,
             };
             if (keep) env[name] = value;
         }
 
         // 2. Markers of an outer sandbox must not leak in: the spawn sets its own.
-        RemoveWhere(env, removed, n => n.StartsWith("CODEX_SANDBOX", StringComparison.Ordinal), "set by the sandbox at spawn");
+        RemoveWhere(env, removed, n => n.StartsWith("CODEX_SANDBOX", onWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal), "set by the sandbox at spawn");
 
         // 3. Secrets, unless the user restored Codex's behaviour.
         if (!policy.IgnoreDefaultExcludes)
@@ -59,7 +69,12 @@ public static class EnvironmentBuilder
         }
 
         // 7. PATH entries that would let the command plant its own binaries for later runs.
-        if (env.TryGetValue("PATH", out var path))
+        if (onWindows)
+        {
+            FilterWindowsPath(env, removed, writableRoots);
+            env.TryAdd("PATHEXT", Backends.Windows.WindowsProgramResolver.DefaultPathExt); // as Codex's create_env does
+        }
+        else if (env.TryGetValue("PATH", out var path))
         {
             var kept = new List<string>();
             foreach (var entry in path.Split(':'))
@@ -74,7 +89,25 @@ public static class EnvironmentBuilder
             env["PATH"] = string.Join(':', kept);
         }
 
-        return new Result(new Dictionary<string, string>(env, StringComparer.Ordinal), removed);
+        return new Result(new Dictionary<string, string>(env, names), removed);
+    }
+
+    // The same rule on Windows: ';'-separated, absolute means a drive or UNC path, folders compare ignoring case.
+    private static void FilterWindowsPath(SortedDictionary<string, string> env, List<EnvironmentRemoval> removed, IReadOnlyList<string> writableRoots)
+    {
+        if (!env.TryGetValue("PATH", out var path)) return;
+        var kept = new List<string>();
+        foreach (var raw in path.Split(';'))
+        {
+            var entry = raw.Trim().Trim('"');
+            string? reason = entry.Length == 0 ? "empty PATH entry"
+                : !Backends.Windows.WindowsPath.IsWindowsStyle(entry) || (entry[1] == ':' && (entry.Length < 3 || entry[2] is not ('\\' or '/'))) ? "relative PATH entry"
+                : writableRoots.FirstOrDefault(r => Backends.Windows.WindowsPath.IsWindowsStyle(r) && Backends.Windows.WindowsPath.IsUnder(entry, r)) is { } root ? $"PATH entry inside writable root {root}"
+                : null;
+            if (reason is null) kept.Add(raw);
+            else if (raw.Length > 0) removed.Add(new EnvironmentRemoval($"PATH:{raw}", reason));
+        }
+        env["PATH"] = string.Join(';', kept);
     }
 
     private static string SafeNormalize(string p)

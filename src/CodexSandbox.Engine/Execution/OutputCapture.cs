@@ -11,7 +11,11 @@ internal sealed class OutputCapture(Stream stream, long cap, bool isError, Actio
 
     public long TotalBytes { get; private set; }
     public bool Truncated { get; private set; }
-    public string Text => Encoding.UTF8.GetString(_kept.GetBuffer(), 0, (int)_kept.Length);
+    // A reader still blocked in a grandchild's pipe after the run is given up may still write: Text takes the same lock.
+    public string Text
+    {
+        get { lock (_kept) return Encoding.UTF8.GetString(_kept.GetBuffer(), 0, (int)_kept.Length); }
+    }
 
     public Task Start() => Task.Factory.StartNew(Pump, TaskCreationOptions.LongRunning);
 
@@ -24,10 +28,13 @@ internal sealed class OutputCapture(Stream stream, long cap, bool isError, Actio
         {
             while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
             {
-                TotalBytes += n;
-                var room = (int)Math.Max(0, Math.Min(n, cap - _kept.Length));
-                if (room > 0) _kept.Write(buffer, 0, room);
-                if (room < n) Truncated = true;
+                lock (_kept)
+                {
+                    TotalBytes += n;
+                    var room = (int)Math.Max(0, Math.Min(n, cap - _kept.Length));
+                    if (room > 0) _kept.Write(buffer, 0, room);
+                    if (room < n) Truncated = true;
+                }
                 if (onLine is not null) EmitLines(chars, _lineDecoder.GetChars(buffer, 0, n, chars, 0));
             }
         }

@@ -121,7 +121,9 @@ public static class SandboxExecutor
         ProcessOutcome outcome;
         if (windowsSandbox)
         {
-            outcome = RunWindows(launch, env, timeout, policy.Limits.OutputMaxBytes, onLine, cancel);
+            var leftOut = new List<string>();
+            outcome = RunWindows(launch, env, timeout, policy.Limits.OutputMaxBytes, onLine, cancel, leftOut);
+            if (leftOut.Count > 0) launch = launch with { NotEnforced = [.. launch.NotEnforced, .. leftOut] };
         }
         else
         {
@@ -206,14 +208,14 @@ public static class SandboxExecutor
     }
 
     private static ProcessOutcome RunWindows(SandboxLaunch launch, Dictionary<string, string> env, TimeSpan? timeout, long outputMaxBytes,
-        Action<OutputLine>? onLine, CancellationToken cancel)
+        Action<OutputLine>? onLine, CancellationToken cancel, List<string> leftOut)
     {
         if (!OperatingSystem.IsWindows())
         {
             throw new SandboxUnavailableException("The Windows sandbox (restricted token and job object) can only be started on Windows.",
                 "Use Get-SandboxPolicy -TargetPlatform Windows to review the Windows plan from here.");
         }
-        return WindowsSandboxRunner.Run(launch.Windows!, env, timeout, outputMaxBytes, onLine, cancel);
+        return WindowsSandboxRunner.Run(launch.Windows!, env, timeout, outputMaxBytes, onLine, cancel, leftOut);
     }
 
     private static SandboxPolicy Unconfined(SandboxPolicy p) =>

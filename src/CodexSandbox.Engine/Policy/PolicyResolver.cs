@@ -104,9 +104,13 @@ public static class PolicyResolver
             if (slashTmp?.Value is not true && Directory.Exists("/tmp")) candidates.Add(("/tmp", "/tmp"));
             var tmpdirExcl = Lookup("sandbox_workspace_write.exclude_tmpdir_env_var");
             if (tmpdirExcl is not null) origins.Add(tmpdirExcl.Origin("sandbox_workspace_write.exclude_tmpdir_env_var"));
-            if (tmpdirExcl?.Value is not true && parentEnvironment.TryGetValue("TMPDIR", out var tmpdir) && tmpdir.Length > 0)
+            // Windows has TEMP and TMP where Unix has TMPDIR (codex-behaviour.md §10.2 step 3); the same setting excludes them.
+            foreach (var name in OperatingSystem.IsWindows() ? new[] { "TEMP", "TMP" } : ["TMPDIR"])
             {
-                candidates.Add((tmpdir, "$TMPDIR"));
+                if (tmpdirExcl?.Value is not true && parentEnvironment.TryGetValue(name, out var tmpdir) && tmpdir.Length > 0)
+                {
+                    candidates.Add((tmpdir, "$" + name));
+                }
             }
 
             var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -84,4 +84,46 @@ public class EnvironmentBuilderTests
     [InlineData("X*Y*Z", "xaaybb", false)]
     public void WildcardsMatchCaseInsensitively(string pattern, string text, bool expected) =>
         Assert.Equal(expected, WildcardMatcher.IsMatch(pattern, text));
+
+    private static readonly Dictionary<string, string> WindowsParent = new()
+    {
+        ["Path"] = @"C:\Windows\System32;;bin;C:\work\proj\node_modules\.bin;""C:\Program Files\Git\cmd"";D:tools;C:\Work\Proj\Tools",
+        ["SystemRoot"] = @"C:\Windows",
+        ["ComSpec"] = @"C:\Windows\System32\cmd.exe",
+        ["USERPROFILE"] = @"C:\Users\u",
+        ["EDITOR"] = "code",
+        ["Codex_Sandbox"] = "outer",
+    };
+
+    [Fact]
+    public void Windows_path_is_filtered_with_windows_rules_whatever_the_variable_is_called()
+    {
+        var r = EnvironmentBuilder.Build(new EnvironmentPolicy(), WindowsParent, [@"C:\work\proj"], windows: true);
+        Assert.Equal(@"C:\Windows\System32;""C:\Program Files\Git\cmd""", r.Environment["PATH"]);
+        Assert.Equal(r.Environment["PATH"], r.Environment["Path"]); // names ignore case
+        Assert.Contains(r.Removed, x => x.Name == "PATH:bin" && x.Reason == "relative PATH entry");
+        Assert.Contains(r.Removed, x => x.Name == "PATH:D:tools" && x.Reason == "relative PATH entry");
+        Assert.Contains(r.Removed, x => x.Name == @"PATH:C:\Work\Proj\Tools" && x.Reason.StartsWith("PATH entry inside writable root", StringComparison.Ordinal));
+        Assert.Contains(r.Removed, x => x.Name == "Codex_Sandbox");
+        Assert.Equal(".COM;.EXE;.BAT;.CMD", r.Environment["PATHEXT"]);
+    }
+
+    [Fact]
+    public void Windows_core_keeps_the_system_folders_ignoring_case()
+    {
+        var r = EnvironmentBuilder.Build(new EnvironmentPolicy { Inherit = EnvironmentInherit.Core }, WindowsParent, [@"C:\work\proj"], windows: true);
+        Assert.True(r.Environment.ContainsKey("SystemRoot"));
+        Assert.True(r.Environment.ContainsKey("COMSPEC"));
+        Assert.True(r.Environment.ContainsKey("Path"));
+        Assert.False(r.Environment.ContainsKey("EDITOR"));
+    }
+
+    [Fact]
+    public void Posix_rules_stay_the_default_off_windows()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var r = Build(new EnvironmentPolicy());
+        Assert.False(r.Environment.ContainsKey("PATHEXT"));
+        Assert.False(r.Environment.ContainsKey("path"));
+    }
 }
