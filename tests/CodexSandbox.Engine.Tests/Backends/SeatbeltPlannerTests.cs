@@ -137,6 +137,18 @@ public class SeatbeltPlannerTests
     }
 
     [Fact]
+    public void Cpu_files_and_file_size_are_set_by_ulimit_before_the_command_and_the_argv_stays_data()
+    {
+        var policy = WorkspaceWithGit() with { Limits = new ResourceLimits { CpuSeconds = 10, FileSizeMB = 1, MaxProcesses = 5 } };
+        var plan = new SeatbeltPlanner(Options).Plan(policy, ["echo", "$(id)", "; rm -rf /"]);
+        var tail = plan.Arguments.SkipWhile(a => a != "--").Skip(1).ToList();
+        Assert.Equal(["/bin/sh", "-c", "ulimit -t 10 && ulimit -f 2048 && exec \"$@\"", "sh", "echo", "$(id)", "; rm -rf /"], tail);
+        Assert.Contains(plan.Enforced, e => e.StartsWith("resource-limits: CPU 10 s, files up to 1 MB", StringComparison.Ordinal));
+        Assert.Contains(plan.NotEnforced, n => n.StartsWith("resource-limits: process count", StringComparison.Ordinal));
+        Assert.Equal(["echo", "x"], SeatbeltPlanner.WithLimits(new ResourceLimits { MemoryMB = 64 }, ["echo", "x"]));
+    }
+
+    [Fact]
     public void Limits_are_reported_as_not_enforced()
     {
         var policy = new SandboxPolicy { SandboxMode = SandboxMode.ReadOnly, Limits = new ResourceLimits { MemoryMB = 512 } };

@@ -165,4 +165,26 @@ public sealed class MacOSExecutionTests : IDisposable
         Assert.Same(launch.Profile, launch.Arguments[1]);
         Assert.Equal("seatbelt", launch.EnvironmentChanges["CODEX_SANDBOX"]);
     }
+
+    [Fact]
+    public void Resource_limits_are_set_inside_the_sandbox_before_the_command_starts()
+    {
+        var policy = Policy() with { Limits = new ResourceLimits { CpuSeconds = 7, OpenFiles = 33, FileSizeMB = 2 } };
+        var result = SandboxExecutor.Run(Request(policy, "sh", "-c", "ulimit -t; ulimit -n; ulimit -f"), Host(), null, CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["7", "33", "4096"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(result.Enforcement, e => e.StartsWith("resource-limits: CPU 7 s, 33 open files, files up to 2 MB", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_limit_that_cannot_be_set_stops_the_command()
+    {
+        var marker = Path.Combine(_work, "ran");
+        var policy = Policy() with { Limits = new ResourceLimits { OpenFiles = 1L << 40 } };
+        var result = SandboxExecutor.Run(Request(policy, "touch", marker), Host(), null, CancellationToken.None);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.False(File.Exists(marker));
+    }
 }

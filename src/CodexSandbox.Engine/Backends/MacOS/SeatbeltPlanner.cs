@@ -36,7 +36,7 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
         var arguments = new List<string> { "-p", profile.Text };
         arguments.AddRange(profile.Parameters.Select(p => $"-D{p.Key}={p.Value}"));
         arguments.Add("--");
-        arguments.AddRange(argv);
+        arguments.AddRange(WithLimits(policy.Limits, argv));
 
         var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["CODEX_SANDBOX"] = "seatbelt" };
         if (policy.NetworkMode == NetworkMode.Off) env["CODEX_SANDBOX_NETWORK_DISABLED"] = "1";
@@ -58,6 +58,22 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
             NotEnforced = notEnforced,
             Notes = notes,
         };
+    }
+
+    /// <summary>
+    /// Seatbelt has no resource limits, so a POSIX sh inside the sandbox lowers them and then becomes the command.
+    /// The limits are joined with &amp;&amp;: if one cannot be set, the command does not run (fail closed). The argv
+    /// reaches exec as positional parameters, never as shell text.
+    /// </summary>
+    public static IReadOnlyList<string> WithLimits(ResourceLimits limits, IReadOnlyList<string> argv)
+    {
+        var steps = new List<string>();
+        if (limits.CpuSeconds is { } cpu) steps.Add($"ulimit -t {cpu}");
+        if (limits.OpenFiles is { } files) steps.Add($"ulimit -n {files}");
+        if (limits.FileSizeMB is { } size) steps.Add($"ulimit -f {(long)size * 2048}"); // 512-byte blocks, as POSIX sh counts them
+        if (steps.Count == 0) return argv;
+        steps.Add("exec \"$@\"");
+        return ["/bin/sh", "-c", string.Join(" && ", steps), "sh", .. argv];
     }
 
     private string Canon(string path) => _options.ResolveSymlinks ? MacPath.Resolve(path) : MacPath.Canonicalize(path);
@@ -84,8 +100,15 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
             default: not.Add("network: unrestricted, as the policy asks"); break;
         }
         var limits = policy.Limits;
-        if (limits.CpuSeconds is not null || limits.MemoryMB is not null || limits.MaxProcesses is not null || limits.FileSizeMB is not null || limits.OpenFiles is not null)
-            not.Add("resource-limits: Seatbelt has none; only the process runner's timeout and output caps apply");
+        var applied = new List<string>();
+        if (limits.CpuSeconds is { } cpu) applied.Add($"CPU {cpu} s");
+        if (limits.OpenFiles is { } files) applied.Add($"{files} open files");
+        if (limits.FileSizeMB is { } size) applied.Add($"files up to {size} MB");
+        if (applied.Count > 0) enforced.Add($"resource-limits: {string.Join(", ", applied)} per process (ulimit inside the sandbox, before the command starts)");
+        if (limits.MemoryMB is not null)
+            not.Add("resource-limits: memory; macOS does not enforce an address-space limit and Seatbelt has none");
+        if (limits.MaxProcesses is not null)
+            not.Add("resource-limits: process count; macOS only limits the processes of the whole user, which would also stop the user's other programs");
         not.Add("read: the whole disk stays readable apart from deny_read (as in Codex's full-read mode)");
         not.Add("namespace-pid: other processes exist and are listed, but cannot be signalled or inspected");
         return (enforced, not);
