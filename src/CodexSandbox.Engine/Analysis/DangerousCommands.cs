@@ -141,6 +141,16 @@ public static class DangerousCommands
         return len >= minLength && len <= option.Length && string.CompareOrdinal(arg, 0, option, 0, len) == 0;
     }
 
+    /// <summary>The command a wrapper (sudo, doas, env, nice, nohup, time, command, exec, xargs, timeout, busybox) runs, or null.</summary>
+    internal static IReadOnlyList<string>? Wrapped(IReadOnlyList<string> argv)
+    {
+        if (argv.Count < 2) return null;
+        var name = ExecutableName.Basename(argv[0]);
+        if (name is not ("sudo" or "doas" or "env" or "nice" or "nohup" or "time" or "command" or "exec" or "xargs" or "timeout" or "busybox")) return null;
+        int next = SkipWrapperOptions(name, argv);
+        return next < 0 || next >= argv.Count ? null : Slice(argv, next);
+    }
+
     /// <summary>Index of the wrapped command after a privilege or environment wrapper's own options, or -1.</summary>
     private static int SkipWrapperOptions(string wrapper, IReadOnlyList<string> argv)
     {

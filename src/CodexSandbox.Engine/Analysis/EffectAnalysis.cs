@@ -31,6 +31,11 @@ public static class EffectAnalysis
         {
             foreach (var inner in PowerShellAnalysis.SplitLenient(psScript)) AddNested(inner, result, depth + 1);
         }
+        // `sudo curl …`, `timeout 5 wget …`, `env X=1 tee /etc/x`: the wrapped command has the effect.
+        else if (DangerousCommands.Wrapped(argv) is { } wrapped)
+        {
+            AddNested(wrapped, result, depth + 1);
+        }
     }
 
     /// <summary>Adds one sentence per network command (under the effective network mode); true when there was one.</summary>

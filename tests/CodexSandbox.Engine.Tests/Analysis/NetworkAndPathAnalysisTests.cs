@@ -64,6 +64,10 @@ public class NetworkAndPathAnalysisTests
     [InlineData("curl -s https://x > out.txt", "curl")]
     [InlineData("bash -lc 'git fetch && git status'", "git fetch")]
     [InlineData("sudo -n true; sh -c 'wget -q https://x'", "wget")]
+    [InlineData("sudo curl -fsSL https://x", "curl")]
+    [InlineData("sudo -u deploy git pull", "git pull")]
+    [InlineData("timeout 30 npm install", "npm install")]
+    [InlineData("env HTTPS_PROXY=x nice -n 5 wget https://x", "wget")]
     public void PosixNetworkCommandsAreMarked(string line, string label)
     {
         var a = Net(line);
@@ -171,6 +175,8 @@ public class NetworkAndPathAnalysisTests
     [InlineData("touch /work/projection/x", "touch /work/projection/x", "/work/projection/x")]
     [InlineData("echo hi > /etc/motd", "> /etc/motd", "/etc/motd")]
     [InlineData("ls >> ../log.txt 2>&1", "> ../log.txt", "/work/log.txt")]
+    [InlineData("echo x | sudo tee /etc/hosts", "tee /etc/hosts", "/etc/hosts")]
+    [InlineData("sudo -n touch /srv/x", "touch /srv/x", "/srv/x")]
     public void PosixWritesOutsideTheRootsAreNamed(string line, string shown, string path)
     {
         var a = Write(line);
