@@ -67,16 +67,59 @@ public static class EffectAnalysis
     {
         if (mode == SandboxMode.DangerFullAccess) return;
         if (mode == SandboxMode.WorkspaceWrite && writableRoots is null) return;
-        var check = new WritableRootCheck(mode == SandboxMode.ReadOnly ? [] : writableRoots!, workingDirectory);
+        var roots = mode == SandboxMode.ReadOnly ? [] : writableRoots!;
+        var check = new WritableRootCheck(roots, workingDirectory);
         var targets = new List<string>(4);
+        // A `cd` moves where later relative paths start. Approximate: it is taken to hold for the rest of the line
+        // (subshells are not tracked); after a `cd` whose target is unknown, relative paths are not judged at all.
+        bool moved = false, lost = false;
         foreach (var argv in CommandsOf(analysis))
         {
+            if (ChangeDirectory(argv, out var destination))
+            {
+                moved = true;
+                if (destination is not null && !lost && check.Resolve(destination) is { } full) check = new WritableRootCheck(roots, full);
+                else lost = true;
+                continue;
+            }
             targets.Clear();
             if (!WriteTargets.TryGet(argv, targets)) continue;
             var display = ShellWords.Join(argv);
-            foreach (var t in targets) AddIfOutside(check, display, t, reasons);
+            foreach (var t in targets)
+            {
+                if (!lost || IsAnchored(t)) AddIfOutside(check, display, t, reasons);
+            }
         }
-        foreach (var t in analysis.RedirectTargets) AddIfOutside(check, "> " + t, t, reasons);
+        // Redirections are not tied to a segment here, so after any `cd` only absolute ones are judged.
+        var start = new WritableRootCheck(roots, workingDirectory);
+        foreach (var t in analysis.RedirectTargets)
+        {
+            if (!moved || IsAnchored(t)) AddIfOutside(start, "> " + t, t, reasons);
+        }
+    }
+
+    private static bool IsAnchored(string path) => Path.IsPathRooted(path) || path == "~" || path.StartsWith("~/", StringComparison.Ordinal);
+
+    /// <summary>True for <c>cd</c>/<c>pushd</c>; <paramref name="destination"/> is where it goes (<c>~</c> when bare), or null when unknown (<c>cd -</c>).</summary>
+    private static bool ChangeDirectory(IReadOnlyList<string> argv, out string? destination)
+    {
+        destination = null;
+        if (argv.Count == 0 || ExecutableName.Basename(argv[0]) is not ("cd" or "pushd" or "Set-Location" or "sl" or "chdir")) return false;
+        for (int i = 1; i < argv.Count; i++)
+        {
+            var a = argv[i];
+            if (a == "--") { destination = i + 1 < argv.Count ? argv[i + 1] : "~"; return true; }
+            if (a.StartsWith('-') && a != "-" && !a.StartsWith("-Path", StringComparison.OrdinalIgnoreCase) && !a.StartsWith("-LiteralPath", StringComparison.OrdinalIgnoreCase)) continue;
+            if (a.StartsWith("-Path", StringComparison.OrdinalIgnoreCase) || a.StartsWith("-LiteralPath", StringComparison.OrdinalIgnoreCase))
+            {
+                destination = i + 1 < argv.Count ? argv[i + 1] : null;
+                return true;
+            }
+            destination = a == "-" || a.Contains('$') ? null : a;
+            return true;
+        }
+        destination = "~";
+        return true;
     }
 
     private static void AddIfOutside(WritableRootCheck check, string command, string target, List<string> reasons)

@@ -184,6 +184,22 @@ public class NetworkAndPathAnalysisTests
     }
 
     [Theory]
+    [InlineData("cd /etc && touch hosts", "touch hosts", "/etc/hosts")]
+    [InlineData("cd /srv; mkdir -p data/x", "mkdir -p data/x", "/srv/data/x")]
+    [InlineData("cd sub && cd ../.. && touch x", "touch x", "/work/x")]
+    public void A_cd_moves_where_later_relative_writes_land(string line, string shown, string path)
+    {
+        Assert.Contains($"`{shown}` writes {path}, outside the writable roots: the sandbox will deny it.", Write(line, cwd: Root).Reasons);
+    }
+
+    [Theory]
+    [InlineData("cd sub && touch a.txt")]
+    [InlineData("cd /work/proj/sub; touch ../b.txt")]
+    [InlineData("cd \"$OUT\" && touch a.txt")]
+    [InlineData("cd /etc && echo x > relative.txt")]
+    public void A_cd_inside_the_roots_or_to_an_unknown_place_gives_no_finding(string line) => Assert.Empty(WriteReasons(Write(line, cwd: Root)));
+
+    [Theory]
     [InlineData("touch a.txt")]
     [InlineData("touch /work/proj/a.txt")]
     [InlineData("touch /work/proj")]
