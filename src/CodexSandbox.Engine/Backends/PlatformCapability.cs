@@ -47,20 +47,21 @@ public static class PlatformCapability
 
     private sealed record ModeReport(Dictionary<SandboxMode, string> Backend, Dictionary<SandboxMode, IReadOnlyList<string>> Protections, Dictionary<SandboxMode, IReadOnlyList<string>> Missing);
 
-    // The sample matches the Linux probe's: the working directory as the one root, its .git protected, network off.
+    /// <summary>The policy every capability report describes, on every platform: the working directory as the one root, its .git protected, network off.</summary>
+    public static SandboxPolicy Sample(SandboxMode mode, string cwd) => new()
+    {
+        SandboxMode = mode,
+        WorkingDirectory = cwd,
+        WritableRoots = mode == SandboxMode.WorkspaceWrite ? [new WritableRoot(cwd, [Path.Combine(cwd, ".git")])] : [],
+        NetworkMode = mode == SandboxMode.DangerFullAccess ? NetworkMode.On : NetworkMode.Off,
+    };
+
     private static ModeReport PerMode(string cwd, Func<SandboxPolicy, IReadOnlyList<string>, LaunchPlan> plan, string? unavailable)
     {
         var report = new ModeReport([], [], []);
         foreach (var mode in Enum.GetValues<SandboxMode>())
         {
-            var sample = new SandboxPolicy
-            {
-                SandboxMode = mode,
-                WorkingDirectory = cwd,
-                WritableRoots = mode == SandboxMode.WorkspaceWrite ? [new WritableRoot(cwd, [Path.Combine(cwd, ".git")])] : [],
-                NetworkMode = mode == SandboxMode.DangerFullAccess ? NetworkMode.On : NetworkMode.Off,
-            };
-            var launch = plan(sample, ["<command>"]);
+            var launch = plan(Sample(mode, cwd), ["<command>"]);
             if (unavailable is not null && launch.Backend != "none")
             {
                 report.Backend[mode] = "unavailable";

@@ -56,4 +56,20 @@ internal sealed class OutputCapture(Stream stream, long cap, bool isError, Actio
             else if (_line.Length < 1 << 20) _line.Append(chars[i]);
         }
     }
+
+    /// <summary>The outcome of a run whose two streams these captures read.</summary>
+    public static ProcessOutcome Outcome(OutputCapture stdout, OutputCapture stderr, int exitCode, bool timedOut, bool cancelled, DateTimeOffset start, TimeSpan duration) => new()
+    {
+        ExitCode = timedOut ? ProcessOutcome.TimeoutExitCode : exitCode,
+        TimedOut = timedOut,
+        Cancelled = cancelled,
+        Stdout = stdout.Text,
+        Stderr = stderr.Text,
+        StdoutBytes = stdout.TotalBytes,
+        StderrBytes = stderr.TotalBytes,
+        StdoutTruncated = stdout.Truncated,
+        StderrTruncated = stderr.Truncated,
+        StartTime = start,
+        Duration = duration,
+    };
 }

@@ -54,20 +54,7 @@ public static class ProcessRunner
         }
         clock.Stop();
 
-        return new ProcessOutcome
-        {
-            ExitCode = timedOut ? ProcessOutcome.TimeoutExitCode : process.ExitCode,
-            TimedOut = timedOut,
-            Cancelled = cancelled,
-            Stdout = stdout.Text,
-            Stderr = stderr.Text,
-            StdoutBytes = stdout.TotalBytes,
-            StderrBytes = stderr.TotalBytes,
-            StdoutTruncated = stdout.Truncated,
-            StderrTruncated = stderr.Truncated,
-            StartTime = start,
-            Duration = clock.Elapsed,
-        };
+        return OutputCapture.Outcome(stdout, stderr, timedOut ? 0 : process.ExitCode, timedOut, cancelled, start, clock.Elapsed);
     }
 
     private static void KillTree(Process process)

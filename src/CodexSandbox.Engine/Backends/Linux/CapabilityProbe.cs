@@ -13,14 +13,7 @@ public static class CapabilityProbe
         var cwd = System.Environment.CurrentDirectory;
         foreach (var mode in Enum.GetValues<SandboxMode>())
         {
-            var sample = new SandboxPolicy
-            {
-                SandboxMode = mode,
-                WorkingDirectory = cwd,
-                WritableRoots = mode == SandboxMode.WorkspaceWrite ? [new WritableRoot(cwd, [Path.Combine(cwd, ".git")])] : [],
-                NetworkMode = mode == SandboxMode.DangerFullAccess ? NetworkMode.On : NetworkMode.Off,
-                LinuxNamespaces = namespaces,
-            };
+            var sample = PlatformCapability.Sample(mode, cwd) with { LinuxNamespaces = namespaces };
             try
             {
                 var launch = LinuxCommandBuilder.Build(sample, ["/bin/true"], host);

@@ -163,20 +163,7 @@ public static class WindowsSandboxRunner
             }
             clock.Stop();
             Check(GetExitCodeProcess(pi.Process, out var code), "GetExitCodeProcess");
-            return new ProcessOutcome
-            {
-                ExitCode = timedOut ? ProcessOutcome.TimeoutExitCode : unchecked((int)code),
-                TimedOut = timedOut,
-                Cancelled = cancelled,
-                Stdout = stdout.Text,
-                Stderr = stderr.Text,
-                StdoutBytes = stdout.TotalBytes,
-                StderrBytes = stderr.TotalBytes,
-                StdoutTruncated = stdout.Truncated,
-                StderrTruncated = stderr.Truncated,
-                StartTime = start,
-                Duration = clock.Elapsed,
-            };
+            return OutputCapture.Outcome(stdout, stderr, unchecked((int)code), timedOut, cancelled, start, clock.Elapsed);
         }
         finally
         {
