@@ -60,9 +60,8 @@ public static class SandboxExecutor
 
     private static SandboxLaunch PlanWindows(SandboxPolicy policy, IReadOnlyList<string> argv, int[] proxyPorts)
     {
-        var planner = new WindowsPlanner(new WindowsPlannerOptions { ProxyPorts = proxyPorts });
-        var plan = planner.Plan(policy, argv);
-        return SandboxLaunch.From(plan, plan.Backend == "none" ? null : planner.Details(policy, argv).Details);
+        var (plan, details) = new WindowsPlanner(new WindowsPlannerOptions { ProxyPorts = proxyPorts }).PlanWithDetails(policy, argv);
+        return SandboxLaunch.From(plan, details);
     }
 
     public static SandboxResult Run(RunRequest request, SandboxHost host, Action<OutputLine>? onLine, CancellationToken cancel,

@@ -15,13 +15,16 @@ public sealed class WindowsPlanner : ILaunchPlanner
 
     public TargetPlatform Platform => TargetPlatform.Windows;
 
-    public LaunchPlan Plan(SandboxPolicy policy, IReadOnlyList<string> argv)
+    public LaunchPlan Plan(SandboxPolicy policy, IReadOnlyList<string> argv) => PlanWithDetails(policy, argv).Plan;
+
+    /// <summary>The reviewable plan and, unless the mode is danger-full-access, what the runner carries out; the folders are listed once.</summary>
+    public (LaunchPlan Plan, WindowsLaunchDetails? Details) PlanWithDetails(SandboxPolicy policy, IReadOnlyList<string> argv)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
         if (policy.SandboxMode == SandboxMode.DangerFullAccess)
         {
-            return new LaunchPlan
+            return (new LaunchPlan
             {
                 Platform = TargetPlatform.Windows,
                 Backend = "none",
@@ -29,7 +32,7 @@ public sealed class WindowsPlanner : ILaunchPlanner
                 Arguments = argv.Skip(1).ToList(),
                 NotEnforced = ["everything: danger-full-access runs the command without a sandbox"],
                 Notes = [$"Command line: {WindowsCommandLine.Build(argv)}"],
-            };
+            }, null);
         }
         var (details, acl) = Details(policy, argv);
         var missing = acl.MissingProtectedPaths;
@@ -78,7 +81,7 @@ public sealed class WindowsPlanner : ILaunchPlanner
         };
         if (acl.UnlistedFolders.Count > 0)
             notes.Add($"These folders could not be listed on this machine, so protected names in them were not checked: {string.Join(", ", acl.UnlistedFolders)}. Make the plan on the Windows machine for the real list.");
-        return new LaunchPlan
+        return (new LaunchPlan
         {
             Platform = TargetPlatform.Windows,
             Backend = "windows-restricted-token",
@@ -89,7 +92,7 @@ public sealed class WindowsPlanner : ILaunchPlanner
             Enforced = enforced,
             NotEnforced = not,
             Notes = notes,
-        };
+        }, details);
     }
 
     /// <summary>The plan in the form <see cref="WindowsSandboxRunner"/> executes, and the protected paths that do not exist.</summary>
