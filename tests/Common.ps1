@@ -6,6 +6,14 @@ if (-not $modulePath) {
 }
 if (-not (Get-Module CodexSandbox)) { Import-Module $modulePath -ErrorAction Stop }
 
+function Get-TestBase {
+    # Where sandbox worlds live: outside the host's temporary folders, which sandboxed commands do not see (a private /tmp),
+    # so a folder "outside the workspace" stays visible and read-only there, as it is for a real project.
+    $base = if ((& id -u) -eq '0' -and (Test-Path /var/lib)) { '/var/lib/codexsandbox-tests' } else { Join-Path $HOME '.cache/codexsandbox-tests' }
+    if (-not (Test-Path $base)) { $null = New-Item -ItemType Directory -Force $base; & chmod 755 $base }
+    $base
+}
+
 function New-TestCodexHome {
     # A fresh CODEX_HOME and an empty system layer, so the machine's own config never leaks into a test.
     param([string] $Root = (Join-Path ([IO.Path]::GetTempPath()) "cxsb-$([guid]::NewGuid().ToString('n').Substring(0, 8))"))

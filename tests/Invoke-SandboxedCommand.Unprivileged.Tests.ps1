@@ -18,7 +18,7 @@ Describe 'As an unprivileged user, with the <Layer> layer' -ForEach $layers {
         $script:skip = if (-not $canDrop) { 'creating an unprivileged process needs root and setpriv (util-linux)' }
                        elseif ($Layer -eq 'bwrap' -and -not $cap.BwrapWorks) { "bubblewrap is not usable here: $($cap.BwrapProblem)" }
         if (-not $skip) {
-            $script:root = Join-Path ([IO.Path]::GetTempPath()) "cxsb-unpriv-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+            $script:root = Join-Path (Get-TestBase) "cxsb-unpriv-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
             $script:ws = (New-Item -ItemType Directory -Force (Join-Path $root 'ws')).FullName
             $script:out = (New-Item -ItemType Directory -Force (Join-Path $root 'outside')).FullName
             & chmod 755 $root
@@ -64,5 +64,104 @@ Describe 'As an unprivileged user, with the <Layer> layer' -ForEach $layers {
 
     It 'cannot create a user namespace' {
         (Invoke-AsNobody 'unshare -Ur true').ExitCode | Should -Not -Be 0
+    }
+}
+
+# The containment cases of Invoke-SandboxedCommand.Containment.Tests.ps1, as uid 65534: the module's own launch plans
+# (network off and on) run under setpriv, against endpoints and files that the unprivileged user owns.
+Describe 'Containment as an unprivileged user, with the <Layer> layer' -ForEach $layers {
+    BeforeAll {
+        $script:py = & python3 -c 'import sys; print(sys.executable)' 2>$null
+        $script:skip = if (-not $canDrop) { 'creating an unprivileged process needs root and setpriv (util-linux)' }
+                       elseif ($Layer -eq 'bwrap' -and -not $cap.BwrapWorks) { "bubblewrap is not usable here: $($cap.BwrapProblem)" }
+                       elseif (-not $py) { 'python3 is not installed' }
+        if (-not $skip) {
+            $script:root = Join-Path (Get-TestBase) "cxsb-unpriv-c-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+            $script:ws = (New-Item -ItemType Directory -Force (Join-Path $root 'ws')).FullName
+            $script:out = (New-Item -ItemType Directory -Force (Join-Path $root 'outside')).FullName
+            & chmod 755 $root
+            & git init -q $ws 2>&1 | Out-Null
+            & chown -R 65534:65534 $ws $out
+            $cfg = Join-Path $root 'config.toml'
+            Set-Content $cfg "[sandbox_linux]`nnamespaces = '$(if ($Layer -eq 'bwrap') { 'required' } else { 'off' })'"
+            function script:PrefixFor([switch] $Network) {
+                $plan = (Get-SandboxPolicy -TargetPlatform Linux -SandboxMode WorkspaceWrite -NetworkAccess:$Network -ConfigPath $cfg -WorkingDirectory $ws -WarningAction SilentlyContinue).LaunchPlan
+                if ($plan.EnvironmentChanges['TMPDIR']) {
+                    # The launcher-only layer's private folder: the module creates it for each run; here the test does.
+                    $null = New-Item -ItemType Directory -Force $plan.EnvironmentChanges['TMPDIR']; & chown 65534:65534 $plan.EnvironmentChanges['TMPDIR']
+                }
+                @($plan.Program) + @($plan.Arguments | Select-Object -SkipLast 1)
+            }
+            $script:offPrefix = PrefixFor
+            $script:onPrefix = PrefixFor -Network
+        }
+    }
+    AfterAll { if ($root) { Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue } }
+    BeforeEach { if ($skip) { Set-ItResult -Skipped -Because $skip } }
+
+    function script:Invoke-Nobody([string[]] $Prefix, [string[]] $Command, [string] $Shell = '') {
+        $argv = @('--reuid=65534', '--regid=65534', '--clear-groups', '--') + $Prefix + $Command
+        if ($Shell) { $output = & bash -c "$Shell `"`$@`"" bash $setpriv @argv 2>&1 }
+        else { $output = & $setpriv @argv 2>&1 }
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
+    }
+
+    It 'cannot open a FIFO or connect to a socket of another process of the user in /tmp, network on' {
+        $folder = Join-Path '/tmp' "cxsb-nb-$([guid]::NewGuid().ToString('n').Substring(0, 6))"
+        $null = New-Item -ItemType Directory -Force $folder
+        $sock = Join-Path $folder 'svc.sock'; $fifo = Join-Path $folder 'pipe'
+        $server = [System.Net.Sockets.Socket]::new('Unix', 'Stream', 'Unspecified')
+        try {
+            $server.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new($sock)); $server.Listen(4)
+            & mkfifo $fifo
+            & chown -R 65534:65534 $folder; & chmod 777 $sock
+            $code = "import os, socket`nfor f in (os.O_RDONLY, os.O_WRONLY):`n    try:`n        os.close(os.open('$fifo', f | os.O_NONBLOCK)); print('OPENED')`n    except OSError as e:`n        print('OPENED' if e.errno == 6 else 'denied', e.errno)`ntry:`n    s = socket.socket(socket.AF_UNIX); s.connect('$sock'); print('CONNECTED')`nexcept OSError as e:`n    print('denied', e.errno)"
+            $r = Invoke-Nobody $onPrefix @($py, '-c', $code)
+            $r.Output | Should -Not -Match 'OPENED|CONNECTED' -Because $r.Output
+            $r.Output | Should -Match 'denied'
+        }
+        finally { $server.Dispose(); Remove-Item -Recurse -Force $folder -ErrorAction Ignore }
+    }
+
+    It 'does not pass an inherited descriptor to the command' {
+        $target = Join-Path $out 'fd7'
+        Set-Content $target '' -NoNewline; & chown 65534:65534 $target
+        $r = Invoke-Nobody $offPrefix @('/bin/sh', '-c', 'echo through-fd7 >&7; ls /proc/self/fd') -Shell "exec 7>>'$target';"
+        Get-Content -Raw $target | Should -BeNullOrEmpty -Because $r.Output
+    }
+
+    It 'leaves no daemon behind' {
+        $tag = "cxsb-nb-daemon-$(Get-Random -Minimum 1000 -Maximum 9999)"
+        $r = Invoke-Nobody $offPrefix @('/bin/sh', '-c', "setsid sh -c 'exec -a $tag sleep 60' </dev/null >/dev/null 2>&1 & echo started")
+        $r.Output | Should -Match 'started'
+        Start-Sleep -Milliseconds 500
+        (& pgrep -f $tag) | Should -BeNullOrEmpty
+    }
+
+    It 'cannot open a terminal of the user' {
+        $ptyFile = Join-Path $root 'pty.txt'
+        $holder = Start-Process -FilePath setpriv -ArgumentList '--reuid=65534', '--regid=65534', '--clear-groups', '--', $py, '-c', 'import os, pty, time; m, s = pty.openpty(); print(os.ttyname(s), flush=True); time.sleep(60)' -PassThru -RedirectStandardOutput $ptyFile
+        try {
+            foreach ($i in 1..50) { if ((Test-Path $ptyFile) -and (Get-Content $ptyFile)) { break }; Start-Sleep -Milliseconds 100 }
+            $pts = (Get-Content $ptyFile | Select-Object -First 1).Trim()
+            $r = Invoke-Nobody $offPrefix @($py, '-c', "import os`ntry:`n    fd = os.open('$pts', os.O_RDWR | os.O_NOCTTY); os.write(fd, b'INJECTED'); print('OPENED')`nexcept OSError as e:`n    print('denied', e.errno)")
+            $r.Output | Should -Not -Match 'OPENED'
+            $r.Output | Should -Match 'denied'
+        }
+        finally { $holder | Stop-Process -Force -ErrorAction Ignore }
+    }
+
+    It 'cannot write .git or rename the folder that holds it (namespace layer), or reports it' {
+        $r = Invoke-Nobody $offPrefix @('/bin/sh', '-c', "echo x >> '$ws/.git/config'; mv '$ws' '$ws-moved'")
+        if ($Layer -eq 'bwrap') {
+            $r.ExitCode | Should -Not -Be 0
+            Get-Content -Raw (Join-Path $ws '.git/config') | Should -Not -Match '(?m)^x$'
+            Test-Path "$ws-moved" | Should -BeFalse
+        }
+        else {
+            $plan = (Get-SandboxPolicy -TargetPlatform Linux -SandboxMode WorkspaceWrite -ConfigPath $cfg -WorkingDirectory $ws -WarningAction SilentlyContinue).LaunchPlan
+            ($plan.NotEnforced -join "`n") | Should -Match 'protected-paths'
+            if (Test-Path "$ws-moved") { Move-Item "$ws-moved" $ws }
+        }
     }
 }

@@ -17,6 +17,23 @@ public sealed record SandboxPolicy
     public IReadOnlyList<WritableRoot> WritableRoots { get; init; } = [];
     /// <summary>Every protected path of every writable root.</summary>
     public IReadOnlyList<string> ProtectedPaths => WritableRoots.SelectMany(r => r.ReadOnlySubpaths).ToArray();
+    /// <summary>
+    /// Paths that stay read-only in every sandboxed mode, even inside a writable root: <c>$CODEX_HOME</c> (config, rules,
+    /// audit log, checkpoints), <c>/etc/codex</c>, the module's own folder and the audit log's folder. A run whose layer
+    /// cannot keep one of them read-only is refused.
+    /// </summary>
+    public IReadOnlyList<string> AlwaysReadOnly { get; init; } = [];
+    /// <summary>The host's temporary folders the command gets private copies of (Linux); empty when <see cref="SharedTmp"/>.</summary>
+    public IReadOnlyList<TempFolder> TempFolders { get; init; } = [];
+    /// <summary>
+    /// Host folders that hold other processes' IPC endpoints (<c>/tmp</c>, <c>/var/tmp</c>, <c>$TMPDIR</c>,
+    /// <c>$XDG_RUNTIME_DIR</c>): hidden from the command, not merely read-only, because a read-only socket still accepts
+    /// <c>connect()</c>. Empty when <see cref="SharedTmp"/>.
+    /// </summary>
+    public IReadOnlyList<string> HiddenPaths { get; init; } = [];
+    /// <summary><c>[sandbox_linux] tmp = "shared"</c>: the host's <c>/tmp</c> and <c>$TMPDIR</c> are shared (writable roots in
+    /// workspace-write), as in Codex. An explicit opt-in: every host process's endpoints there become reachable.</summary>
+    public bool SharedTmp { get; init; }
     /// <summary>Paths or globs kept unreadable inside the sandbox (<c>deny_read</c>).</summary>
     public IReadOnlyList<string> DenyRead { get; init; } = [];
     public NetworkMode NetworkMode { get; init; }

@@ -2,7 +2,7 @@
 
 function New-EscapeWorld {
     param([ValidateSet('bwrap', 'launcher')] [string] $Layer, [string] $Extra = '')
-    $root = Join-Path ([IO.Path]::GetTempPath()) "cxsb-esc-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+    $root = Join-Path (Get-TestBase) "cxsb-esc-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
     $ws = New-Item -ItemType Directory -Force (Join-Path $root 'ws')
     $out = New-Item -ItemType Directory -Force (Join-Path $root 'outside')
     & git -C $ws.FullName init -q 2>&1 | Out-Null

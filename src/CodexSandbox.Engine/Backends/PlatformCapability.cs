@@ -48,13 +48,22 @@ public static class PlatformCapability
     private sealed record ModeReport(Dictionary<SandboxMode, string> Backend, Dictionary<SandboxMode, IReadOnlyList<string>> Protections, Dictionary<SandboxMode, IReadOnlyList<string>> Missing);
 
     /// <summary>The policy every capability report describes, on every platform: the working directory as the one root, its .git protected, network off.</summary>
-    public static SandboxPolicy Sample(SandboxMode mode, string cwd) => new()
+    public static SandboxPolicy Sample(SandboxMode mode, string cwd)
     {
-        SandboxMode = mode,
-        WorkingDirectory = cwd,
-        WritableRoots = mode == SandboxMode.WorkspaceWrite ? [new WritableRoot(cwd, [Path.Combine(cwd, ".git")])] : [],
-        NetworkMode = mode == SandboxMode.DangerFullAccess ? NetworkMode.On : NetworkMode.Off,
-    };
+        var environment = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        var temp = Policy.TempPlan.Resolve(mode, excludeSlashTmp: false, excludeTmpdir: false, shared: false, environment);
+        return new()
+        {
+            SandboxMode = mode,
+            WorkingDirectory = cwd,
+            WritableRoots = mode == SandboxMode.WorkspaceWrite ? [new WritableRoot(cwd, [Path.Combine(cwd, ".git")])] : [],
+            NetworkMode = mode == SandboxMode.DangerFullAccess ? NetworkMode.On : NetworkMode.Off,
+            TempFolders = temp.Private,
+            HiddenPaths = temp.Hidden,
+            SharedTmp = temp.Shared,
+        };
+    }
 
     private static ModeReport PerMode(string cwd, Func<SandboxPolicy, IReadOnlyList<string>, LaunchPlan> plan, string? unavailable)
     {

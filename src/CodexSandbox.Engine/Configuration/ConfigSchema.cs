@@ -37,6 +37,7 @@ public static class ConfigSchema
         new("sandbox_audit.record_output", ConfigKeyKind.Bool),
         new("sandbox_audit.fsync", ConfigKeyKind.Bool),
         new("sandbox_linux.namespaces", ConfigKeyKind.Choice, ["auto", "required", "off"]),
+        new("sandbox_linux.tmp", ConfigKeyKind.Choice, ["private", "shared"]),
         new("sandbox_network.mode", ConfigKeyKind.Choice, ["off", "allowlist", "on"]),
         new("sandbox_network.allowed_domains", ConfigKeyKind.StringList),
         new("sandbox_network.denied_domains", ConfigKeyKind.StringList),

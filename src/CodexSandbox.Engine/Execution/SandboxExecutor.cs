@@ -10,33 +10,32 @@ namespace CodexSandbox.Engine.Execution;
 public static class SandboxExecutor
 {
     /// <summary>The launch a request would use on this host, without running it (for -WhatIf and the audit log).</summary>
-    public static SandboxLaunch Plan(RunRequest request, SandboxHost host) => Plan(request, host, proxy: null);
+    public static SandboxLaunch Plan(RunRequest request, SandboxHost host) => Plan(request, host, network: null);
 
-    private static SandboxLaunch Plan(RunRequest request, SandboxHost host, NetworkProxy? proxy)
+    private static SandboxLaunch Plan(RunRequest request, SandboxHost host, AllowlistNetwork? network)
     {
         foreach (var arg in request.Argv)
         {
             if (arg.Contains('\0')) throw new ArgumentException($"An argument contains a NUL character, which no program can receive: '{arg.Replace("\0", "\\0", StringComparison.Ordinal)}'.");
         }
         var policy = request.Unsandboxed ? Unconfined(request.Policy) : request.Policy;
-        int[] proxyPorts = proxy is null ? [] : [proxy.HttpPort, proxy.SocksPort];
+        int[] proxyPorts = network is null ? [] : [network.Proxy.HttpPort, network.Proxy.SocksPort];
         return host.Platform switch
         {
             TargetPlatform.MacOS => PlanSeatbelt(policy, request.Argv, host, proxyPorts),
             TargetPlatform.Windows => PlanWindows(policy, request.Argv, proxyPorts),
-            _ => PlanLinux(policy, request.Argv, host, proxy),
+            _ => PlanLinux(policy, request.Argv, host, network),
         };
     }
 
-    private static SandboxLaunch PlanLinux(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, NetworkProxy? proxy)
+    private static SandboxLaunch PlanLinux(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, AllowlistNetwork? network)
     {
         if (!OperatingSystem.IsLinux() || host.Linux is null)
         {
             throw new SandboxUnavailableException($"The Linux sandbox runs only on Linux; this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.",
                 "Use Get-SandboxPolicy -TargetPlatform Linux to review the Linux plan from here.");
         }
-        var direct = proxy is null ? null : DirectPorts.For(NetworkSettings(policy), proxy);
-        return SandboxLaunch.From(LinuxCommandBuilder.Build(policy, argv, host.Linux, direct));
+        return SandboxLaunch.From(LinuxCommandBuilder.Build(policy, argv, host.Linux, network?.Endpoints));
     }
 
     private static SandboxLaunch PlanSeatbelt(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, int[] proxyPorts)
@@ -68,19 +67,21 @@ public static class SandboxExecutor
         Action<NetworkDecision>? onNetworkDecision = null)
     {
         var policy = request.Policy;
-        NetworkProxy? proxy = null;
+        AllowlistNetwork? network = null;
         try
         {
             if (policy.NetworkMode == NetworkMode.Allowlist && !request.Unsandboxed && policy.SandboxMode != SandboxMode.DangerFullAccess)
             {
-                Plan(request, host); // refuse (no Landlock ABI 4, no launcher, no sandbox-exec) before anything starts
-                proxy = NetworkProxy.StartAsync(NetworkSettings(policy), onNetworkDecision).GetAwaiter().GetResult();
+                var preview = Plan(request, host); // refuse (no Landlock ABI 4, no launcher, no sandbox-exec) before anything starts
+                // With bubblewrap the sandbox gets a private network namespace, bridged to the proxy through unix sockets.
+                bool bridge = preview.Platform == TargetPlatform.Linux && preview.Backend == "linux-bwrap";
+                network = AllowlistNetwork.StartAsync(NetworkSettings(policy), bridge, onNetworkDecision).GetAwaiter().GetResult();
             }
-            return Run(request, host, onLine, cancel, proxy);
+            return Run(request, host, onLine, cancel, network);
         }
         finally
         {
-            proxy?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            network?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -93,10 +94,10 @@ public static class SandboxExecutor
         AllowLocalBinding = p.AllowLocalBinding,
     };
 
-    private static SandboxResult Run(RunRequest request, SandboxHost host, Action<OutputLine>? onLine, CancellationToken cancel, NetworkProxy? proxy)
+    private static SandboxResult Run(RunRequest request, SandboxHost host, Action<OutputLine>? onLine, CancellationToken cancel, AllowlistNetwork? network)
     {
         var policy = request.Policy;
-        var launch = Plan(request, host, proxy);
+        var launch = Plan(request, host, network);
         var windowsSandbox = launch.Platform == TargetPlatform.Windows && launch.Sandboxed;
         // Windows variable names ignore case; a later spelling replaces an earlier one, as Windows itself would.
         var env = new Dictionary<string, string>(launch.Platform == TargetPlatform.Windows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
@@ -111,9 +112,9 @@ public static class SandboxExecutor
                 else env[k] = v;
             }
         }
-        if (proxy is not null && launch.Platform != TargetPlatform.Windows)
+        if (network is not null && launch.Platform != TargetPlatform.Windows)
         {
-            foreach (var (k, v) in Network.ProxyEnvironment.Build(proxy)) env[k] = v;
+            foreach (var (k, v) in Network.ProxyEnvironment.Build(network.Proxy)) env[k] = v;
         }
 
         var timeout = request.Timeout ?? (policy.Limits.TimeoutSec is { } s ? TimeSpan.FromSeconds(s) : null);
@@ -173,6 +174,8 @@ public static class SandboxExecutor
         IReadOnlyList<string> arguments = launch.Arguments;
 
         var createdMasks = launch.MaskFiles.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
+        var createdMaskDirectories = launch.MaskDirectories.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
+        var privateFolders = CreatePrivateFolders(launch.PrivateFolders);
         PidsCgroup? cgroup = null;
         if (launch.Platform == TargetPlatform.Linux && launch.Sandboxed && policy.Limits.MaxProcesses is { } maxProcesses && PidsCgroup.NeedsCgroup)
         {
@@ -202,6 +205,8 @@ public static class SandboxExecutor
         finally
         {
             RemoveMaskFiles(createdMasks);
+            RemoveMaskDirectories(createdMaskDirectories);
+            DeletePrivateFolders(privateFolders);
             cgroup?.Dispose();
         }
     }
@@ -239,6 +244,54 @@ public static class SandboxExecutor
 
     private static string? ResolveProgram(string program, IReadOnlyDictionary<string, string> env, TargetPlatform platform, string workingDirectory) =>
         platform == TargetPlatform.Windows ? WindowsProgramResolver.Resolve(program, env, workingDirectory, File.Exists) : ResolveProgram(program, env, workingDirectory);
+
+    /// <summary>Each folder is new (mkdir fails on an existing one, so nobody can prepare it) and the owner's alone.</summary>
+    private static List<string> CreatePrivateFolders(IReadOnlyList<string> paths)
+    {
+        var created = new List<string>();
+        try
+        {
+            foreach (var path in paths)
+            {
+                if (Directory.Exists(path) || File.Exists(path))
+                    throw new SandboxUnavailableException($"The private temporary folder {path} already exists, so it cannot be trusted as the run's own.", "Run the command again (the next run gets a new name).");
+                if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+                else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                created.Add(path);
+            }
+        }
+        catch
+        {
+            DeletePrivateFolders(created);
+            throw;
+        }
+        return created;
+    }
+
+    private static void DeletePrivateFolders(IEnumerable<string> paths)
+    {
+        foreach (var p in paths)
+        {
+            // Recursive delete removes links, never what they point to.
+            try { Directory.Delete(p, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static void RemoveMaskDirectories(IEnumerable<string> paths)
+    {
+        foreach (var p in paths)
+        {
+            try
+            {
+                var info = new DirectoryInfo(p);
+                if (info.Exists && !info.Attributes.HasFlag(FileAttributes.ReparsePoint) && !info.EnumerateFileSystemInfos().Any()) info.Delete();
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
 
     private static void RemoveMaskFiles(IEnumerable<string> paths)
     {

@@ -17,6 +17,10 @@ public sealed record SandboxLaunch
     public required IReadOnlyDictionary<string, string?> EnvironmentChanges { get; init; }
     /// <summary>Empty files bubblewrap creates on the host to mask missing protected paths; removed after the run.</summary>
     public IReadOnlyList<string> MaskFiles { get; init; } = [];
+    /// <summary>Empty folders bubblewrap creates on the host to mask a missing .git; removed after the run.</summary>
+    public IReadOnlyList<string> MaskDirectories { get; init; } = [];
+    /// <summary>Per-run private folders (the launcher-only layer's TMPDIR): created before the run, deleted after it.</summary>
+    public IReadOnlyList<string> PrivateFolders { get; init; } = [];
     /// <summary>The Seatbelt profile (macOS), also the value after <c>-p</c> in <see cref="Arguments"/>.</summary>
     public string? Profile { get; init; }
     /// <summary>What the Windows runner carries out: token, job, ACL entries, command line.</summary>
@@ -34,6 +38,8 @@ public sealed record SandboxLaunch
         NotEnforced = launch.NotEnforced,
         EnvironmentChanges = launch.EnvironmentAdded.ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.Ordinal),
         MaskFiles = launch.MaskFiles,
+        MaskDirectories = launch.MaskDirectories,
+        PrivateFolders = launch.PrivateFolders,
     };
 
     public static SandboxLaunch From(LaunchPlan plan, WindowsLaunchDetails? windows = null) => new()

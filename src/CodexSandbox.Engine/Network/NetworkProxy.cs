@@ -42,6 +42,8 @@ public sealed class NetworkProxy : IAsyncDisposable
     /// <summary>The SOCKS5 proxy: 127.0.0.1 and an ephemeral port.</summary>
     public IPEndPoint SocksEndPoint { get; }
     public int HttpPort => HttpEndPoint.Port;
+    public string? HttpSocketPath => null; // SHIM-MERGE
+    public string? SocksSocketPath => null; // SHIM-MERGE
     public int SocksPort => SocksEndPoint.Port;
     /// <summary>Connections being served now.</summary>
     public int ActiveConnections => Options.MaxConnections - _slots.CurrentCount;

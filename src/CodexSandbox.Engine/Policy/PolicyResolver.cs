@@ -83,6 +83,19 @@ public static class PolicyResolver
             origins.Add(new PolicyOrigin("network_access", "false", PolicySource.Default));
         }
 
+        // Paths no sandboxed command may change, whatever the mode and the roots.
+        var logDir = Lookup("log_dir") is { } ld ? Track(origins, ld, "log_dir", (string)ld.Value) : Path.Combine(config.Request.CodexHome, "log");
+        var auditPath = Lookup("sandbox_audit.path") is { } apth ? Track(origins, apth, "sandbox_audit.path", (string)apth.Value) : Path.Combine(logDir, "sandbox-audit.jsonl");
+        var alwaysReadOnly = AlwaysReadOnlyPaths(config.Request.CodexHome, logDir, auditPath);
+
+        // Temporary folders: private per run unless shared explicitly ([sandbox_linux] tmp = "shared").
+        bool sharedTmp = Lookup("sandbox_linux.tmp") is { } tmpKey && Track(origins, tmpKey, "sandbox_linux.tmp", (string)tmpKey.Value == "shared");
+        var slashTmp = mode == SandboxMode.WorkspaceWrite ? Lookup("sandbox_workspace_write.exclude_slash_tmp") : null;
+        if (slashTmp is not null) origins.Add(slashTmp.Origin("sandbox_workspace_write.exclude_slash_tmp"));
+        var tmpdirExcl = mode == SandboxMode.WorkspaceWrite ? Lookup("sandbox_workspace_write.exclude_tmpdir_env_var") : null;
+        if (tmpdirExcl is not null) origins.Add(tmpdirExcl.Origin("sandbox_workspace_write.exclude_tmpdir_env_var"));
+        var temp = TempPlan.Resolve(mode, slashTmp?.Value is true, tmpdirExcl?.Value is true, sharedTmp, parentEnvironment);
+
         // Writable roots (§3.1).
         var roots = new List<WritableRoot>();
         if (mode == SandboxMode.WorkspaceWrite)
@@ -99,19 +112,8 @@ public static class PolicyResolver
                 candidates.AddRange(overrides.WritableRoots.Select(r => (Path.GetFullPath(r, config.Request.WorkingDirectory), "-WritableRoot")));
             }
             candidates.Add((cwd, "working directory"));
-            var slashTmp = Lookup("sandbox_workspace_write.exclude_slash_tmp");
-            if (slashTmp is not null) origins.Add(slashTmp.Origin("sandbox_workspace_write.exclude_slash_tmp"));
-            if (slashTmp?.Value is not true && Directory.Exists("/tmp")) candidates.Add(("/tmp", "/tmp"));
-            var tmpdirExcl = Lookup("sandbox_workspace_write.exclude_tmpdir_env_var");
-            if (tmpdirExcl is not null) origins.Add(tmpdirExcl.Origin("sandbox_workspace_write.exclude_tmpdir_env_var"));
-            // Windows has TEMP and TMP where Unix has TMPDIR (codex-behaviour.md §10.2 step 3); the same setting excludes them.
-            foreach (var name in OperatingSystem.IsWindows() ? new[] { "TEMP", "TMP" } : ["TMPDIR"])
-            {
-                if (tmpdirExcl?.Value is not true && parentEnvironment.TryGetValue(name, out var tmpdir) && tmpdir.Length > 0)
-                {
-                    candidates.Add((tmpdir, "$" + name));
-                }
-            }
+            // Shared (or Windows' TEMP/TMP): the host's own temporary folders are writable roots, as in Codex.
+            candidates.AddRange(temp.SharedRoots);
 
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (path, why) in candidates)
@@ -123,7 +125,7 @@ public static class PolicyResolver
                     continue;
                 }
                 if (!seen.Add(canonical)) continue;
-                roots.Add(new WritableRoot(canonical, ProtectedPaths.For(canonical, canonical == cwd)));
+                roots.Add(new WritableRoot(canonical, ProtectedPaths.For(canonical, cwd, alwaysReadOnly)));
             }
         }
         else if (overrides.WritableRoots.Count > 0)
@@ -156,11 +158,10 @@ public static class PolicyResolver
             OutputMaxBytes = Long("sandbox_limits.output_max_bytes") ?? ResourceLimits.DefaultOutputMaxBytes,
         };
 
-        var logDir = Lookup("log_dir") is { } ld ? Track(origins, ld, "log_dir", (string)ld.Value) : Path.Combine(config.Request.CodexHome, "log");
         var audit = new AuditSettings
         {
             Enabled = Bool("sandbox_audit.enabled") ?? true,
-            Path = Lookup("sandbox_audit.path") is { } apth ? Track(origins, apth, "sandbox_audit.path", (string)apth.Value) : Path.Combine(logDir, "sandbox-audit.jsonl"),
+            Path = auditPath,
             RetentionDays = (int)(Long("sandbox_audit.retention_days") ?? 90),
             MaxFileMB = (int)(Long("sandbox_audit.max_file_mb") ?? 64),
             Required = Bool("sandbox_audit.required") ?? false,
@@ -189,6 +190,10 @@ public static class PolicyResolver
             TrustLevel = trust,
             Profile = profileName,
             WritableRoots = roots,
+            AlwaysReadOnly = alwaysReadOnly,
+            TempFolders = temp.Private,
+            HiddenPaths = temp.Hidden,
+            SharedTmp = temp.Shared,
             DenyRead = denyRead,
             NetworkMode = network,
             AllowedDomains = allowedDomains,
@@ -209,6 +214,22 @@ public static class PolicyResolver
             Provenance = origins,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>The folder this module is loaded from: the engine lives in its <c>Dependencies</c> folder.</summary>
+    public static string ModuleFolder { get; } = FindModuleFolder();
+
+    private static string FindModuleFolder()
+    {
+        var engineDir = Path.GetDirectoryName(typeof(PolicyResolver).Assembly.Location) ?? AppContext.BaseDirectory;
+        return Path.GetFileName(engineDir) == "Dependencies" ? Path.GetDirectoryName(engineDir)! : engineDir;
+    }
+
+    private static IReadOnlyList<string> AlwaysReadOnlyPaths(string codexHome, string logDir, string auditPath)
+    {
+        var paths = new List<string> { codexHome, "/etc/codex", ModuleFolder, logDir };
+        if (Path.GetDirectoryName(auditPath) is { } auditDir) paths.Add(auditDir);
+        return paths.Where(p => p.Length > 0).Select(PathUtil.Canonical).Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static T Track<T>(List<PolicyOrigin> origins, Setting setting, string key, T value)

@@ -65,19 +65,61 @@ public class PolicyResolverTests
     }
 
     [Fact]
-    public void WorkspaceWriteRootsFollowTheCodexOrderAndExcludeFlags()
+    public void SharedTmpMakesTheHostTempFoldersRootsInTheCodexOrderWithTheExcludeFlags()
     {
         using var t = new TempTree();
         var extra = t.Dir("extra");
         var tmpdir = t.Dir("tmpdir");
         var env = new Dictionary<string, string>(NoEnv) { ["TMPDIR"] = tmpdir };
-        t.UserConfig($"sandbox_mode = \"workspace-write\"\n[sandbox_workspace_write]\nwritable_roots = [\"{extra}\", \"{t.Root}/missing\"]\n");
+        t.UserConfig($"sandbox_mode = \"workspace-write\"\n[sandbox_linux]\ntmp = \"shared\"\n[sandbox_workspace_write]\nwritable_roots = [\"{extra}\", \"{t.Root}/missing\"]\n");
         var p = Resolve(t, env: env);
         Assert.Equal([extra, t.Project, "/tmp", tmpdir], p.WritableRoots.Select(r => r.Path));
         Assert.Contains(p.Warnings, w => w.Contains("missing") && w.Contains("skipped"));
+        Assert.True(p.SharedTmp);
+        Assert.Empty(p.TempFolders);
+        Assert.Empty(p.HiddenPaths);
+        Assert.Contains(p.Provenance, o => o.Setting == "sandbox_linux.tmp");
 
-        t.UserConfig($"sandbox_mode = \"workspace-write\"\n[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n");
+        t.UserConfig($"sandbox_mode = \"workspace-write\"\n[sandbox_linux]\ntmp = \"shared\"\n[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n");
         Assert.Equal([t.Project], Resolve(t, env: env).WritableRoots.Select(r => r.Path));
+    }
+
+    [Fact]
+    public void ByDefaultTheHostTempFoldersArePrivateAndHiddenNotRoots()
+    {
+        using var t = new TempTree();
+        var tmpdir = t.Dir("tmpdir");
+        var runtime = t.Dir("run-user");
+        var env = new Dictionary<string, string>(NoEnv) { ["TMPDIR"] = tmpdir, ["XDG_RUNTIME_DIR"] = runtime };
+        t.UserConfig("sandbox_mode = \"workspace-write\"\n");
+        var p = Resolve(t, env: env);
+        Assert.Equal([t.Project], p.WritableRoots.Select(r => r.Path));
+        Assert.False(p.SharedTmp);
+        Assert.Equal([("/tmp", "/tmp", true), (tmpdir, "$TMPDIR", true)], p.TempFolders.Select(f => (f.Path, f.Name, f.Writable)));
+        Assert.Equal(["/tmp", "/var/tmp", tmpdir, runtime], p.HiddenPaths);
+
+        // The exclude flags keep their meaning: the private folders become read-only.
+        t.UserConfig("sandbox_mode = \"workspace-write\"\n[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n");
+        Assert.All(Resolve(t, env: env).TempFolders, f => Assert.False(f.Writable));
+        t.UserConfig("sandbox_mode = \"workspace-write\"\n[sandbox_workspace_write]\nexclude_slash_tmp = true\n");
+        Assert.Equal([false, true], Resolve(t, env: env).TempFolders.Select(f => f.Writable));
+
+        // Read-only: still private and hidden, nothing writable.
+        var ro = Resolve(t, new PolicyOverrides { SandboxMode = SandboxMode.ReadOnly }, env: env);
+        Assert.All(ro.TempFolders, f => Assert.False(f.Writable));
+        Assert.Contains("/tmp", ro.HiddenPaths);
+    }
+
+    [Fact]
+    public void TmpdirThatIsSlashTmpIsOneFolderWritableIfEitherFlagAllows()
+    {
+        using var t = new TempTree();
+        var env = new Dictionary<string, string>(NoEnv) { ["TMPDIR"] = "/tmp" };
+        t.UserConfig("sandbox_mode = \"workspace-write\"\n[sandbox_workspace_write]\nexclude_slash_tmp = true\n");
+        var p = Resolve(t, env: env);
+        var only = Assert.Single(p.TempFolders);
+        Assert.True(only.Writable);
+        Assert.Equal(["/tmp", "/var/tmp"], p.HiddenPaths);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CodexSandbox.Engine.Configuration;
 
 namespace CodexSandbox.Engine.Backends.Linux;
@@ -5,8 +6,12 @@ namespace CodexSandbox.Engine.Backends.Linux;
 /// <summary>Builds the bwrap and launcher command line for a policy (ARCHITECTURE.md, "Linux enforcement").</summary>
 public static class LinuxCommandBuilder
 {
-    /// <param name="directPorts">Allowlist mode: the TCP ports the sandbox may connect to (the proxy's and allowed_ports).</param>
-    public static LinuxLaunch Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host, IReadOnlyList<int>? directPorts = null)
+    /// <summary>The harmless devices the launcher always grants; everything else in <c>/dev</c> is hidden without namespaces.</summary>
+    private const string DeviceNote = "/dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom";
+
+    /// <param name="proxy">Allowlist mode: the running proxy's ports and sockets; null for a plan without a proxy.</param>
+    /// <param name="runId">Names the per-run private folder of the launcher-only layer (a fresh one when null).</param>
+    public static LinuxLaunch Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host, ProxyEndpoints? proxy = null, string? runId = null)
     {
         if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
         var added = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -47,26 +52,38 @@ public static class LinuxCommandBuilder
                 "Boot a kernel with Landlock enabled (lsm=landlock,…), or install bubblewrap with user namespaces allowed; or run with -SandboxMode DangerFullAccess knowingly.");
         }
 
+        var layout = FolderLayout.For(policy, host.LauncherPath);
+        if (!useBwrap && layout.ExposedAlwaysReadOnly.Count > 0)
+        {
+            // Landlock cannot carve a read-only hole out of a writable root; these must never be writable, so refuse.
+            throw new SandboxUnavailableException(
+                $"{string.Join(", ", layout.ExposedAlwaysReadOnly)} lie(s) inside a writable root, and without the namespace layer ({WhyNoNamespaces(policy, host)}) the command could change them: " +
+                "the module's own files, $CODEX_HOME (config, rules, audit log) and /etc/codex must stay read-only.",
+                "Move $CODEX_HOME and the module out of the writable roots (or choose roots that do not contain them), or install bubblewrap (apt-get install bubblewrap) so they can be mounted read-only.");
+        }
+
         var enforced = new List<string>();
         var notEnforced = new List<string>();
-        var launcherArgs = LauncherArguments(policy, host, directPorts ?? policy.AllowedPorts, enforced, notEnforced);
         string backend = useBwrap ? "linux-bwrap" : "linux-launcher";
         added["CODEX_SANDBOX"] = backend;
+        var launcherArgs = LauncherArguments(policy, host, proxy, useBwrap, enforced, notEnforced);
 
         if (!useBwrap)
         {
+            var privateFolders = new List<string>();
+            LauncherOnlyFolders(policy, layout, runId, launcherArgs, privateFolders, added, enforced, notEnforced);
             NotEnforcedWithoutNamespaces(policy, host, notEnforced);
             return new LinuxLaunch
             {
                 Program = host.LauncherPath, Arguments = [.. launcherArgs, "--", .. argv], Backend = backend,
-                Enforced = enforced, NotEnforced = notEnforced, EnvironmentAdded = added,
+                Enforced = enforced, NotEnforced = notEnforced, EnvironmentAdded = added, PrivateFolders = privateFolders,
             };
         }
 
-        var maskFiles = new List<string>();
         var bwrap = new List<string>(BwrapProbe.BaseArguments);
         enforced.Add("namespace-user");
-        enforced.Add("namespace-pid: host processes are invisible");
+        enforced.Add("namespace-pid: host processes are invisible, and nothing the command starts outlives the run");
+        enforced.Add("private-dev: the caller's terminal and the host's devices are not reachable");
         if (policy.NetworkMode == NetworkMode.Off)
         {
             bwrap.Add("--unshare-net");
@@ -74,34 +91,51 @@ public static class LinuxCommandBuilder
         }
         else if (policy.NetworkMode == NetworkMode.Allowlist)
         {
-            // The proxy listens on the host's loopback; a private namespace would need a relay process in it.
-            // Landlock's connect rules confine the shared namespace to the proxy's ports instead.
-            notEnforced.Add("namespace-network: allowlist mode shares the host's network namespace; Landlock limits TCP connects to the proxy and allowed_ports");
+            bwrap.Add("--unshare-net");
+            enforced.Add("namespace-network: a private network namespace; only the proxy is reachable, relayed to the host-side proxy through unix sockets");
         }
         enforced.Add("read-only-mounts: writes outside the roots fail with EROFS, metadata included");
-        foreach (var root in policy.WritableRoots.OrderBy(r => r.Path.Length))
+
+        var remountReadOnly = new List<string>();
+        HideHostFolders(policy, bwrap, remountReadOnly, enforced);
+        foreach (var (path, writable) in layout.Mounts)
         {
-            bwrap.AddRange(["--bind", root.Path, root.Path]);
+            bwrap.AddRange([writable ? "--bind" : "--ro-bind", path, path]);
         }
-        bool anyProtected = false;
-        foreach (var root in policy.WritableRoots)
+        if (layout.Pinned.Count > 0) enforced.Add($"pinned-ancestors: {layout.Pinned.Count} folder(s) between the roots and the protected paths cannot be renamed or removed");
+
+        var maskFiles = new List<string>();
+        var maskDirectories = new List<string>();
+        foreach (var path in layout.Protected)
         {
-            foreach (var sub in root.ReadOnlySubpaths)
+            if (Directory.Exists(path) || File.Exists(path))
             {
-                anyProtected = true;
-                if (Directory.Exists(sub) || File.Exists(sub))
-                {
-                    bwrap.AddRange(["--ro-bind", sub, sub]);
-                }
-                else if (Directory.Exists(Path.GetDirectoryName(sub)))
+                bwrap.AddRange(["--ro-bind", path, path]);
+            }
+            else if (Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                var name = Path.GetFileName(path);
+                if (name is ".codex" or ".agents")
                 {
                     // A missing .codex/.agents is masked by a read-only empty file, so it cannot be created either.
-                    bwrap.AddRange(["--ro-bind", "/dev/null", sub]);
-                    maskFiles.Add(sub);
+                    bwrap.AddRange(["--ro-bind", "/dev/null", path]);
+                    maskFiles.Add(path);
+                }
+                else
+                {
+                    // A missing .git (or $CODEX_HOME …) becomes an empty read-only folder: git passes over an empty .git and
+                    // keeps looking upward, as it would without it, but nothing can be created there.
+                    bwrap.AddRange(["--tmpfs", path]);
+                    remountReadOnly.Add(path);
+                    maskDirectories.Add(path);
                 }
             }
         }
-        if (anyProtected) enforced.Add("protected-paths: .git, .codex and .agents stay read-only inside writable roots");
+        if (layout.Protected.Count > 0)
+            enforced.Add("protected-paths: .git, .codex and .agents of every root and of the working directory and its ancestors inside roots (a worktree's common dir too) stay read-only; missing ones cannot be created");
+        if (policy.AlwaysReadOnly.Count > 0)
+            enforced.Add("always-read-only: $CODEX_HOME, /etc/codex, the module folder and the audit log folder cannot be changed");
+
         var masked = DenyReadExpander.Expand(policy.DenyRead);
         foreach (var path in masked)
         {
@@ -109,32 +143,115 @@ public static class LinuxCommandBuilder
             else bwrap.AddRange(["--ro-bind", "/dev/null", path]);
         }
         if (policy.DenyRead.Count > 0) enforced.Add($"deny-read: {masked.Count} path(s) masked");
+
+        if (policy.NetworkMode == NetworkMode.Allowlist && proxy?.SocketFolder is { } socketFolder)
+        {
+            // The host-side proxy's unix sockets; a socket needs no write access to be connected to.
+            bwrap.AddRange(["--ro-bind", socketFolder, socketFolder]);
+        }
+        foreach (var path in remountReadOnly) bwrap.AddRange(["--remount-ro", path]);
         bwrap.AddRange(["--chdir", policy.WorkingDirectory, "--", host.LauncherPath, .. launcherArgs, "--", .. argv]);
 
         return new LinuxLaunch
         {
             Program = host.Bwrap.Path!, Arguments = bwrap, Backend = backend,
-            Enforced = enforced, NotEnforced = notEnforced, MaskFiles = maskFiles, EnvironmentAdded = added,
+            Enforced = enforced, NotEnforced = notEnforced, MaskFiles = maskFiles, MaskDirectories = maskDirectories, EnvironmentAdded = added,
         };
     }
 
-    private static List<string> LauncherArguments(SandboxPolicy policy, LinuxHost host, IReadOnlyList<int> directPorts, List<string> enforced, List<string> notEnforced)
+    /// <summary>bwrap: a fresh tmpfs over each hidden host folder; the private /tmp and $TMPDIR are writable as the policy says.</summary>
+    private static void HideHostFolders(SandboxPolicy policy, List<string> bwrap, List<string> remountReadOnly, List<string> enforced)
+    {
+        if (policy.SharedTmp)
+        {
+            return;
+        }
+        var hidden = policy.HiddenPaths.Where(Directory.Exists).OrderBy(p => p.Length).ToList();
+        foreach (var path in hidden)
+        {
+            var folder = policy.TempFolders.FirstOrDefault(t => t.Path == path);
+            bwrap.AddRange(["--perms", "01777", "--tmpfs", path]);
+            if (folder is not { Writable: true }) remountReadOnly.Add(path);
+        }
+        if (hidden.Count > 0)
+        {
+            var temps = policy.TempFolders.Where(t => hidden.Contains(t.Path)).Select(t => $"{t.Name} ({(t.Writable ? "writable" : "read-only")})");
+            enforced.Add($"private-tmp: {string.Join(", ", temps)} private to this run; the host's {string.Join(", ", hidden)} are hidden, so no endpoint of another process there can be opened or connected to");
+        }
+    }
+
+    /// <summary>Launcher alone: Landlock hides the host folders (no reads, no opens of their FIFOs), and a per-run folder becomes TMPDIR.</summary>
+    private static void LauncherOnlyFolders(SandboxPolicy policy, FolderLayout layout, string? runId, List<string> args, List<string> privateFolders,
+        Dictionary<string, string> added, List<string> enforced, List<string> notEnforced)
+    {
+        var deny = new List<string>();
+        if (!policy.SharedTmp) deny.AddRange(policy.HiddenPaths.Where(Directory.Exists));
+        deny.Add("/dev");
+        var denyRead = DenyReadExpander.Expand(policy.DenyRead);
+        deny.AddRange(denyRead);
+        foreach (var path in deny.Distinct(StringComparer.Ordinal)) args.AddRange(["--deny", path]);
+        foreach (var (path, _) in layout.Mounts.Where(m => !m.Writable)) args.AddRange(["--ro", path]);
+
+        enforced.Add($"private-dev: /dev is hidden but {DeviceNote}; the caller's terminal cannot be opened");
+        if (denyRead.Count > 0 || policy.DenyRead.Count > 0) enforced.Add($"deny-read: {denyRead.Count} path(s) cannot be read (Landlock)");
+        if (policy.SharedTmp) return;
+
+        if (policy.TempFolders.Any(t => t.Writable))
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "codex-sandbox-" + (runId ?? Guid.NewGuid().ToString("n")[..16]));
+            privateFolders.Add(folder);
+            args.AddRange(["--rw", folder]);
+            added["TMPDIR"] = folder;
+            enforced.Add($"private-tmp: TMPDIR is a private, per-run folder ({folder}); files and endpoints in the host's {string.Join(", ", policy.HiddenPaths)} cannot be read or opened (Landlock)");
+        }
+        else
+        {
+            enforced.Add($"private-tmp: files and endpoints in the host's {string.Join(", ", policy.HiddenPaths)} cannot be read or opened (Landlock); there is no writable temporary folder");
+        }
+        notEnforced.Add("private-tmp: without a mount namespace /tmp itself cannot be replaced: programs that write to /tmp directly instead of $TMPDIR fail, and the names of the host's files there can still be listed");
+    }
+
+    private static List<string> LauncherArguments(SandboxPolicy policy, LinuxHost host, ProxyEndpoints? proxy, bool useBwrap, List<string> enforced, List<string> notEnforced)
     {
         var args = new List<string> { "--mode", policy.SandboxMode == SandboxMode.WorkspaceWrite ? "workspace-write" : "read-only" };
         foreach (var root in policy.WritableRoots) args.AddRange(["--rw", root.Path]);
         args.AddRange(["--network", policy.NetworkMode switch { NetworkMode.Off => "off", NetworkMode.Allowlist => "proxy", _ => "on" }]);
         if (policy.NetworkMode == NetworkMode.Allowlist)
         {
-            foreach (var port in directPorts) args.AddRange(["--allow-tcp-connect", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            enforced.Add($"network-allowlist: TCP connects only to ports {string.Join(", ", directPorts)} (Landlock); the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+            var directPorts = proxy?.DirectPorts ?? policy.AllowedPorts;
+            foreach (var port in directPorts) args.AddRange(["--allow-tcp-connect", port.ToString(CultureInfo.InvariantCulture)]);
+            if (useBwrap)
+            {
+                foreach (var (port, socket) in proxy?.Relays ?? []) args.AddRange(["--relay", $"{port.ToString(CultureInfo.InvariantCulture)}={socket}"]);
+                enforced.Add($"network-allowlist: TCP connects only to 127.0.0.1 ports {string.Join(", ", directPorts)}, relayed to the host-side proxy{(policy.AllowedPorts.Count > 0 ? " and the allowed_ports" : "")}; the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+            }
+            else
+            {
+                enforced.Add($"network-allowlist: TCP connects only to ports {string.Join(", ", directPorts)} (Landlock); the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+                notEnforced.Add($"network-allowlist: without a private network namespace, any host that listens on port(s) {string.Join(", ", directPorts)} is reachable past the proxy (Landlock rules are by port, not by address)");
+            }
+        }
+        else if (policy.NetworkMode == NetworkMode.On && !useBwrap)
+        {
+            // Nothing else stops connect() to a host socket file (Landlock ABI 7 does not cover it, seccomp cannot read the path).
+            args.Add("--no-unix-sockets");
+            enforced.Add("unix-sockets: no AF_UNIX sockets can be created (seccomp), so no host socket file can be connected to; socketpair still works");
         }
         var limits = policy.Limits;
-        if (limits.CpuSeconds is { } cpu) args.AddRange(["--cpu-seconds", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        if (limits.MemoryMB is { } mem) args.AddRange(["--memory-mb", mem.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        if (limits.MaxProcesses is { } procs) args.AddRange(["--max-processes", procs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        if (limits.FileSizeMB is { } fsize) args.AddRange(["--file-size-mb", fsize.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        if (limits.OpenFiles is { } files) args.AddRange(["--open-files", files.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (limits.CpuSeconds is { } cpu) args.AddRange(["--cpu-seconds", cpu.ToString(CultureInfo.InvariantCulture)]);
+        if (limits.MemoryMB is { } mem) args.AddRange(["--memory-mb", mem.ToString(CultureInfo.InvariantCulture)]);
+        if (limits.MaxProcesses is { } procs) args.AddRange(["--max-processes", procs.ToString(CultureInfo.InvariantCulture)]);
+        if (limits.FileSizeMB is { } fsize) args.AddRange(["--file-size-mb", fsize.ToString(CultureInfo.InvariantCulture)]);
+        if (limits.OpenFiles is { } files) args.AddRange(["--open-files", files.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(["--chdir", policy.WorkingDirectory]);
+        if (!useBwrap)
+        {
+            args.Add("--supervise");
+            enforced.Add(host.LandlockAbi >= 6
+                ? "lifetime: a supervisor outside the sandbox kills everything the command started (setsid and double forks included) when it ends"
+                : "lifetime: a supervisor kills everything the command started when it ends");
+            if (host.LandlockAbi < 6) notEnforced.Add($"lifetime: without Landlock ABI 6 (this kernel has {host.LandlockAbi}) the command can signal its supervisor and so outlive the run");
+        }
 
         if (host.LandlockAbi > 0)
         {
@@ -144,9 +261,7 @@ public static class LinuxCommandBuilder
                 if (host.LandlockAbi >= 4) enforced.Add("landlock-network: TCP bind and connect denied");
                 else notEnforced.Add($"landlock-network: needs Landlock ABI 4 (this kernel has {host.LandlockAbi}); seccomp still blocks sockets");
             }
-            if (host.LandlockAbi >= 6) enforced.Add(policy.NetworkMode == NetworkMode.On
-                ? "landlock-scope: signals cannot reach processes outside"
-                : "landlock-scope: signals and abstract unix sockets cannot reach processes outside");
+            if (host.LandlockAbi >= 6) enforced.Add("landlock-scope: signals and abstract unix sockets cannot reach processes outside");
             else notEnforced.Add($"landlock-scope: needs Landlock ABI 6 (this kernel has {host.LandlockAbi}); host processes may be signalled");
         }
         else
@@ -163,7 +278,8 @@ public static class LinuxCommandBuilder
         }
         enforced.Add("no-new-privileges");
         enforced.Add("capabilities-dropped");
-        enforced.Add("new-session: no terminal injection");
+        enforced.Add("new-session: no controlling terminal; TIOCSTI and TIOCLINUX denied");
+        enforced.Add("inherited-descriptors: only stdin, stdout and stderr reach the command");
         enforced.Add("resource-limits: core dumps off" + (HasLimits(policy.Limits) ? ", configured rlimits applied" : ""));
         return args;
     }
@@ -171,13 +287,14 @@ public static class LinuxCommandBuilder
     private static bool HasLimits(ResourceLimits l) =>
         l.CpuSeconds is not null || l.MemoryMB is not null || l.MaxProcesses is not null || l.FileSizeMB is not null || l.OpenFiles is not null;
 
+    private static string WhyNoNamespaces(SandboxPolicy policy, LinuxHost host) =>
+        policy.LinuxNamespaces == NamespaceRequirement.Off ? "[sandbox_linux] namespaces = \"off\"" : $"bubblewrap is not usable: {host.Bwrap.Problem}";
+
     private static void NotEnforcedWithoutNamespaces(SandboxPolicy policy, LinuxHost host, List<string> notEnforced)
     {
-        var why = policy.LinuxNamespaces == NamespaceRequirement.Off ? "[sandbox_linux] namespaces = \"off\"" : $"bubblewrap is not usable: {host.Bwrap.Problem}";
+        var why = WhyNoNamespaces(policy, host);
         if (policy.ProtectedPaths.Count > 0)
-            notEnforced.Add($"protected-paths: .git, .codex and .agents inside writable roots stay writable ({why}; Landlock cannot carve a read-only sub-path out of a writable root)");
-        if (policy.DenyRead.Count > 0)
-            notEnforced.Add($"deny-read: the paths stay readable ({why})");
+            notEnforced.Add($"protected-paths: .git, .codex and .agents inside writable roots stay writable, and their folders can be renamed ({why}; Landlock cannot carve a read-only sub-path out of a writable root)");
         if (policy.SandboxMode == SandboxMode.WorkspaceWrite)
             notEnforced.Add($"metadata: chmod, chown, utime and xattr changes outside the writable roots are not blocked ({why}; Landlock does not cover metadata and seccomp cannot see paths)");
         notEnforced.Add($"namespace-pid: host processes are visible ({why}); signals to them are blocked by Landlock scoping where available");

@@ -11,6 +11,10 @@ public sealed record LinuxLaunch
     public required IReadOnlyList<string> NotEnforced { get; init; }
     /// <summary>Empty files bubblewrap creates on the host to mask missing protected paths; removed after the run.</summary>
     public IReadOnlyList<string> MaskFiles { get; init; } = [];
+    /// <summary>Empty folders bubblewrap creates on the host to mask missing protected paths (a missing .git); removed after the run.</summary>
+    public IReadOnlyList<string> MaskDirectories { get; init; } = [];
+    /// <summary>Per-run private folders (the launcher-only layer's TMPDIR): created before the run, deleted after it.</summary>
+    public IReadOnlyList<string> PrivateFolders { get; init; } = [];
     /// <summary>Variables added to the policy's environment (CODEX_SANDBOX, CODEX_SANDBOX_NETWORK_DISABLED).</summary>
     public required IReadOnlyDictionary<string, string> EnvironmentAdded { get; init; }
 }

@@ -15,6 +15,10 @@ public sealed class LinuxPlanner(LinuxHost host) : ILaunchPlanner
         if (!OperatingSystem.IsLinux()) notes.Add("Planned away from Linux, for a host with Landlock ABI 7 and a working bubblewrap.");
         if (launch.MaskFiles.Count > 0)
             notes.Add($"bubblewrap masks the missing protected paths with read-only empty files ({string.Join(", ", launch.MaskFiles)}); they are removed after the run.");
+        if (launch.MaskDirectories.Count > 0)
+            notes.Add($"bubblewrap masks the missing protected folders with read-only empty folders ({string.Join(", ", launch.MaskDirectories)}); they are removed after the run.");
+        if (launch.PrivateFolders.Count > 0)
+            notes.Add($"The private temporary folder {string.Join(", ", launch.PrivateFolders)} is created for the run (mode 0700) and deleted after it; a real run uses a new name.");
         return new LaunchPlan
         {
             Platform = TargetPlatform.Linux,

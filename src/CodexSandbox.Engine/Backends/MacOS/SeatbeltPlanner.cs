@@ -16,11 +16,23 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
 
     public TargetPlatform Platform => TargetPlatform.MacOS;
 
+    /// <summary>
+    /// Seatbelt cannot give a command private temporary folders: the writable ones stay the host's own, writable roots as
+    /// in Codex (Linux makes them private; see docs/security.md).
+    /// </summary>
+    private static SandboxPolicy WithTemporaryRoots(SandboxPolicy policy)
+    {
+        var extra = policy.TempFolders.Where(t => t.Writable && policy.WritableRoots.All(r => r.Path != t.Path))
+            .Select(t => new WritableRoot(t.Path, [])).ToList();
+        return extra.Count == 0 ? policy : policy with { WritableRoots = [.. policy.WritableRoots, .. extra] };
+    }
+
     public LaunchPlan Plan(SandboxPolicy policy, IReadOnlyList<string> argv)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
         if (policy.SandboxMode == SandboxMode.DangerFullAccess) return Unsandboxed(policy, argv);
+        policy = WithTemporaryRoots(policy);
 
         var notes = new List<string>();
         var cacheDir = _options.DarwinUserCacheDir;
@@ -111,6 +123,8 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
             not.Add("resource-limits: process count; macOS only limits the processes of the whole user, which would also stop the user's other programs");
         not.Add("read: the whole disk stays readable apart from deny_read (as in Codex's full-read mode)");
         not.Add("namespace-pid: other processes exist and are listed, but cannot be signalled or inspected");
+        if (policy.TempFolders.Count > 0)
+            not.Add("private-tmp: Seatbelt cannot give the command its own /tmp and $TMPDIR: the host's are shared (writable in workspace-write), with the endpoints other processes keep there");
         return (enforced, not);
     }
 
