@@ -52,7 +52,8 @@ internal static class HelpText
         signals to and abstract unix sockets of processes outside the sandbox are denied too
         (abstract sockets only when the network is not on).
 
-        A file without a "#!" line is run with /bin/sh, as execvp does.
+        A file without a "#!" line is run with /bin/sh, as execvp does. Only stdin, stdout and stderr
+        reach PROGRAM: every other inherited descriptor is closed right before exec (close_range).
 
         Exit status: PROGRAM's own status (this process becomes PROGRAM), 128+N when PROGRAM is
         killed by signal N, 125 for a launcher error (one line "codex-linux-sandbox: MESSAGE" on
