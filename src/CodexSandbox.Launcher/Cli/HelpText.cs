@@ -49,8 +49,8 @@ internal static class HelpText
         API, pivot_root, chroot, setns, unshare, clone with namespace flags, clone3 (ENOSYS, so libc
         falls back to clone), keyctl/add_key/request_key, bpf, perf_event_open, userfaultfd, kexec,
         module loading, ioctl TIOCSTI/TIOCLINUX, 32-bit/x32 syscall ABIs. With Landlock ABI >= 6,
-        signals to and abstract unix sockets of processes outside the sandbox are denied too
-        (abstract sockets only when the network is not on).
+        signals to and abstract unix sockets of processes outside the sandbox are denied too, in
+        every network mode.
 
         A file without a "#!" line is run with /bin/sh, as execvp does. Only stdin, stdout and stderr
         reach PROGRAM: every other inherited descriptor is closed right before exec (close_range).

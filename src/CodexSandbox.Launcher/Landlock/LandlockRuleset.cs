@@ -62,11 +62,9 @@ internal sealed unsafe class LandlockRuleset
         RulesetAttr attr = new() { HandledAccessFs = fsRights };
         if (abi >= 4 && options.Network != NetworkMode.On)
             attr.HandledAccessNet = LandlockAccess.NetBindTcp | LandlockAccess.NetConnectTcp;
-        if (abi >= 6)
-        {
-            attr.Scoped = LandlockAccess.ScopeSignal;
-            if (options.Network != NetworkMode.On) attr.Scoped |= LandlockAccess.ScopeAbstractUnixSocket;
-        }
+        // In every network mode: a host abstract socket (X11, D-Bus, a debugger) is a door into the
+        // host, not network access.
+        if (abi >= 6) attr.Scoped = LandlockAccess.ScopeSignal | LandlockAccess.ScopeAbstractUnixSocket;
 
         int fd = (int)Libc.syscall(SysCreateRuleset, (nint)(&attr), sizeof(RulesetAttr), 0, 0, 0);
         if (fd < 0) throw LauncherException.FromErrno(LauncherException.LauncherError, "landlock_create_ruleset"u8, Libc.Errno);

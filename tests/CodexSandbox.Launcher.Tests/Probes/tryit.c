@@ -96,6 +96,18 @@ int main(int argc, char **argv) {
         printf("ok %s\n", n > 0 ? buf : "");
         return 0;
     }
+    if (!strcmp(op, "abstract-self") && argc == 3) {
+        /* listen on an abstract name, then connect to it from the same process */
+        struct sockaddr_un a = { .sun_family = AF_UNIX };
+        strncpy(a.sun_path + 1, argv[2], sizeof a.sun_path - 2);
+        socklen_t len = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(argv[2]);
+        int srv = socket(AF_UNIX, SOCK_STREAM, 0), cli = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (srv < 0 || cli < 0) return fail("socket");
+        if (bind(srv, (struct sockaddr *)&a, len) < 0) return fail("bind");
+        if (listen(srv, 1) < 0) return fail("listen");
+        if (connect(cli, (struct sockaddr *)&a, len) < 0) return fail("connect");
+        return ok();
+    }
     if (!strcmp(op, "io_uring")) {
         char params[120] = {0};
         long fd = syscall(__NR_io_uring_setup, 1, params);
