@@ -26,6 +26,7 @@ internal static class ArgumentParser
             if (name.SequenceEqual("--help"u8)) { NoValue(name, inlineValue); options.Help = true; }
             else if (name.SequenceEqual("--probe"u8)) { NoValue(name, inlineValue); options.Probe = true; }
             else if (name.SequenceEqual("--allow-missing-landlock"u8)) { NoValue(name, inlineValue); options.AllowMissingLandlock = true; }
+            else if (name.SequenceEqual("--no-unix-sockets"u8)) { NoValue(name, inlineValue); options.NoUnixSockets = true; }
             else if (name.SequenceEqual("--mode"u8)) options.Mode = ParseMode(Value(args, ref i, name, inlineValue));
             else if (name.SequenceEqual("--network"u8)) options.Network = ParseNetwork(Value(args, ref i, name, inlineValue));
             else if (name.SequenceEqual("--rw"u8)) options.WritableRoots.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));

@@ -34,6 +34,9 @@ internal static class HelpText
                                                     no bind/listen/accept, no AF_UNIX sockets.
                                              on:    unrestricted.
           --allow-tcp-connect PORT           allowed TCP destination port in proxy mode (repeatable)
+          --no-unix-sockets                  socket(AF_UNIX, ...) fails with EPERM in any --network mode,
+                                             so no host unix socket (pathname or abstract) can be
+                                             connected to; socketpair still works
         Limits (setrlimit; soft = hard; core dumps are always disabled):
           --cpu-seconds N                    RLIMIT_CPU: SIGXCPU after N CPU seconds, SIGKILL after N+1
           --memory-mb N                      RLIMIT_AS in MiB (address space, not resident memory)

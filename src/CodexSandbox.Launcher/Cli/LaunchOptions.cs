@@ -16,6 +16,8 @@ internal sealed class LaunchOptions
     public ulong? OpenFiles { get; set; }
     public byte[]? WorkingDirectory { get; set; }
     public bool AllowMissingLandlock { get; set; }
+    /// <summary>seccomp refuses socket(AF_UNIX, ...) (socketpair stays allowed).</summary>
+    public bool NoUnixSockets { get; set; }
 
     /// <summary>PROGRAM followed by its arguments.</summary>
     public List<byte[]> Command { get; } = [];
