@@ -11,18 +11,32 @@ internal static class HelpText
         Runs PROGRAM (looked up in PATH like execvp) in place of this process, after applying, in order:
         resource limits, no_new_privs, dropping every capability, parent-death SIGKILL, a new session,
         a Landlock ruleset and a seccomp filter. Options end at "--" or at the first argument that does
-        not start with "--". Values may be given as "--opt VALUE" or "--opt=VALUE".
+        not start with "--". Values may be given as "--opt VALUE" or "--opt=VALUE". Path options are
+        resolved (symlinks followed) before any restriction, and access is judged on the path a name
+        resolves to, so no symlink leads around a --deny. Landlock rules belong to the files that
+        exist at start: under --deny, a file created later directly in a folder that holds a denied
+        path (not in a sibling subfolder) is not readable.
 
         Filesystem:
-          --mode read-only|workspace-write   default read-only. Reading and executing are allowed
-                                             everywhere; writing only inside --rw roots (workspace-write)
+          --mode read-only|workspace-write   default read-only. Listing directories is allowed
+                                             everywhere, reading and executing everywhere but under
+                                             --deny; writing only inside --rw roots (workspace-write)
                                              and to /dev/null, /dev/zero, /dev/full, /dev/random,
                                              /dev/urandom, /dev/tty, /dev/pts, /dev/ptmx. read-only also
                                              denies chmod/chown/utime/xattr calls everywhere (seccomp).
           --rw DIR                           writable root (repeatable; workspace-write only; a missing
-                                             DIR is skipped)
-          --chdir DIR                        change directory first; relative --rw paths and PROGRAM
-                                             are resolved after it
+                                             DIR is skipped). Writable and readable even under --deny;
+                                             a --deny path inside it stays unreadable (not unwritable).
+          --deny PATH                        PATH and everything beneath it can be neither read nor
+                                             executed; listing still works (repeatable; a missing PATH
+                                             is ignored; needs Landlock). FIFOs and devices there cannot
+                                             be opened at all (for writing only inside a --rw root).
+                                             Under --deny /dev the five devices above stay usable, the
+                                             terminal (/dev/tty, /dev/pts, /dev/ptmx) does not.
+          --ro PATH                          readable and executable even under --deny, except a --deny
+                                             path beneath it (repeatable; a missing PATH is skipped)
+          --chdir DIR                        change directory first; relative --rw, --ro and --deny
+                                             paths and PROGRAM are resolved after it
           --allow-missing-landlock           run without the filesystem/TCP layer when the kernel has no
                                              Landlock (otherwise exit 125)
         Network:

@@ -77,6 +77,9 @@ public sealed class ExitCodeTests(LauncherFixture f)
     [InlineData("--")]
     [InlineData("--memory-mb")]
     [InlineData("--no-unix-sockets=1", "--", "true")]
+    [InlineData("--deny", "", "--", "true")]
+    [InlineData("--ro=", "--", "true")]
+    [InlineData("--deny")]
     public void BadArgumentsAre125WithOneLine(params string[] args)
     {
         var r = f.Run(args);

@@ -168,6 +168,13 @@ int main(int argc, char **argv) {
         if (setxattr(argv[2], "user.codextest", "1", 1, 0) < 0) return fail(NULL);
         return ok();
     }
+    if (!strcmp(op, "open") && (argc == 4 || argc == 5)) {
+        /* open PATH rdonly|wronly|rdwr [nonblock] */
+        int flags = !strcmp(argv[3], "wronly") ? O_WRONLY : !strcmp(argv[3], "rdwr") ? O_RDWR : O_RDONLY;
+        if (argc == 5 && !strcmp(argv[4], "nonblock")) flags |= O_NONBLOCK;
+        if (open(argv[2], flags | O_NOCTTY) < 0) return fail(NULL);
+        return ok();
+    }
     if (!strcmp(op, "mknod-fifo") && argc == 3) { if (mknod(argv[2], S_IFIFO | 0600, 0) < 0) return fail(NULL); return ok(); }
     if (!strcmp(op, "fork") && argc == 3) {
         int want = atoi(argv[2]), made = 0, err = 0;
