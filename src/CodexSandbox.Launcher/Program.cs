@@ -44,6 +44,7 @@ internal static class Program
             ruleset = LandlockRuleset.Create(options);
             filter = new SeccompFilter(table, options);
             limits = new ResourceLimits(options);
+            InheritedDescriptors.Prepare();
         }
         catch (LauncherException e)
         {
@@ -56,6 +57,7 @@ internal static class Program
         if (!PrivilegeDrop.Apply(parent, capset)) return LauncherException.LauncherError;
         if (ruleset is not null && !ruleset.Restrict()) return LauncherException.LauncherError;
         if (!filter.Install()) return LauncherException.LauncherError;
+        InheritedDescriptors.CloseAll(); // only stdin, stdout and stderr reach PROGRAM
         return image.Execute();
     }
 

@@ -26,9 +26,12 @@ internal static class ArgumentParser
             if (name.SequenceEqual("--help"u8)) { NoValue(name, inlineValue); options.Help = true; }
             else if (name.SequenceEqual("--probe"u8)) { NoValue(name, inlineValue); options.Probe = true; }
             else if (name.SequenceEqual("--allow-missing-landlock"u8)) { NoValue(name, inlineValue); options.AllowMissingLandlock = true; }
+            else if (name.SequenceEqual("--no-unix-sockets"u8)) { NoValue(name, inlineValue); options.NoUnixSockets = true; }
             else if (name.SequenceEqual("--mode"u8)) options.Mode = ParseMode(Value(args, ref i, name, inlineValue));
             else if (name.SequenceEqual("--network"u8)) options.Network = ParseNetwork(Value(args, ref i, name, inlineValue));
             else if (name.SequenceEqual("--rw"u8)) options.WritableRoots.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
+            else if (name.SequenceEqual("--ro"u8)) options.ReadOnlyPaths.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
+            else if (name.SequenceEqual("--deny"u8)) options.DeniedPaths.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
             else if (name.SequenceEqual("--chdir"u8)) options.WorkingDirectory = NonEmpty(name, Value(args, ref i, name, inlineValue));
             else if (name.SequenceEqual("--allow-tcp-connect"u8)) options.AllowedTcpConnectPorts.Add(ParsePort(name, Value(args, ref i, name, inlineValue)));
             else if (name.SequenceEqual("--cpu-seconds"u8)) options.CpuSeconds = ParseCount(name, Value(args, ref i, name, inlineValue));

@@ -11,18 +11,32 @@ internal static class HelpText
         Runs PROGRAM (looked up in PATH like execvp) in place of this process, after applying, in order:
         resource limits, no_new_privs, dropping every capability, parent-death SIGKILL, a new session,
         a Landlock ruleset and a seccomp filter. Options end at "--" or at the first argument that does
-        not start with "--". Values may be given as "--opt VALUE" or "--opt=VALUE".
+        not start with "--". Values may be given as "--opt VALUE" or "--opt=VALUE". Path options are
+        resolved (symlinks followed) before any restriction, and access is judged on the path a name
+        resolves to, so no symlink leads around a --deny. Landlock rules belong to the files that
+        exist at start: under --deny, a file created later directly in a folder that holds a denied
+        path (not in a sibling subfolder) is not readable.
 
         Filesystem:
-          --mode read-only|workspace-write   default read-only. Reading and executing are allowed
-                                             everywhere; writing only inside --rw roots (workspace-write)
+          --mode read-only|workspace-write   default read-only. Listing directories is allowed
+                                             everywhere, reading and executing everywhere but under
+                                             --deny; writing only inside --rw roots (workspace-write)
                                              and to /dev/null, /dev/zero, /dev/full, /dev/random,
                                              /dev/urandom, /dev/tty, /dev/pts, /dev/ptmx. read-only also
                                              denies chmod/chown/utime/xattr calls everywhere (seccomp).
           --rw DIR                           writable root (repeatable; workspace-write only; a missing
-                                             DIR is skipped)
-          --chdir DIR                        change directory first; relative --rw paths and PROGRAM
-                                             are resolved after it
+                                             DIR is skipped). Writable and readable even under --deny;
+                                             a --deny path inside it stays unreadable (not unwritable).
+          --deny PATH                        PATH and everything beneath it can be neither read nor
+                                             executed; listing still works (repeatable; a missing PATH
+                                             is ignored; needs Landlock). FIFOs and devices there cannot
+                                             be opened at all (for writing only inside a --rw root).
+                                             Under --deny /dev the five devices above stay usable, the
+                                             terminal (/dev/tty, /dev/pts, /dev/ptmx) does not.
+          --ro PATH                          readable and executable even under --deny, except a --deny
+                                             path beneath it (repeatable; a missing PATH is skipped)
+          --chdir DIR                        change directory first; relative --rw, --ro and --deny
+                                             paths and PROGRAM are resolved after it
           --allow-missing-landlock           run without the filesystem/TCP layer when the kernel has no
                                              Landlock (otherwise exit 125)
         Network:
@@ -34,6 +48,9 @@ internal static class HelpText
                                                     no bind/listen/accept, no AF_UNIX sockets.
                                              on:    unrestricted.
           --allow-tcp-connect PORT           allowed TCP destination port in proxy mode (repeatable)
+          --no-unix-sockets                  socket(AF_UNIX, ...) fails with EPERM in any --network mode,
+                                             so no host unix socket (pathname or abstract) can be
+                                             connected to; socketpair still works
         Limits (setrlimit; soft = hard; core dumps are always disabled):
           --cpu-seconds N                    RLIMIT_CPU: SIGXCPU after N CPU seconds, SIGKILL after N+1
           --memory-mb N                      RLIMIT_AS in MiB (address space, not resident memory)
@@ -49,10 +66,11 @@ internal static class HelpText
         API, pivot_root, chroot, setns, unshare, clone with namespace flags, clone3 (ENOSYS, so libc
         falls back to clone), keyctl/add_key/request_key, bpf, perf_event_open, userfaultfd, kexec,
         module loading, ioctl TIOCSTI/TIOCLINUX, 32-bit/x32 syscall ABIs. With Landlock ABI >= 6,
-        signals to and abstract unix sockets of processes outside the sandbox are denied too
-        (abstract sockets only when the network is not on).
+        signals to and abstract unix sockets of processes outside the sandbox are denied too, in
+        every network mode.
 
-        A file without a "#!" line is run with /bin/sh, as execvp does.
+        A file without a "#!" line is run with /bin/sh, as execvp does. Only stdin, stdout and stderr
+        reach PROGRAM: every other inherited descriptor is closed right before exec (close_range).
 
         Exit status: PROGRAM's own status (this process becomes PROGRAM), 128+N when PROGRAM is
         killed by signal N, 125 for a launcher error (one line "codex-linux-sandbox: MESSAGE" on

@@ -8,6 +8,10 @@ internal sealed class LaunchOptions
     public SandboxMode Mode { get; set; } = SandboxMode.ReadOnly;
     public NetworkMode Network { get; set; } = NetworkMode.Off;
     public List<byte[]> WritableRoots { get; } = [];
+    /// <summary>--ro: readable again inside a --deny subtree.</summary>
+    public List<byte[]> ReadOnlyPaths { get; } = [];
+    /// <summary>--deny: neither readable nor executable (listing stays).</summary>
+    public List<byte[]> DeniedPaths { get; } = [];
     public List<ushort> AllowedTcpConnectPorts { get; } = [];
     public ulong? CpuSeconds { get; set; }
     public ulong? MemoryMb { get; set; }
@@ -16,6 +20,8 @@ internal sealed class LaunchOptions
     public ulong? OpenFiles { get; set; }
     public byte[]? WorkingDirectory { get; set; }
     public bool AllowMissingLandlock { get; set; }
+    /// <summary>seccomp refuses socket(AF_UNIX, ...) (socketpair stays allowed).</summary>
+    public bool NoUnixSockets { get; set; }
 
     /// <summary>PROGRAM followed by its arguments.</summary>
     public List<byte[]> Command { get; } = [];

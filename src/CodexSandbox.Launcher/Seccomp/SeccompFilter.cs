@@ -81,6 +81,15 @@ internal sealed unsafe class SeccompFilter
             rules[table.Sendmmsg] = DenyIfAnyBit(3, MsgFastopen);
         }
 
+        // No socket(AF_UNIX): with the network on and no namespace layer, nothing else stops a
+        // connect() to a host pathname socket. socketpair reaches nothing outside and stays.
+        if (options.NoUnixSockets)
+        {
+            if (options.Network == NetworkMode.Off) Deny(table.Socket, Eperm); // AF_UNIX was the only family left
+            else if (options.Network == NetworkMode.On) rules[table.Socket] = DenyIfEqual(0, AfUnix);
+            // proxy: AllowOnlyTcp already refuses AF_UNIX.
+        }
+
         var program = new BpfProgram();
         program.Load(BpfProgram.OffsetArch);
         program.JumpIfEqual(table.AuditArch, 1, 0);
@@ -109,6 +118,17 @@ internal sealed unsafe class SeccompFilter
         var b = new BpfProgram();
         b.Load(BpfProgram.OffsetArgLow(index));
         b.JumpIfAnyBit(bits, 0, 1);
+        b.Return(Eperm);
+        b.Return(RetAllow);
+        return b;
+    }
+
+    /// <summary>arg[index] (low 32 bits) == <paramref name="value"/> ⇒ EPERM.</summary>
+    private static BpfProgram DenyIfEqual(int index, uint value)
+    {
+        var b = new BpfProgram();
+        b.Load(BpfProgram.OffsetArgLow(index));
+        b.JumpIfEqual(value, 0, 1);
         b.Return(Eperm);
         b.Return(RetAllow);
         return b;

@@ -76,6 +76,10 @@ public sealed class ExitCodeTests(LauncherFixture f)
     [InlineData("--chdir", "/no/such/dir", "--", "true")]
     [InlineData("--")]
     [InlineData("--memory-mb")]
+    [InlineData("--no-unix-sockets=1", "--", "true")]
+    [InlineData("--deny", "", "--", "true")]
+    [InlineData("--ro=", "--", "true")]
+    [InlineData("--deny")]
     public void BadArgumentsAre125WithOneLine(params string[] args)
     {
         var r = f.Run(args);

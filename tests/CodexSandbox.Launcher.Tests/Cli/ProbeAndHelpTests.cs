@@ -31,6 +31,11 @@ public sealed class ProbeAndHelpTests(LauncherFixture f)
         Assert.Equal(0, r.ExitCode);
         Assert.StartsWith("Usage: codex-linux-sandbox", r.Stdout);
         Assert.Contains("--allow-tcp-connect", r.Stdout);
+        Assert.Contains("--deny PATH", r.Stdout);
+        Assert.Contains("--ro PATH", r.Stdout);
+        Assert.Contains("--no-unix-sockets", r.Stdout);
+        Assert.Contains("close_range", r.Stdout);
+        Assert.DoesNotContain("abstract sockets only when", r.Stdout);
         Assert.Equal("", r.Stderr);
     }
 }

@@ -58,7 +58,7 @@ public sealed class NetworkTests(LauncherFixture f)
     }
 
     [Fact]
-    public async Task AbstractUnixSocketIsUnreachableWhenOff()
+    public async Task AbstractUnixSocketIsUnreachableInEveryNetworkMode()
     {
         string name = "codexsandbox-test-" + Guid.NewGuid().ToString("N");
         using var server = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -67,6 +67,10 @@ public sealed class NetworkTests(LauncherFixture f)
         var accepting = AcceptAndGreet(server);
 
         Assert.Equal("connect: EPERM", f.Run("--", f.TryIt, "abstract-connect", name).Stdout.Trim());
+        // With the network on, seccomp allows connect: the Landlock abstract-socket scope (ABI >= 6) refuses it.
+        Assert.Equal("connect: EPERM", f.Run("--network", "on", "--", f.TryIt, "abstract-connect", name).Stdout.Trim());
+        // An abstract socket created inside the sandbox stays usable there.
+        Assert.Equal("ok", f.Run("--network", "on", "--", f.TryIt, "abstract-self", name + "-inner").Stdout.Trim());
         Assert.Equal("ok hello", ProcessRunner.Run(f.TryIt, ["abstract-connect", name]).Stdout.Trim());
         await accepting.WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -87,6 +91,33 @@ public sealed class NetworkTests(LauncherFixture f)
         Assert.Equal("EPERM", f.Run([.. proxy, f.TryIt, "socket", "inet", "dgram"]).Stdout.Trim());
         Assert.Equal("EPERM", f.Run([.. proxy, f.TryIt, "socket", "unix", "stream"]).Stdout.Trim());
         Assert.Equal("listen: EPERM", f.Run([.. proxy, f.TryIt, "tcp-listen"]).Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task NoUnixSocketsKeepsHostPathnameSocketsClosedWithTheNetworkOn()
+    {
+        using var s = new Scratch();
+        string path = s.InOutside("host.sock");
+        using var server = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        server.Bind(new UnixDomainSocketEndPoint(path));
+        server.Listen(4);
+        var accepting = AcceptAndGreet(server);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string port = ((IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] on = ["--network", "on", "--no-unix-sockets", "--"];
+
+        Assert.Equal("socket: EPERM", f.Run([.. on, f.TryIt, "unix-connect", path]).Stdout.Trim());
+        Assert.Equal("ok", f.Run([.. on, f.TryIt, "socketpair", "stream"]).Stdout.Trim());
+        Assert.Equal("ok", f.Run([.. on, f.TryIt, "tcp-connect", port]).Stdout.Trim());
+        // Accepted with the other modes too; off loses its AF_UNIX exception, socketpair stays.
+        Assert.Equal("EPERM", f.Run("--no-unix-sockets", "--", f.TryIt, "socket", "unix", "stream").Stdout.Trim());
+        Assert.Equal("ok", f.Run("--no-unix-sockets", "--", f.TryIt, "socketpair", "stream").Stdout.Trim());
+        Assert.Equal("EPERM", f.Run("--network", "proxy", "--no-unix-sockets", "--", f.TryIt, "socket", "unix", "stream").Stdout.Trim());
+
+        // Without the option the same socket answers: the denial above is the option's.
+        Assert.Equal("ok hello", f.Run("--network", "on", "--", f.TryIt, "unix-connect", path).Stdout.Trim());
+        await accepting.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private static Task AcceptAndGreet(Socket server) => Task.Run(async () =>

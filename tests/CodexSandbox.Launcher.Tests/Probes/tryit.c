@@ -96,6 +96,18 @@ int main(int argc, char **argv) {
         printf("ok %s\n", n > 0 ? buf : "");
         return 0;
     }
+    if (!strcmp(op, "abstract-self") && argc == 3) {
+        /* listen on an abstract name, then connect to it from the same process */
+        struct sockaddr_un a = { .sun_family = AF_UNIX };
+        strncpy(a.sun_path + 1, argv[2], sizeof a.sun_path - 2);
+        socklen_t len = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(argv[2]);
+        int srv = socket(AF_UNIX, SOCK_STREAM, 0), cli = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (srv < 0 || cli < 0) return fail("socket");
+        if (bind(srv, (struct sockaddr *)&a, len) < 0) return fail("bind");
+        if (listen(srv, 1) < 0) return fail("listen");
+        if (connect(cli, (struct sockaddr *)&a, len) < 0) return fail("connect");
+        return ok();
+    }
     if (!strcmp(op, "io_uring")) {
         char params[120] = {0};
         long fd = syscall(__NR_io_uring_setup, 1, params);
@@ -154,6 +166,13 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(op, "setxattr") && argc == 3) {
         if (setxattr(argv[2], "user.codextest", "1", 1, 0) < 0) return fail(NULL);
+        return ok();
+    }
+    if (!strcmp(op, "open") && (argc == 4 || argc == 5)) {
+        /* open PATH rdonly|wronly|rdwr [nonblock] */
+        int flags = !strcmp(argv[3], "wronly") ? O_WRONLY : !strcmp(argv[3], "rdwr") ? O_RDWR : O_RDONLY;
+        if (argc == 5 && !strcmp(argv[4], "nonblock")) flags |= O_NONBLOCK;
+        if (open(argv[2], flags | O_NOCTTY) < 0) return fail(NULL);
         return ok();
     }
     if (!strcmp(op, "mknod-fifo") && argc == 3) { if (mknod(argv[2], S_IFIFO | 0600, 0) < 0) return fail(NULL); return ok(); }
