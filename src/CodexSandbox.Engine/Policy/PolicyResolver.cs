@@ -179,6 +179,7 @@ public static class PolicyResolver
             ? Track(origins, cp, "sandbox_rollback.checkpoint", ConfigNames.ParseCheckpoint((string)cp.Value))
             : CheckpointMode.OnApproval;
         var denyRead = Lookup("deny_read") is { } dr ? Track(origins, dr, "deny_read", (IReadOnlyList<string>)dr.Value) : [];
+        var credentials = CredentialFiles.Resolve(Lookup(CredentialFiles.ConfigKey), parentEnvironment, config.Request.CodexHome, origins);
 
         return new SandboxPolicy
         {
@@ -189,7 +190,8 @@ public static class PolicyResolver
             TrustLevel = trust,
             Profile = profileName,
             WritableRoots = roots,
-            DenyRead = denyRead,
+            DenyRead = denyRead.Concat(credentials).Distinct(StringComparer.Ordinal).ToList(),
+            CredentialDenyRead = credentials,
             NetworkMode = network,
             AllowedDomains = allowedDomains,
             DeniedDomains = deniedDomains,
