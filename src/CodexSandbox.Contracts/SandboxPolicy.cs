@@ -36,6 +36,12 @@ public sealed record SandboxPolicy
     public bool SharedTmp { get; init; }
     /// <summary>Paths or globs kept unreadable inside the sandbox (<c>deny_read</c>).</summary>
     public IReadOnlyList<string> DenyRead { get; init; } = [];
+    /// <summary>
+    /// The credential files and folders in <see cref="DenyRead"/> by default (<c>~/.ssh</c> but its public keys,
+    /// <c>known_hosts</c> and <c>config</c>; <c>~/.aws</c>, <c>~/.netrc</c>, <c>$CODEX_HOME/auth.json</c> …), as found
+    /// when the policy was resolved. Empty when <c>[sandbox_credentials] deny_read = false</c>.
+    /// </summary>
+    public IReadOnlyList<string> CredentialDenyRead { get; init; } = [];
     public NetworkMode NetworkMode { get; init; }
     /// <summary>Hosts the allowlist proxy lets through (<c>[sandbox_network] allowed_domains</c>).</summary>
     public IReadOnlyList<string> AllowedDomains { get; init; } = [];

@@ -22,6 +22,7 @@ public static class ConfigSchema
         new("shell_environment_policy.experimental_use_profile", ConfigKeyKind.Bool),
         new("log_dir", ConfigKeyKind.AbsolutePath),
         new("deny_read", ConfigKeyKind.AbsolutePathList),
+        new("sandbox_credentials.deny_read", ConfigKeyKind.Bool),
         new("sandbox_limits.cpu_seconds", ConfigKeyKind.PositiveInteger),
         new("sandbox_limits.memory_mb", ConfigKeyKind.PositiveInteger),
         new("sandbox_limits.max_processes", ConfigKeyKind.PositiveInteger),
@@ -49,7 +50,7 @@ public static class ConfigSchema
 
     /// <summary>Tables whose every key we know: an unknown key there is probably a typo and gets a warning.</summary>
     public static readonly IReadOnlyList<string> StrictTables =
-        ["sandbox_workspace_write", "shell_environment_policy", "sandbox_limits", "sandbox_audit", "sandbox_linux", "sandbox_network", "sandbox_rollback"];
+        ["sandbox_workspace_write", "shell_environment_policy", "sandbox_limits", "sandbox_audit", "sandbox_linux", "sandbox_network", "sandbox_rollback", "sandbox_credentials"];
 
     public static readonly Key ProfileKey = new("profile", ConfigKeyKind.String);
     public static readonly Key TrustLevelKey = new("trust_level", ConfigKeyKind.Choice, ["trusted", "untrusted"]);

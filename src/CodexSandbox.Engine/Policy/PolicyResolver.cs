@@ -180,6 +180,7 @@ public static class PolicyResolver
             ? Track(origins, cp, "sandbox_rollback.checkpoint", ConfigNames.ParseCheckpoint((string)cp.Value))
             : CheckpointMode.OnApproval;
         var denyRead = Lookup("deny_read") is { } dr ? Track(origins, dr, "deny_read", (IReadOnlyList<string>)dr.Value) : [];
+        var credentials = CredentialFiles.Resolve(Lookup(CredentialFiles.ConfigKey), parentEnvironment, config.Request.CodexHome, origins);
 
         return new SandboxPolicy
         {
@@ -194,7 +195,8 @@ public static class PolicyResolver
             TempFolders = temp.Private,
             HiddenPaths = temp.Hidden,
             SharedTmp = temp.Shared,
-            DenyRead = denyRead,
+            DenyRead = denyRead.Concat(credentials).Distinct(StringComparer.Ordinal).ToList(),
+            CredentialDenyRead = credentials,
             NetworkMode = network,
             AllowedDomains = allowedDomains,
             DeniedDomains = deniedDomains,

@@ -9,7 +9,7 @@ public class PolicyResolverTests
     private static readonly Dictionary<string, string> NoEnv = new() { ["PATH"] = "/usr/bin:/bin" };
 
     private static SandboxPolicy Resolve(TempTree t, PolicyOverrides? o = null, IReadOnlyDictionary<string, string>? env = null, string? cwd = null) =>
-        PolicyResolver.Resolve(ConfigLoader.Load(t.Request(cwd)), o ?? new PolicyOverrides(), env ?? NoEnv);
+        PolicyResolver.Resolve(ConfigLoader.Load(t.Request(cwd)), o ?? new PolicyOverrides(), env ?? new Dictionary<string, string>(NoEnv) { ["HOME"] = Path.Combine(t.Root, "home") });
 
     [Theory]
     [InlineData(null, SandboxMode.ReadOnly, ApprovalPolicy.OnRequest)]
