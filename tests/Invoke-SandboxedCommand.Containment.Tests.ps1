@@ -256,6 +256,7 @@ f=$(mktemp -d 2>/dev/null || echo .); echo ok
             $inner = "Import-Module '$module'; `$env:CODEX_HOME='$($home0.CodexHome)'; `$r = Invoke-SandboxedCommand -ConfigPath '$($w.Config)' -WorkingDirectory '$($w.Ws)' -SandboxMode ReadOnly -Force -WarningAction SilentlyContinue -Command 'echo written-through-fd7 >&7; ls /proc/self/fd'; `$r.Stdout"
             $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($inner))
             $output = & bash -c "exec 7>>'$target'; cd '$(Join-Path $PSScriptRoot '..')' && exec dotnet pwsh -NoProfile -NonInteractive -EncodedCommand $encoded" 2>&1
+            ($output -join ' ') | Should -Match '\b0 1 2\b|\b0\s+1\s+2\b' -Because "the command ran: $($output -join "`n")"
             Get-Content -Raw $target | Should -BeNullOrEmpty -Because ($output -join "`n")
             ($output -join ' ') | Should -Not -Match '\b7\b' -Because 'ls /proc/self/fd lists only 0, 1, 2 and its own descriptor'
         }
@@ -271,7 +272,9 @@ f=$(mktemp -d 2>/dev/null || echo .); echo ok
 
         It 'cannot open, write to or ioctl a terminal of the caller' {
             # A pseudo-terminal held open on the host stands in for the caller's /dev/pts/N.
-            $holder = Start-Process -FilePath $py -ArgumentList '-c', 'import os, pty, sys, time; m, s = pty.openpty(); print(os.ttyname(s), flush=True); time.sleep(60)' -PassThru -RedirectStandardOutput (Join-Path $w.Root 'pty.txt')
+            $script = Join-Path $w.Root 'hold-pty.py'
+            Set-Content $script "import os, pty, time`nm, s = pty.openpty()`nprint(os.ttyname(s), flush=True)`ntime.sleep(60)"
+            $holder = Start-Process -FilePath $py -ArgumentList $script -PassThru -RedirectStandardOutput (Join-Path $w.Root 'pty.txt')
             try {
                 foreach ($i in 1..50) { if ((Test-Path (Join-Path $w.Root 'pty.txt')) -and (Get-Content (Join-Path $w.Root 'pty.txt'))) { break }; Start-Sleep -Milliseconds 100 }
                 $pts = (Get-Content (Join-Path $w.Root 'pty.txt') | Select-Object -First 1).Trim()

@@ -126,7 +126,8 @@ Describe 'Containment as an unprivileged user, with the <Layer> layer' -ForEach 
     It 'does not pass an inherited descriptor to the command' {
         $target = Join-Path $out 'fd7'
         Set-Content $target '' -NoNewline; & chown 65534:65534 $target
-        $r = Invoke-Nobody $offPrefix @('/bin/sh', '-c', 'echo through-fd7 >&7; ls /proc/self/fd') -Shell "exec 7>>'$target';"
+        $r = Invoke-Nobody $offPrefix @('/bin/sh', '-c', 'echo through-fd7 >&7; echo ran') -Shell "exec 7>>'$target';"
+        $r.Output | Should -Match 'ran'
         Get-Content -Raw $target | Should -BeNullOrEmpty -Because $r.Output
     }
 
@@ -140,7 +141,9 @@ Describe 'Containment as an unprivileged user, with the <Layer> layer' -ForEach 
 
     It 'cannot open a terminal of the user' {
         $ptyFile = Join-Path $root 'pty.txt'
-        $holder = Start-Process -FilePath setpriv -ArgumentList '--reuid=65534', '--regid=65534', '--clear-groups', '--', $py, '-c', 'import os, pty, time; m, s = pty.openpty(); print(os.ttyname(s), flush=True); time.sleep(60)' -PassThru -RedirectStandardOutput $ptyFile
+        $script = Join-Path $root 'hold-pty.py'
+        Set-Content $script "import os, pty, time`nm, s = pty.openpty()`nprint(os.ttyname(s), flush=True)`ntime.sleep(60)"
+        $holder = Start-Process -FilePath setpriv -ArgumentList '--reuid=65534', '--regid=65534', '--clear-groups', '--', $py, $script -PassThru -RedirectStandardOutput $ptyFile
         try {
             foreach ($i in 1..50) { if ((Test-Path $ptyFile) -and (Get-Content $ptyFile)) { break }; Start-Sleep -Milliseconds 100 }
             $pts = (Get-Content $ptyFile | Select-Object -First 1).Trim()

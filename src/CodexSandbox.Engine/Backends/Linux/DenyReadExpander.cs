@@ -22,7 +22,9 @@ public static class DenyReadExpander
             Walk("/", parts, 0, result);
             if (result.Count >= MaxMatches) break;
         }
-        return result.Take(MaxMatches).ToList();
+        // Masks and Landlock rules need the real path: bwrap cannot mount over a symbolic link, and a rule through a
+        // link would land on its target anyway.
+        return result.Take(MaxMatches).Select(Configuration.PathUtil.Canonical).Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static bool IsGlob(string part) => part.IndexOfAny(['*', '?', '[']) >= 0;

@@ -215,6 +215,11 @@ public static class LinuxCommandBuilder
     {
         var args = new List<string> { "--mode", policy.SandboxMode == SandboxMode.WorkspaceWrite ? "workspace-write" : "read-only" };
         foreach (var root in policy.WritableRoots) args.AddRange(["--rw", root.Path]);
+        if (useBwrap)
+        {
+            // Inside bwrap these paths are the run's own tmpfs folders, not the host's.
+            foreach (var temp in policy.TempFolders.Where(t => t.Writable && Directory.Exists(t.Path))) args.AddRange(["--rw", temp.Path]);
+        }
         args.AddRange(["--network", policy.NetworkMode switch { NetworkMode.Off => "off", NetworkMode.Allowlist => "proxy", _ => "on" }]);
         if (policy.NetworkMode == NetworkMode.Allowlist)
         {

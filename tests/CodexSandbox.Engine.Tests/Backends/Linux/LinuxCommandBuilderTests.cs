@@ -59,6 +59,8 @@ public class LinuxCommandBuilderTests
         Assert.True(IndexOf(a, "--bind", t.Project) > tmp);
         Assert.Equal(["--perms", "01777"], a.Skip(tmp - 2).Take(2));
         Assert.Contains(launch.Enforced, e => e.StartsWith("private-tmp:", StringComparison.Ordinal));
+        // Landlock inside lets the command write its own /tmp (a tmpfs there, not the host's).
+        Assert.True(IndexOf2(a, "--rw", "/tmp"));
         Assert.DoesNotContain("/tmp", a.Where((x, i) => i > 0 && a[i - 1] == "--remount-ro"));
     }
 
