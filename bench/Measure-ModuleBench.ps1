@@ -46,12 +46,27 @@ if (`$cap.BwrapWorks) {
     `$bwrap = Measure-Median { & `$cap.BwrapPath @bwrapArgs /bin/true }
     `$both = Measure-Median { Invoke-SandboxedCommand /bin/true -ConfigPath (Join-Path `$cfgDir 'req.toml') }
 }
+if (`$cap.BwrapWorks) {
+    # Containment cost: the bwrap path for workspace-write /bin/true, before (the host's /tmp shared, a working directory
+    # with no parents inside the root) and after (a private /tmp and `$TMPDIR, two protected parents pinned and masked),
+    # and the allowlist network (a private namespace, the proxy and the relay) on top.
+    `$plain = New-Item -ItemType Directory -Force (Join-Path `$cfgDir 'plain'); & git init -q `$plain.FullName
+    `$outer = New-Item -ItemType Directory -Force (Join-Path `$cfgDir 'outer'); & git init -q `$outer.FullName
+    `$nested = New-Item -ItemType Directory -Force (Join-Path `$outer 'a/b')
+    Set-Content (Join-Path `$cfgDir 'shared.toml') "[sandbox_linux]``nnamespaces = 'required'``ntmp = 'shared'"
+    Set-Content (Join-Path `$cfgDir 'allow.toml') "[sandbox_linux]``nnamespaces = 'required'``n[sandbox_network]``nmode = 'allowlist'``nallowed_domains = ['example.com']"
+    `$before = Measure-Median { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'shared.toml') }
+    `$after = Measure-Median { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$nested.FullName -WritableRoot `$outer.FullName -ConfigPath (Join-Path `$cfgDir 'req.toml') }
+    `$allow = Measure-Median { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'allow.toml') } 100
+}
 Remove-Item -Recurse -Force `$cfgDir
 "& /bin/true (direct, warm pwsh): {0:N2} ms" -f `$direct
 "Invoke-SandboxedCommand /bin/true, launcher alone: {0:N2} ms = {1:N2}x direct (goal <= 2x)" -f `$launcher, (`$launcher / `$direct)
 if (`$cap.BwrapWorks) {
     "& bwrap <hardened args> /bin/true: {0:N2} ms" -f `$bwrap
     "Invoke-SandboxedCommand /bin/true, bwrap + launcher: {0:N2} ms = bwrap {1:+0.00;-0.00} ms (goal <= +2 ms)" -f `$both, (`$both - `$bwrap)
+    "workspace-write, bwrap: shared /tmp, no parents {0:N2} ms; private /tmp + 2 protected parents {1:N2} ms = {2:+0.00;-0.00} ms (goal <= +1 ms)" -f `$before, `$after, (`$after - `$before)
+    "workspace-write, bwrap, allowlist network (private namespace, proxy, relay): {0:N2} ms = {1:+0.00;-0.00} ms over the shared-/tmp run" -f `$allow, (`$allow - `$before)
 } else { "bubblewrap not usable here: `$(`$cap.BwrapProblem)" }
 "@
 if ($LASTEXITCODE -ne 0) { throw "cmdlet overhead benchmark failed: $overhead" }
