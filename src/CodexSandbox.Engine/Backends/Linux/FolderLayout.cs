@@ -32,6 +32,8 @@ public sealed record FolderLayout(
             .Distinct(StringComparer.Ordinal)
             .OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal)
             .ToList();
+        // A path below another protected one is read-only with it (and a missing one cannot be created, or masked, there).
+        protectedPaths = protectedPaths.Where(p => !protectedPaths.Any(q => q != p && PathUtil.IsUnder(p, q))).ToList();
 
         var pinned = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var path in protectedPaths)

@@ -124,6 +124,17 @@ public class LinuxCommandBuilderTests
     }
 
     [Fact]
+    public void AMissingPathBelowAReadOnlyOneIsNotMaskedSinceNothingCanBeCreatedThere()
+    {
+        using var t = new TempTree();
+        var home = Directory.CreateDirectory(Path.Combine(t.Project, "home/.codex")).FullName;
+        var launch = LinuxCommandBuilder.Build(Policy(t, alwaysReadOnly: [home, Path.Combine(home, "log")]), ["/bin/true"], Bwrap);
+        Assert.True(IndexOf(launch.Arguments, "--ro-bind", home) > 0);
+        Assert.DoesNotContain(Path.Combine(home, "log"), launch.Arguments);
+        Assert.DoesNotContain(launch.MaskDirectories, d => d.StartsWith(home, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheLauncherFolderInsideARootIsNeverWritable()
     {
         using var t = new TempTree();
