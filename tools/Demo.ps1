@@ -48,6 +48,14 @@ try {
     Show '.git stays read-only inside the workspace (no planted hooks)'
     Invoke-SandboxedCommand -Command 'echo "[core] hooksPath = /tmp/evil" >> .git/config' | Format-List ExitCode, Stderr
 
+    Show 'The host''s /tmp, with this PowerShell''s debugger and host pipes, does not exist inside'
+    $tmp = if ($env:TMPDIR) { $env:TMPDIR } else { '/tmp' }
+    $pipes = @(Get-ChildItem $tmp -ErrorAction Ignore | Where-Object Name -Match "^(clr-debug-pipe|dotnet-diagnostic)-$PID-|^CoreFxPipe_PSHost\..*\.$PID\." | ForEach-Object FullName)
+    Write-Host "Outside: $($pipes.Count) pipe(s) of this PowerShell (pid $PID) in $tmp"
+    if ($pipes.Count -gt 0) {
+        Invoke-SandboxedCommand -Command "ls -l '$($pipes[0])' 2>&1; echo 'private temp folder:'; ls -A /tmp" | ForEach-Object Stdout
+    }
+
     Show 'The network is cut'
     Invoke-SandboxedCommand -Command 'bash -c "exec 3<>/dev/tcp/127.0.0.1/22" 2>&1; echo "network disabled: $CODEX_SANDBOX_NETWORK_DISABLED"' | Format-List ExitCode, Stdout
 
