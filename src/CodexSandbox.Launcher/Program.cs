@@ -7,6 +7,7 @@ using CodexSandbox.Launcher.Output;
 using CodexSandbox.Launcher.Privileges;
 using CodexSandbox.Launcher.Probe;
 using CodexSandbox.Launcher.Seccomp;
+using CodexSandbox.Launcher.Supervise;
 
 namespace CodexSandbox.Launcher;
 
@@ -25,13 +26,15 @@ internal static class Program
         try
         {
             // 1. Arguments.
-            LaunchOptions options = ArgumentParser.Parse(CommandLineReader.Read(args));
+            List<byte[]> rawArgs = CommandLineReader.Read(args);
+            LaunchOptions options = ArgumentParser.Parse(rawArgs);
             if (options.Help)
             {
                 Diagnostics.WriteAll(Diagnostics.StdOut, HelpText.Utf8);
                 return 0;
             }
             if (options.Probe) return CapabilityProbe.Run();
+            if (options.Supervise) return Supervisor.Run(rawArgs, options, parent);
 
             SyscallTable table = SyscallTable.ForCurrentProcess()
                 ?? throw LauncherException.Usage("unsupported CPU architecture (x86_64 and aarch64 only)");

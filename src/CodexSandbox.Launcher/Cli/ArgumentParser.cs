@@ -35,6 +35,7 @@ internal static class ArgumentParser
             else if (name.SequenceEqual("--memory-mb"u8)) options.MemoryMb = ParseCount(name, Value(args, ref i, name, inlineValue));
             else if (name.SequenceEqual("--max-processes"u8)) options.MaxProcesses = ParseCount(name, Value(args, ref i, name, inlineValue));
             else if (name.SequenceEqual("--file-size-mb"u8)) options.FileSizeMb = ParseCount(name, Value(args, ref i, name, inlineValue));
+            else if (name.SequenceEqual("--supervise"u8)) { NoValue(name, inlineValue); options.Supervise = true; options.SuperviseArgumentIndexes.Add(i); }
             else if (name.SequenceEqual("--open-files"u8)) options.OpenFiles = ParseCount(name, Value(args, ref i, name, inlineValue));
             else throw LauncherException.Usage(name, "unknown option (see --help)");
         }

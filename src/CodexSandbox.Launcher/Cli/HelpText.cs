@@ -41,6 +41,18 @@ internal static class HelpText
                                              apply it to uid 0)
           --file-size-mb N                   RLIMIT_FSIZE in MiB (SIGXFSZ beyond it)
           --open-files N                     RLIMIT_NOFILE
+        Processes:
+          --supervise                        do not become PROGRAM: stay outside the sandbox as a child
+                                             subreaper and run the sandbox and PROGRAM in a second copy
+                                             of this launcher (same options). When PROGRAM exits, every
+                                             process it left behind (daemons, double forks) is SIGKILLed
+                                             and reaped, then its status is returned. SIGTERM, SIGINT,
+                                             SIGHUP, and the death of this process's parent, kill
+                                             PROGRAM and all of them the same way (status 128+N);
+                                             signals ignored by the caller stay ignored. Only SIGKILL
+                                             of this process (or its parent's death while SIGTERM is
+                                             ignored) leaves them running. For runs without a pid
+                                             namespace.
         Other:
           --probe                            print key=value lines about kernel support and exit 0
           --help                             print this text and exit 0
@@ -54,9 +66,11 @@ internal static class HelpText
 
         A file without a "#!" line is run with /bin/sh, as execvp does.
 
-        Exit status: PROGRAM's own status (this process becomes PROGRAM), 128+N when PROGRAM is
-        killed by signal N, 125 for a launcher error (one line "codex-linux-sandbox: MESSAGE" on
-        stderr), 126 when PROGRAM is found but cannot be executed, 127 when it is not found.
+        Exit status: PROGRAM's own status (this process becomes PROGRAM, or with --supervise passes
+        it on), 128+N when PROGRAM is killed by signal N, 125 for a launcher error (one line
+        "codex-linux-sandbox: MESSAGE" on stderr; with --supervise also when PROGRAM's processes
+        kept appearing faster than they could be stopped), 126 when PROGRAM is found but cannot be
+        executed, 127 when it is not found.
 
         """u8;
 }

@@ -17,6 +17,10 @@ internal sealed class LaunchOptions
     public byte[]? WorkingDirectory { get; set; }
     public bool AllowMissingLandlock { get; set; }
 
+    /// <summary>--supervise, and where it stood in the arguments (the supervised copy gets them without it).</summary>
+    public bool Supervise { get; set; }
+    public List<int> SuperviseArgumentIndexes { get; } = [];
+
     /// <summary>PROGRAM followed by its arguments.</summary>
     public List<byte[]> Command { get; } = [];
 }

@@ -76,6 +76,7 @@ public sealed class ExitCodeTests(LauncherFixture f)
     [InlineData("--chdir", "/no/such/dir", "--", "true")]
     [InlineData("--")]
     [InlineData("--memory-mb")]
+    [InlineData("--supervise=yes", "--", "true")]
     public void BadArgumentsAre125WithOneLine(params string[] args)
     {
         var r = f.Run(args);

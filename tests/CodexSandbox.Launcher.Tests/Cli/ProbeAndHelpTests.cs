@@ -31,6 +31,7 @@ public sealed class ProbeAndHelpTests(LauncherFixture f)
         Assert.Equal(0, r.ExitCode);
         Assert.StartsWith("Usage: codex-linux-sandbox", r.Stdout);
         Assert.Contains("--allow-tcp-connect", r.Stdout);
+        Assert.Contains("--supervise", r.Stdout);
         Assert.Equal("", r.Stderr);
     }
 }
