@@ -6,6 +6,7 @@ using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
 using CodexSandbox.Launcher.Privileges;
 using CodexSandbox.Launcher.Probe;
+using CodexSandbox.Launcher.Relay;
 using CodexSandbox.Launcher.Seccomp;
 using CodexSandbox.Launcher.Supervise;
 
@@ -18,6 +19,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         int parent = Libc.getppid();
+        if (args.Length > 0 && args[0] == "--relay-process") return RelayProcess.Run(args, parent);
         ExecImage image;
         ResourceLimits limits;
         LandlockRuleset? ruleset;
@@ -47,6 +49,7 @@ internal static class Program
             ruleset = LandlockRuleset.Create(options);
             filter = new SeccompFilter(table, options);
             limits = new ResourceLimits(options);
+            if (options.Relays.Count > 0) RelayStarter.Start(options);
         }
         catch (LauncherException e)
         {

@@ -34,6 +34,15 @@ internal static class HelpText
                                                     no bind/listen/accept, no AF_UNIX sockets.
                                              on:    unrestricted.
           --allow-tcp-connect PORT           allowed TCP destination port in proxy mode (repeatable)
+          --relay PORT=SOCKETPATH            proxy mode: listen on 127.0.0.1:PORT (in the current network
+                                             namespace, e.g. bwrap's private one) and forward every
+                                             connection to the unix stream socket SOCKETPATH (absolute,
+                                             at most 107 bytes); PORT is also an --allow-tcp-connect
+                                             port (repeatable). The relay is a separate process started
+                                             before the restrictions; it has no capabilities, no files
+                                             (Landlock), no TCP connect/bind, AF_UNIX stream sockets
+                                             only, no exec, and it ends when PROGRAM's process does.
+                                             PROGRAM starts with the relay as a child process.
         Limits (setrlimit; soft = hard; core dumps are always disabled):
           --cpu-seconds N                    RLIMIT_CPU: SIGXCPU after N CPU seconds, SIGKILL after N+1
           --memory-mb N                      RLIMIT_AS in MiB (address space, not resident memory)

@@ -21,6 +21,9 @@ internal sealed class LaunchOptions
     public bool Supervise { get; set; }
     public List<int> SuperviseArgumentIndexes { get; } = [];
 
+    /// <summary>--relay PORT=SOCKETPATH, in the order given.</summary>
+    public List<Relay.RelaySpec> Relays { get; } = [];
+
     /// <summary>PROGRAM followed by its arguments.</summary>
     public List<byte[]> Command { get; } = [];
 }

@@ -32,6 +32,7 @@ public sealed class ProbeAndHelpTests(LauncherFixture f)
         Assert.StartsWith("Usage: codex-linux-sandbox", r.Stdout);
         Assert.Contains("--allow-tcp-connect", r.Stdout);
         Assert.Contains("--supervise", r.Stdout);
+        Assert.Contains("--relay PORT=SOCKETPATH", r.Stdout);
         Assert.Equal("", r.Stderr);
     }
 }
