@@ -41,8 +41,10 @@ internal static class HelpText
                                              port (repeatable). The relay is a separate process started
                                              before the restrictions; it has no capabilities, no files
                                              (Landlock), no TCP connect/bind, AF_UNIX stream sockets
-                                             only, no exec, and it ends when PROGRAM's process does.
-                                             PROGRAM starts with the relay as a child process.
+                                             only, no exec; it serves up to 256 connections at once
+                                             and exits just after PROGRAM's process (at once with
+                                             --supervise or a pid namespace). PROGRAM starts with the
+                                             relay as a child process.
         Limits (setrlimit; soft = hard; core dumps are always disabled):
           --cpu-seconds N                    RLIMIT_CPU: SIGXCPU after N CPU seconds, SIGKILL after N+1
           --memory-mb N                      RLIMIT_AS in MiB (address space, not resident memory)
