@@ -57,13 +57,13 @@ internal static class HelpText
                                              subreaper and run the sandbox and PROGRAM in a second copy
                                              of this launcher (same options). When PROGRAM exits, every
                                              process it left behind (daemons, double forks) is SIGKILLed
-                                             and reaped, then its status is returned. SIGTERM, SIGINT,
-                                             SIGHUP, and the death of this process's parent, kill
-                                             PROGRAM and all of them the same way (status 128+N);
-                                             signals ignored by the caller stay ignored. Only SIGKILL
-                                             of this process (or its parent's death while SIGTERM is
-                                             ignored) leaves them running. For runs without a pid
-                                             namespace.
+                                             and reaped, then its status is returned. SIGTERM,
+                                             SIGINT, SIGHUP, SIGQUIT, and the death of this process's
+                                             parent, kill PROGRAM and all of them the same way (status
+                                             128+N); signals ignored by the caller stay ignored. Only
+                                             SIGKILL of this process (or its parent's death while
+                                             SIGTERM is ignored) leaves them running. For runs without
+                                             a pid namespace.
         Other:
           --probe                            print key=value lines about kernel support and exit 0
           --help                             print this text and exit 0

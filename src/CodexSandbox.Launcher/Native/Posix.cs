@@ -46,7 +46,7 @@ internal static unsafe class Posix
     [DllImport(Lib, SetLastError = true)] public static extern nint recv(int fd, byte* buffer, nint length, int flags);
     [DllImport(Lib, SetLastError = true)] public static extern int poll(PollFd* fds, nuint count, int timeout);
 
-    public const int SIGHUP = 1, SIGINT = 2, SIGKILL = 9, SIGTERM = 15, SIGCHLD = 17, NSIG = 65;
+    public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGTERM = 15, SIGCHLD = 17, NSIG = 65;
     public const int SIG_BLOCK = 0;
     public const nint SIG_DFL = 0, SIG_IGN = 1;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;

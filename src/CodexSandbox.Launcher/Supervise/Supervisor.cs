@@ -9,7 +9,7 @@ namespace CodexSandbox.Launcher.Supervise;
 /// --supervise: this process stays outside the sandbox as a child subreaper, starts a second copy of
 /// the launcher (same arguments without --supervise) that applies the sandbox and execs the command,
 /// and when the command exits SIGKILLs every process the command left behind (orphans are reparented
-/// here), then exits with the command's status. SIGTERM, SIGINT and SIGHUP (and the death of this
+/// here), then exits with the command's status. SIGTERM, SIGINT, SIGHUP and SIGQUIT (and the death of this
 /// process's parent, delivered as SIGTERM) kill the command and the rest of the tree the same way;
 /// the status is then 128+that signal. A signal the caller started this process with ignored stays
 /// ignored (and is inherited ignored by the command); if that is SIGTERM, the parent-death signal is
@@ -63,6 +63,7 @@ internal static unsafe class Supervisor
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal),
         ];
         // The caller's death arrives as SIGTERM, so it also takes the whole tree down. If the caller
         // ignores SIGTERM, SIGKILL instead: this process and the command die (the command has its own
@@ -108,6 +109,7 @@ internal static unsafe class Supervisor
         {
             PosixSignal.SIGHUP => Posix.SIGHUP,
             PosixSignal.SIGINT => Posix.SIGINT,
+            PosixSignal.SIGQUIT => Posix.SIGQUIT,
             _ => Posix.SIGTERM,
         };
         lock (s_gate)

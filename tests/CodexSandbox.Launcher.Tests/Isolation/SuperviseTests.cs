@@ -162,7 +162,7 @@ public sealed class SuperviseTests(LauncherFixture f)
     }
 
     [Theory]
-    [InlineData("TERM", 15), InlineData("INT", 2), InlineData("HUP", 1)]
+    [InlineData("TERM", 15), InlineData("INT", 2), InlineData("HUP", 1), InlineData("QUIT", 3)]
     public void SignalToTheSupervisorKillsTheWholeTree(string signal, int number)
     {
         using var s = new Scratch();
