@@ -6,7 +6,9 @@ using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
 using CodexSandbox.Launcher.Privileges;
 using CodexSandbox.Launcher.Probe;
+using CodexSandbox.Launcher.Relay;
 using CodexSandbox.Launcher.Seccomp;
+using CodexSandbox.Launcher.Supervise;
 
 namespace CodexSandbox.Launcher;
 
@@ -17,6 +19,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         int parent = Libc.getppid();
+        if (args.Length > 0 && args[0] == "--relay-process") return RelayProcess.Run(args, parent);
         ExecImage image;
         ResourceLimits limits;
         LandlockRuleset? ruleset;
@@ -25,13 +28,15 @@ internal static class Program
         try
         {
             // 1. Arguments.
-            LaunchOptions options = ArgumentParser.Parse(CommandLineReader.Read(args));
+            List<byte[]> rawArgs = CommandLineReader.Read(args);
+            LaunchOptions options = ArgumentParser.Parse(rawArgs);
             if (options.Help)
             {
                 Diagnostics.WriteAll(Diagnostics.StdOut, HelpText.Utf8);
                 return 0;
             }
             if (options.Probe) return CapabilityProbe.Run();
+            if (options.Supervise) return Supervisor.Run(rawArgs, options, parent);
 
             SyscallTable table = SyscallTable.ForCurrentProcess()
                 ?? throw LauncherException.Usage("unsupported CPU architecture (x86_64 and aarch64 only)");
@@ -45,6 +50,7 @@ internal static class Program
             filter = new SeccompFilter(table, options);
             limits = new ResourceLimits(options);
             InheritedDescriptors.Prepare();
+            if (options.Relays.Count > 0) RelayStarter.Start(options);
         }
         catch (LauncherException e)
         {

@@ -6,7 +6,9 @@ namespace CodexSandbox.Engine.Network;
 
 /// <summary>
 /// The allowlist proxy for one sandboxed command: an HTTP proxy (absolute-form forwarding and CONNECT tunnels, no TLS
-/// interception) and a SOCKS5 proxy (no authentication, CONNECT only), both on 127.0.0.1 with ephemeral ports.
+/// interception) and a SOCKS5 proxy (no authentication, CONNECT only), both on 127.0.0.1 with ephemeral ports, and
+/// optionally also on two unix sockets (for a sandbox in its own network namespace, reached through the launcher's
+/// <c>--relay</c>); both transports run the same sessions and decisions.
 /// Each connection is decided by host name against a <see cref="DomainPolicy"/>; the name is resolved once, every address
 /// is checked, and the proxy connects only to those checked addresses, so a second DNS answer cannot redirect it.
 /// Every decision is passed to the callback (called concurrently from connection tasks; keep it quick and thread-safe).
@@ -16,6 +18,7 @@ public sealed class NetworkProxy : IAsyncDisposable
 {
     private readonly Socket _httpListener;
     private readonly Socket _socksListener;
+    private readonly UnixListeners? _unix;
     private readonly Action<NetworkDecision>? _onDecision;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Task, byte> _sessions = new();
@@ -23,8 +26,9 @@ public sealed class NetworkProxy : IAsyncDisposable
     private Task _acceptLoops = Task.CompletedTask;
     private int _disposed;
 
-    private NetworkProxy(DomainPolicy policy, Action<NetworkDecision>? onDecision, NetworkProxyOptions options, Socket http, Socket socks)
+    private NetworkProxy(DomainPolicy policy, Action<NetworkDecision>? onDecision, NetworkProxyOptions options, Socket http, Socket socks, UnixListeners? unix)
     {
+        _unix = unix;
         Policy = policy;
         Options = options;
         _onDecision = onDecision;
@@ -45,32 +49,58 @@ public sealed class NetworkProxy : IAsyncDisposable
     public string? HttpSocketPath => null; // SHIM-MERGE
     public string? SocksSocketPath => null; // SHIM-MERGE
     public int SocksPort => SocksEndPoint.Port;
+    /// <summary>The HTTP proxy's unix socket (<c>http.sock</c> in the folder given to StartAsync), or null.</summary>
+    public string? HttpSocketPath => _unix?.HttpPath;
+    /// <summary>The SOCKS5 proxy's unix socket (<c>socks.sock</c> in the folder given to StartAsync), or null.</summary>
+    public string? SocksSocketPath => _unix?.SocksPath;
     /// <summary>Connections being served now.</summary>
     public int ActiveConnections => Options.MaxConnections - _slots.CurrentCount;
 
     /// <summary>Compiles <paramref name="settings"/> (throws <see cref="ArgumentException"/> when invalid) and starts the proxy.</summary>
-    public static Task<NetworkProxy> StartAsync(NetworkPolicySettings settings, Action<NetworkDecision>? onDecision, NetworkProxyOptions? options = null) =>
-        StartAsync(DomainPolicy.Create(settings), onDecision, options);
+    public static Task<NetworkProxy> StartAsync(NetworkPolicySettings settings, Action<NetworkDecision>? onDecision, NetworkProxyOptions? options = null,
+        string? unixSocketDirectory = null) =>
+        StartAsync(DomainPolicy.Create(settings), onDecision, options, unixSocketDirectory);
 
-    /// <summary>Binds both listeners on 127.0.0.1 and starts accepting. Dispose the proxy when the command ends.</summary>
-    public static Task<NetworkProxy> StartAsync(DomainPolicy policy, Action<NetworkDecision>? onDecision, NetworkProxyOptions? options = null)
+    /// <summary>
+    /// Binds both listeners on 127.0.0.1 and starts accepting. Dispose the proxy when the command ends. With
+    /// <paramref name="unixSocketDirectory"/>, the same two proxies also listen on <c>http.sock</c> and <c>socks.sock</c>
+    /// in that folder (created with mode 0700 if missing, else set to 0700; it must not be a symlink; sockets mode 0600;
+    /// both removed on dispose, and the folder too if this call created it and it is then empty). An existing file of
+    /// either name is an error (<see cref="IOException"/>).
+    /// </summary>
+    public static Task<NetworkProxy> StartAsync(DomainPolicy policy, Action<NetworkDecision>? onDecision, NetworkProxyOptions? options = null,
+        string? unixSocketDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         options ??= new NetworkProxyOptions();
         if (options.MaxConnections < 1 || options.MaxHeaderBytes < 256)
             throw new ArgumentException("MaxConnections must be at least 1 and MaxHeaderBytes at least 256.", nameof(options));
         var http = Listen();
-        Socket socks;
-        try { socks = Listen(); }
+        Socket? socks = null;
+        UnixListeners? unix = null;
+        try
+        {
+            socks = Listen();
+            if (unixSocketDirectory is not null) unix = UnixListeners.Create(unixSocketDirectory);
+        }
         catch
         {
             http.Dispose();
+            socks?.Dispose();
             throw;
         }
-        var proxy = new NetworkProxy(policy, onDecision, options, http, socks);
-        proxy._acceptLoops = Task.WhenAll(
+        var proxy = new NetworkProxy(policy, onDecision, options, http, socks, unix);
+        var loops = new List<Task>
+        {
             Task.Run(() => proxy.AcceptLoopAsync(http, HttpProxySession.RunAsync)),
-            Task.Run(() => proxy.AcceptLoopAsync(socks, SocksProxySession.RunAsync)));
+            Task.Run(() => proxy.AcceptLoopAsync(socks, SocksProxySession.RunAsync)),
+        };
+        if (unix is not null)
+        {
+            loops.Add(Task.Run(() => proxy.AcceptLoopAsync(unix.Http, HttpProxySession.RunAsync)));
+            loops.Add(Task.Run(() => proxy.AcceptLoopAsync(unix.Socks, SocksProxySession.RunAsync)));
+        }
+        proxy._acceptLoops = Task.WhenAll(loops);
         return Task.FromResult(proxy);
     }
 
@@ -114,7 +144,7 @@ public sealed class NetworkProxy : IAsyncDisposable
                 client.Dispose();
                 continue;
             }
-            client.NoDelay = true;
+            if (client.AddressFamily != AddressFamily.Unix) client.NoDelay = true;
             var task = Task.Run(async () =>
             {
                 try { await session(this, client, ct).ConfigureAwait(false); }
@@ -226,13 +256,14 @@ public sealed class NetworkProxy : IAsyncDisposable
 
     internal static string Truncate(string s) => s.Length <= 100 ? s : s[..100] + "…";
 
-    /// <summary>Stops both listeners and closes every open connection.</summary>
+    /// <summary>Stops every listener (removing the unix sockets) and closes every open connection.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop.Cancel();
         _httpListener.Dispose();
         _socksListener.Dispose();
+        _unix?.Dispose();
         await _acceptLoops.ConfigureAwait(false);
         var pending = _sessions.Keys.ToArray();
         await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);

@@ -38,6 +38,8 @@ internal static class ArgumentParser
             else if (name.SequenceEqual("--memory-mb"u8)) options.MemoryMb = ParseCount(name, Value(args, ref i, name, inlineValue));
             else if (name.SequenceEqual("--max-processes"u8)) options.MaxProcesses = ParseCount(name, Value(args, ref i, name, inlineValue));
             else if (name.SequenceEqual("--file-size-mb"u8)) options.FileSizeMb = ParseCount(name, Value(args, ref i, name, inlineValue));
+            else if (name.SequenceEqual("--supervise"u8)) { NoValue(name, inlineValue); options.Supervise = true; options.SuperviseArgumentIndexes.Add(i); }
+            else if (name.SequenceEqual("--relay"u8)) options.Relays.Add(Relay.RelaySpec.Parse(name, Value(args, ref i, name, inlineValue)));
             else if (name.SequenceEqual("--open-files"u8)) options.OpenFiles = ParseCount(name, Value(args, ref i, name, inlineValue));
             else throw LauncherException.Usage(name, "unknown option (see --help)");
         }
@@ -50,6 +52,7 @@ internal static class ArgumentParser
             throw LauncherException.Usage("--rw needs --mode workspace-write");
         if (options.AllowedTcpConnectPorts.Count > 0 && options.Network != NetworkMode.Proxy)
             throw LauncherException.Usage("--allow-tcp-connect needs --network proxy");
+        Relay.RelaySpec.Validate(options);
         if (options.MemoryMb is > (ulong.MaxValue >> 20)) throw LauncherException.Usage("--memory-mb: value too large");
         if (options.FileSizeMb is > (ulong.MaxValue >> 20)) throw LauncherException.Usage("--file-size-mb: value too large");
         return options;

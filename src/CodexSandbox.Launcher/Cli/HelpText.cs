@@ -51,6 +51,17 @@ internal static class HelpText
           --no-unix-sockets                  socket(AF_UNIX, ...) fails with EPERM in any --network mode,
                                              so no host unix socket (pathname or abstract) can be
                                              connected to; socketpair still works
+          --relay PORT=SOCKETPATH            proxy mode: listen on 127.0.0.1:PORT (in the current network
+                                             namespace, e.g. bwrap's private one) and forward every
+                                             connection to the unix stream socket SOCKETPATH (absolute,
+                                             at most 107 bytes); PORT is also an --allow-tcp-connect
+                                             port (repeatable). The relay is a separate process started
+                                             before the restrictions; it has no capabilities, no files
+                                             (Landlock), no TCP connect/bind, AF_UNIX stream sockets
+                                             only, no exec; it serves up to 256 connections at once
+                                             and exits just after PROGRAM's process (at once with
+                                             --supervise or a pid namespace). PROGRAM starts with the
+                                             relay as a child process.
         Limits (setrlimit; soft = hard; core dumps are always disabled):
           --cpu-seconds N                    RLIMIT_CPU: SIGXCPU after N CPU seconds, SIGKILL after N+1
           --memory-mb N                      RLIMIT_AS in MiB (address space, not resident memory)
@@ -58,6 +69,18 @@ internal static class HelpText
                                              apply it to uid 0)
           --file-size-mb N                   RLIMIT_FSIZE in MiB (SIGXFSZ beyond it)
           --open-files N                     RLIMIT_NOFILE
+        Processes:
+          --supervise                        do not become PROGRAM: stay outside the sandbox as a child
+                                             subreaper and run the sandbox and PROGRAM in a second copy
+                                             of this launcher (same options). When PROGRAM exits, every
+                                             process it left behind (daemons, double forks) is SIGKILLed
+                                             and reaped, then its status is returned. SIGTERM,
+                                             SIGINT, SIGHUP, SIGQUIT, and the death of this process's
+                                             parent, kill PROGRAM and all of them the same way (status
+                                             128+N); signals ignored by the caller stay ignored. Only
+                                             SIGKILL of this process (or its parent's death while
+                                             SIGTERM is ignored) leaves them running. For runs without
+                                             a pid namespace.
         Other:
           --probe                            print key=value lines about kernel support and exit 0
           --help                             print this text and exit 0
@@ -72,9 +95,11 @@ internal static class HelpText
         A file without a "#!" line is run with /bin/sh, as execvp does. Only stdin, stdout and stderr
         reach PROGRAM: every other inherited descriptor is closed right before exec (close_range).
 
-        Exit status: PROGRAM's own status (this process becomes PROGRAM), 128+N when PROGRAM is
-        killed by signal N, 125 for a launcher error (one line "codex-linux-sandbox: MESSAGE" on
-        stderr), 126 when PROGRAM is found but cannot be executed, 127 when it is not found.
+        Exit status: PROGRAM's own status (this process becomes PROGRAM, or with --supervise passes
+        it on), 128+N when PROGRAM is killed by signal N, 125 for a launcher error (one line
+        "codex-linux-sandbox: MESSAGE" on stderr; with --supervise also when PROGRAM's processes
+        kept appearing faster than they could be stopped), 126 when PROGRAM is found but cannot be
+        executed, 127 when it is not found.
 
         """u8;
 }

@@ -23,6 +23,13 @@ internal sealed class LaunchOptions
     /// <summary>seccomp refuses socket(AF_UNIX, ...) (socketpair stays allowed).</summary>
     public bool NoUnixSockets { get; set; }
 
+    /// <summary>--supervise, and where it stood in the arguments (the supervised copy gets them without it).</summary>
+    public bool Supervise { get; set; }
+    public List<int> SuperviseArgumentIndexes { get; } = [];
+
+    /// <summary>--relay PORT=SOCKETPATH, in the order given.</summary>
+    public List<Relay.RelaySpec> Relays { get; } = [];
+
     /// <summary>PROGRAM followed by its arguments.</summary>
     public List<byte[]> Command { get; } = [];
 }

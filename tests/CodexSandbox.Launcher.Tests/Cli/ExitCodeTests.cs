@@ -80,6 +80,12 @@ public sealed class ExitCodeTests(LauncherFixture f)
     [InlineData("--deny", "", "--", "true")]
     [InlineData("--ro=", "--", "true")]
     [InlineData("--deny")]
+    [InlineData("--supervise=yes", "--", "true")]
+    [InlineData("--relay", "8080=/tmp/proxy.sock", "--", "true")]
+    [InlineData("--network", "proxy", "--relay", "8080", "--", "true")]
+    [InlineData("--network", "proxy", "--relay", "0=/tmp/proxy.sock", "--", "true")]
+    [InlineData("--network", "proxy", "--relay", "8080=relative.sock", "--", "true")]
+    [InlineData("--network", "proxy", "--relay", "8080=/tmp/a.sock", "--relay", "8080=/tmp/b.sock", "--", "true")]
     public void BadArgumentsAre125WithOneLine(params string[] args)
     {
         var r = f.Run(args);

@@ -36,6 +36,8 @@ public sealed class ProbeAndHelpTests(LauncherFixture f)
         Assert.Contains("--no-unix-sockets", r.Stdout);
         Assert.Contains("close_range", r.Stdout);
         Assert.DoesNotContain("abstract sockets only when", r.Stdout);
+        Assert.Contains("--supervise", r.Stdout);
+        Assert.Contains("--relay PORT=SOCKETPATH", r.Stdout);
         Assert.Equal("", r.Stderr);
     }
 }

@@ -71,6 +71,54 @@ int main(int argc, char **argv) {
         if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) return fail("connect");
         return ok();
     }
+    if (!strcmp(op, "tcp-connect-to") && argc == 4) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) return fail("socket");
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[3])) };
+        if (inet_pton(AF_INET, argv[2], &a.sin_addr) != 1) { puts("bad address"); return 2; }
+        if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) return fail("connect");
+        return ok();
+    }
+    if (!strcmp(op, "tcp-echo") && argc == 5) {
+        /* Sends BYTES of a pattern to ADDR:PORT from a child process, half-closes, and checks that
+           exactly the same bytes come back before end of stream: "ok N" or "mismatch ...". */
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) return fail("socket");
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[3])) };
+        if (inet_pton(AF_INET, argv[2], &a.sin_addr) != 1) { puts("bad address"); return 2; }
+        if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) return fail("connect");
+        long total = atol(argv[4]);
+        pid_t writer = fork();
+        if (writer < 0) return fail("fork");
+        if (writer == 0) {
+            static char block[65536];
+            long sent = 0;
+            while (sent < total) {
+                long chunk = total - sent < (long)sizeof block ? total - sent : (long)sizeof block;
+                for (long i = 0; i < chunk; i++) block[i] = (char)((sent + i) % 251);
+                ssize_t n = write(fd, block, chunk);
+                if (n < 0) _exit(1);
+                sent += n;
+            }
+            shutdown(fd, SHUT_WR);
+            _exit(0);
+        }
+        static char in[65536];
+        long got = 0;
+        for (;;) {
+            ssize_t n = read(fd, in, sizeof in);
+            if (n < 0) return fail("read");
+            if (n == 0) break;
+            for (ssize_t i = 0; i < n; i++)
+                if (in[i] != (char)((got + i) % 251)) { printf("mismatch at %ld\n", got + i); return 1; }
+            got += n;
+        }
+        int status;
+        waitpid(writer, &status, 0);
+        if (got != total) { printf("short %ld of %ld\n", got, total); return 1; }
+        printf("ok %ld\n", got);
+        return 0;
+    }
     if (!strcmp(op, "tcp-listen")) {
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         if (fd < 0) return fail("socket");
