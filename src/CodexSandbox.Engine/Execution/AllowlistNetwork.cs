@@ -24,7 +24,7 @@ internal sealed class AllowlistNetwork : IAsyncDisposable
         NetworkProxy proxy;
         try
         {
-            proxy = await NetworkProxy.StartAsync(settings, onDecision, new NetworkProxyOptions { UnixSocketFolder = folder }).ConfigureAwait(false);
+            proxy = await NetworkProxy.StartAsync(settings, onDecision, options: null, unixSocketDirectory: folder).ConfigureAwait(false);
         }
         catch
         {

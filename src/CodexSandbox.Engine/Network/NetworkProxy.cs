@@ -46,8 +46,6 @@ public sealed class NetworkProxy : IAsyncDisposable
     /// <summary>The SOCKS5 proxy: 127.0.0.1 and an ephemeral port.</summary>
     public IPEndPoint SocksEndPoint { get; }
     public int HttpPort => HttpEndPoint.Port;
-    public string? HttpSocketPath => null; // SHIM-MERGE
-    public string? SocksSocketPath => null; // SHIM-MERGE
     public int SocksPort => SocksEndPoint.Port;
     /// <summary>The HTTP proxy's unix socket (<c>http.sock</c> in the folder given to StartAsync), or null.</summary>
     public string? HttpSocketPath => _unix?.HttpPath;

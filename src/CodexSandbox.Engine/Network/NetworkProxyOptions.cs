@@ -17,6 +17,5 @@ public sealed class NetworkProxyOptions
     public int MaxHeaderBytes { get; init; } = 32 * 1024;
     /// <summary>Connections served at once, both listeners together; more are closed on accept.</summary>
     public int MaxConnections { get; init; } = 256;
-    public string? UnixSocketFolder { get; init; } // SHIM-MERGE
 
 }
