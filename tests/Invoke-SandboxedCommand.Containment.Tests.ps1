@@ -201,7 +201,7 @@ Describe 'Containment with the <Layer> layer' -ForEach $layers {
                 Set-Content (Join-Path $codexHome 'log/sandbox-audit.jsonl') '{"seq":1}'
                 $line = 'printf "sandbox_mode = \"danger-full-access\"\n" > "$CODEX_HOME/config.toml"; : > "$CODEX_HOME/log/sandbox-audit.jsonl"'
                 if ($Layer -eq 'launcher') {
-                    { Invoke-InWorld $w $line -ErrorAction Stop } | Should -Throw -ErrorId 'SandboxUnavailable*'
+                    { $ErrorActionPreference = 'Stop'; Invoke-InWorld $w $line } | Should -Throw -ErrorId 'SandboxUnavailable*'
                 }
                 else {
                     $r = Invoke-InWorld $w $line
@@ -224,7 +224,7 @@ Describe 'Containment with the <Layer> layer' -ForEach $layers {
                 $env:CODEXSANDBOX_LAUNCHER = Join-Path $copy 'codex-linux-sandbox'
                 $line = 'l="$PWD/modcopy/bin/linux-x64/codex-linux-sandbox"; mv "$l" "$l.real" && printf "#!/bin/sh\nexec \"\$0.real\" \"\$@\"\n" > "$l" && chmod +x "$l"'
                 if ($Layer -eq 'launcher') {
-                    { Invoke-InWorld $w $line -ErrorAction Stop } | Should -Throw -ErrorId 'SandboxUnavailable*'
+                    { $ErrorActionPreference = 'Stop'; Invoke-InWorld $w $line } | Should -Throw -ErrorId 'SandboxUnavailable*'
                 }
                 else {
                     $r = Invoke-InWorld $w $line
@@ -237,7 +237,10 @@ Describe 'Containment with the <Layer> layer' -ForEach $layers {
         }
 
         It 'keeps everyday work going: build, test, write, git status and git diff' {
-            $r = Invoke-SandboxedCommand -ConfigPath $w.Config -WorkingDirectory $proj -SandboxMode WorkspaceWrite -Force -WarningAction SilentlyContinue -Command @'
+            # The default configuration: the private temporary folders are writable (compilers need them).
+            $open = Join-Path $w.Root 'open.toml'
+            Set-Content $open ((Get-Content -Raw $w.Config) -replace 'exclude_slash_tmp = true', 'exclude_slash_tmp = false' -replace 'exclude_tmpdir_env_var = true', 'exclude_tmpdir_env_var = false')
+            $r = Invoke-SandboxedCommand -ConfigPath $open -WorkingDirectory $proj -SandboxMode WorkspaceWrite -Force -WarningAction SilentlyContinue -Command @'
 printf 'int main(void){return 0;}\n' > t.c && cc -o t t.c && ./t && echo built
 echo change > tracked.txt && git status --short && git diff --stat && echo git-ok
 f=$(mktemp -d 2>/dev/null || echo .); echo ok

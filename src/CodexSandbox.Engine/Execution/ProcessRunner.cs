@@ -59,11 +59,18 @@ public static class ProcessRunner
 
     private static void KillTree(Process process)
     {
-        // The launcher calls setsid, so the child leads its own process group: signal the group first
-        // (this reaches descendants that were re-parented), then walk whatever tree .NET can still see.
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
-            try { _ = Kill(-process.Id, 9); } catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { }
+            try
+            {
+                // SIGTERM first: the launcher's supervisor (and bwrap, whose PID namespace dies with it) then takes down
+                // everything the command started, setsid daemons included, which a SIGKILL of it would orphan.
+                if (Kill(process.Id, 15) == 0) process.WaitForExit(500);
+                // The launcher calls setsid, so the child leads its own process group: signal the group (this reaches
+                // descendants that were re-parented), then walk whatever tree .NET can still see.
+                _ = Kill(-process.Id, 9);
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { }
         }
         try { process.Kill(entireProcessTree: true); }
         catch (InvalidOperationException) { }
