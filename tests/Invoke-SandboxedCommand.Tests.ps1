@@ -190,9 +190,21 @@ Describe 'Get-SandboxCapability' {
         $c.Backend[[CodexSandbox.SandboxMode]::DangerFullAccess] | Should -Be 'none'
         $c.Protections[[CodexSandbox.SandboxMode]::ReadOnly] | Should -Contain 'no-new-privileges'
         if ($c.BwrapWorks) { $c.Backend[[CodexSandbox.SandboxMode]::WorkspaceWrite] | Should -Be 'linux-bwrap' }
-        $off = Get-SandboxCapability -Namespaces Off
+        $scratch = New-Item -ItemType Directory -Force (Join-Path (Get-TestBase) "cap-$PID")
+        Push-Location $scratch
+        try { $off = Get-SandboxCapability -Namespaces Off }
+        finally { Pop-Location; Remove-Item -Recurse -Force $scratch }
         $off.Backend[[CodexSandbox.SandboxMode]::WorkspaceWrite] | Should -Be 'linux-launcher'
         ($off.Missing[[CodexSandbox.SandboxMode]::WorkspaceWrite] -join "`n") | Should -Match 'protected-paths'
+    }
+
+    It 'says a workspace that holds the module cannot run without the namespace layer, and why' {
+        Push-Location (Split-Path (Get-Module CodexSandbox).Path)
+        try { $off = Get-SandboxCapability -Namespaces Off }
+        finally { Pop-Location }
+        $off.Backend[[CodexSandbox.SandboxMode]::WorkspaceWrite] | Should -Be 'unavailable'
+        ($off.Missing[[CodexSandbox.SandboxMode]::WorkspaceWrite] -join "`n") | Should -Match 'inside a writable root'
+        $off.Backend[[CodexSandbox.SandboxMode]::ReadOnly] | Should -Be 'linux-launcher'
     }
 
     It 'shows the Linux facts in its default view, and no other platform''s' {

@@ -30,6 +30,6 @@ public sealed class GetSandboxCapabilityCommand : PSCmdlet
             WriteObject(PlatformCapability.Describe(host, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
             return;
         }
-        WriteObject(CapabilityProbe.Describe(LinuxHost.Detect(LinuxHost.FindLauncher(moduleBase)), Namespaces));
+        WriteObject(CapabilityProbe.Describe(LinuxHost.Detect(LinuxHost.FindLauncher(moduleBase)), Namespaces, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
     }
 }

@@ -5,12 +5,14 @@ public static class CapabilityProbe
 {
     private static readonly string[] AbiFeatures = ["filesystem", "refer", "truncate", "tcp", "ioctl-dev", "scope", "audit"];
 
-    public static SandboxCapability Describe(LinuxHost host, NamespaceRequirement namespaces)
+    /// <param name="workingDirectory">The folder the sample policy runs in (the session's location): what can be enforced
+    /// depends on it, e.g. a root that holds the module cannot run without the namespace layer.</param>
+    public static SandboxCapability Describe(LinuxHost host, NamespaceRequirement namespaces, string workingDirectory)
     {
         var backends = new Dictionary<SandboxMode, string>();
         var protections = new Dictionary<SandboxMode, IReadOnlyList<string>>();
         var missing = new Dictionary<SandboxMode, IReadOnlyList<string>>();
-        var cwd = System.Environment.CurrentDirectory;
+        var cwd = workingDirectory;
         foreach (var mode in Enum.GetValues<SandboxMode>())
         {
             var sample = PlatformCapability.Sample(mode, cwd) with { LinuxNamespaces = namespaces };
