@@ -64,6 +64,9 @@ internal static class Program
         if (ruleset is not null && !ruleset.Restrict()) return LauncherException.LauncherError;
         if (!filter.Install()) return LauncherException.LauncherError;
         InheritedDescriptors.CloseAll(); // only stdin, stdout and stderr reach PROGRAM
+        // The .NET runtime ignores SIGPIPE at start-up and execve keeps ignored signals: give PROGRAM the default a
+        // shell would, so `yes | head -1` ends quietly instead of failing on EPIPE.
+        Posix.SetDefaultAction(Posix.SIGPIPE);
         return image.Execute();
     }
 

@@ -46,7 +46,7 @@ internal static unsafe class Posix
     [DllImport(Lib, SetLastError = true)] public static extern nint recv(int fd, byte* buffer, nint length, int flags);
     [DllImport(Lib, SetLastError = true)] public static extern int poll(PollFd* fds, nuint count, int timeout);
 
-    public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGTERM = 15, SIGCHLD = 17, NSIG = 65;
+    public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGPIPE = 13, SIGTERM = 15, SIGCHLD = 17, NSIG = 65;
     public const int SIG_BLOCK = 0;
     public const nint SIG_DFL = 0, SIG_IGN = 1;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -69,6 +69,14 @@ internal static unsafe class Posix
 
     /// <summary>struct dirent (64-bit glibc): d_ino, d_off, d_reclen, d_type, then d_name.</summary>
     public const int DirentNameOffset = 19;
+
+    /// <summary>SIG_DFL for <paramref name="signal"/> (no allocation: the action lives on the stack).</summary>
+    public static void SetDefaultAction(int signal)
+    {
+        ulong* action = stackalloc ulong[SigActionBytes / 8];
+        new Span<ulong>(action, SigActionBytes / 8).Clear(); // handler SIG_DFL, empty mask, no flags
+        sigaction(signal, action, null);
+    }
 
     /// <summary>Sets signal <paramref name="sig"/> in a sigset_t directly. Unlike sigaddset this also
     /// takes glibc's internal signals 32 and 33, which posix_spawn otherwise leaves ignored in the child.</summary>

@@ -120,12 +120,7 @@ internal static unsafe class Supervisor
         }
     }
 
-    private static void SetDefault(int signal)
-    {
-        ulong* action = stackalloc ulong[Posix.SigActionBytes / 8];
-        new Span<ulong>(action, Posix.SigActionBytes / 8).Clear(); // handler SIG_DFL, empty mask, no flags
-        Posix.sigaction(signal, action, null);
-    }
+    private static void SetDefault(int signal) => Posix.SetDefaultAction(signal);
 
     /// <summary>Waits until the command exits and returns its shell status; other children (orphans
     /// reparented here) that exit meanwhile are reaped.</summary>

@@ -20,6 +20,19 @@ public sealed class ExitCodeTests(LauncherFixture f)
         Assert.Equal(128 + 15, f.Run("--", "sh", "-c", "kill -TERM $$").ExitCode);
     }
 
+    [Theory]
+    [InlineData(false), InlineData(true)]
+    public void SigpipeIsNotIgnoredSoAPipeEndsQuietly(bool supervise)
+    {
+        // The .NET runtime ignores SIGPIPE; a program must not inherit that (yes | head -1 would fail on EPIPE).
+        string[] options = supervise ? ["--supervise", "--"] : ["--"];
+        var r = f.Run([.. options, "sh", "-c", "grep SigIgn /proc/self/status; yes | head -1"]);
+        Assert.Equal(0, r.ExitCode);
+        var mask = Convert.ToUInt64(r.Stdout.Split('\n')[0].Split(':')[1].Trim(), 16);
+        Assert.Equal(0UL, mask & (1UL << 12));
+        Assert.DoesNotContain("Broken pipe", r.Stderr);
+    }
+
     [Fact]
     public void StdoutAndStderrStaySeparate()
     {
