@@ -61,6 +61,18 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
         $r.Stdout | Should -Be "[]`n"
     }
 
+    It 'asks before <line> under untrusted, so nothing is written (attack-2026-12 A1)' -TestCases @(
+        @{ line = 'uniq in.txt uniq-written'; file = 'uniq-written' }
+        @{ line = "sed -n 1p '-e1e touch sed-e-ran' in.txt"; file = 'sed-e-ran' }
+        @{ line = "sed -n 1p '--expression=w sed-w-written'"; file = 'sed-w-written' }
+    ) {
+        Set-Content (Join-Path $ws 'in.txt') 'a', 'a', 'b'
+        Set-Content (Join-Path $ws '1p') 'x'
+        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Command $line @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
+        Test-Path (Join-Path $ws $file) | Should -BeFalse
+    }
+
     It 'shows the decision with -WhatIf and never prompts' {
         $out = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WhatIf @common -- touch ./whatif
         $out | Should -BeNullOrEmpty

@@ -74,6 +74,33 @@ Describe 'Test-CommandSafety' {
     }
 }
 
+Describe 'Known-safe means it cannot write or execute (attack-2026-12 A1)' {
+    It 'does not call <argv> known-safe, so untrusted asks' -TestCases @(
+        @{ argv = @('uniq', 'a', 'out') }
+        @{ argv = @('sed', '-n', '1p', '-e1e touch pwned') }
+        @{ argv = @('sed', '-n', '1p', '--expression=w out') }
+        @{ argv = @('sed', '-n', '1p', '-fscript.sed') }
+        @{ argv = @('find', '.', '-fprint', 'out') }
+        @{ argv = @('git', '-C', '.', 'branch') }
+        @{ argv = @('git', '-p', 'log', '-1') }
+        @{ argv = @('git', 'diff', '--textconv') }
+        @{ argv = @('pwsh', '-NoProfile', '-Command', 'git log -1 --output=out') }
+        @{ argv = @('pwsh', '-Command', 'git diff --ext-diff') }
+        @{ argv = @('pwsh', '-Command', 'git cat-file -p HEAD') }
+        @{ argv = @('pwsh', '-Command', 'git log --% HEAD --output=out') }
+    ) {
+        $a = Test-CommandSafety -Argv $argv -ApprovalPolicy Untrusted -WorkingDirectory $t.Root
+        $a.IsKnownSafe | Should -BeFalse
+        $a.Decision | Should -Be 'Prompt'
+    }
+
+    It 'still calls the read-only forms known-safe' {
+        (Test-CommandSafety -Argv uniq, a -ApprovalPolicy Untrusted -WorkingDirectory $t.Root).Decision | Should -Be 'Allow'
+        (Test-CommandSafety -Argv sed, -n, '1,5p', a -ApprovalPolicy Untrusted -WorkingDirectory $t.Root).Decision | Should -Be 'Allow'
+        (Test-CommandSafety 'git log -p -1' -ApprovalPolicy Untrusted -WorkingDirectory $t.Root).Decision | Should -Be 'Allow'
+    }
+}
+
 Describe 'Pester assertions' {
     It 'registers Should operators for policy tests' {
         Push-Location $t.Root
