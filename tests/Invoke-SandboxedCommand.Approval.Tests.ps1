@@ -73,6 +73,17 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
         Test-Path (Join-Path $ws $file) | Should -BeFalse
     }
 
+    It 'asks before a known-safe command leaves the sandbox under on-request (Codex #20305)' {
+        Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs the host view' -ApprovalPolicy OnRequest -Command 'ls' @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
+        $err[0].Exception.Message | Should -Match 'needs the host view'
+        $r = Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs the host view' -ApprovalPolicy OnRequest -Force -Command 'ls' @common
+        $r.Decision | Should -Be 'Prompt'
+        $r.DecisionSource | Should -Be 'Force'
+        $r.Escalated | Should -BeTrue
+        (Invoke-SandboxedCommand -ApprovalPolicy OnRequest -Command 'ls' @common).Decision | Should -Be 'Allow'
+    }
+
     It 'shows the decision with -WhatIf and never prompts' {
         $out = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WhatIf @common -- touch ./whatif
         $out | Should -BeNullOrEmpty

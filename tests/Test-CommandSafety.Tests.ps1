@@ -101,6 +101,16 @@ Describe 'Known-safe means it cannot write or execute (attack-2026-12 A1)' {
     }
 }
 
+Describe 'Escalations' {
+    It 'prompts for a known-safe command that asks to leave the sandbox' {
+        $a = Test-CommandSafety 'ls' -RequestUnsandboxed -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        $a.IsKnownSafe | Should -BeTrue
+        $a.Decision | Should -Be 'Prompt'
+        $a.RunsSandboxed | Should -BeFalse
+        (Test-CommandSafety 'ls' -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root).Decision | Should -Be 'Allow'
+    }
+}
+
 Describe 'Pester assertions' {
     It 'registers Should operators for policy tests' {
         Push-Location $t.Root
