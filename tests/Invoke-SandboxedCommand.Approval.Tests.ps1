@@ -84,6 +84,27 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
         (Invoke-SandboxedCommand -ApprovalPolicy OnRequest -Command 'ls' @common).Decision | Should -Be 'Allow'
     }
 
+    It 'runs a heredoc with a file redirect inside the sandbox although an allow rule names its command (Codex #20113)' {
+        $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
+        Set-Content (Join-Path $rules 'default.rules') 'prefix_rule(pattern = ["cat"], decision = "allow")'
+        try {
+            $line = "cat <<'EOF' > heredoc-out.txt`nwritten`nEOF"
+            $r = Invoke-SandboxedCommand -SandboxMode ReadOnly -ApprovalPolicy OnRequest -Command $line @common -ErrorAction SilentlyContinue
+            $r.Escalated | Should -BeFalse
+            $r.Backend | Should -Not -Be 'none'
+            $r.Succeeded | Should -BeFalse
+            Test-Path (Join-Path $ws 'heredoc-out.txt') | Should -BeFalse
+            $line2 = "PATH=/tmp/evil:`$PATH cat <<'EOF'`nhello`nEOF"
+            (Invoke-SandboxedCommand -SandboxMode ReadOnly -ApprovalPolicy OnRequest -Command $line2 @common).Escalated | Should -BeFalse
+            # the plain heredoc is `cat` reading its body: the allow rule runs it without the sandbox, as in Codex
+            (Invoke-SandboxedCommand -SandboxMode ReadOnly -ApprovalPolicy OnRequest -Command "cat <<'EOF'`nhi`nEOF" @common).Escalated | Should -BeTrue
+            # with an escalation request the redirecting heredoc asks
+            Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'write outside' -ApprovalPolicy OnRequest -Command $line @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
+        }
+        finally { Remove-Item -Recurse -Force $rules }
+    }
+
     It 'shows the decision with -WhatIf and never prompts' {
         $out = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WhatIf @common -- touch ./whatif
         $out | Should -BeNullOrEmpty

@@ -101,13 +101,29 @@ Describe 'Known-safe means it cannot write or execute (attack-2026-12 A1)' {
     }
 }
 
-Describe 'Escalations' {
+Describe 'Escalations and heredocs' {
     It 'prompts for a known-safe command that asks to leave the sandbox' {
         $a = Test-CommandSafety 'ls' -RequestUnsandboxed -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
         $a.IsKnownSafe | Should -BeTrue
         $a.Decision | Should -Be 'Prompt'
         $a.RunsSandboxed | Should -BeFalse
         (Test-CommandSafety 'ls' -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root).Decision | Should -Be 'Allow'
+    }
+
+    It 'does not reduce <name> to its leading command' -TestCases @(
+        @{ name = 'a heredoc with a file redirect'; line = "cat <<'EOF' > out.txt`nhello`nEOF" }
+        @{ name = 'a heredoc with a variable assignment'; line = "PATH=/tmp/evil:`$PATH cat <<'EOF'`nhello`nEOF" }
+    ) {
+        $rules = Join-Path $t.Root 'allow-cat.rules'
+        Set-Content $rules 'prefix_rule(pattern = ["cat"], decision = "allow")'
+        $a = Test-CommandSafety $line -RulesPath $rules -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        $a.Decision | Should -Be 'Allow'
+        $a.RunsSandboxed | Should -BeTrue
+        $a.MatchedRules | Should -BeNullOrEmpty
+        $e = Test-CommandSafety $line -RulesPath $rules -RequestUnsandboxed -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        $e.Decision | Should -Be 'Prompt'
+        $u = Test-CommandSafety $line -RulesPath $rules -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        $u.Decision | Should -Be 'Prompt'
     }
 }
 

@@ -1,3 +1,4 @@
+using CodexSandbox.Engine.Analysis;
 using CodexSandbox.Engine.Approval;
 using CodexSandbox.Engine.Rules;
 
@@ -209,5 +210,73 @@ public class ApprovalMatrixTests
         var o = Decide('K', WW, ApprovalPolicy.OnRequest, Rule(RuleDecision.Allow, null, "ls"));
         Assert.Equal(ApprovalAction.RunUnsandboxed, o.Action);
         Assert.True(o.DecidedByRule);
+    }
+}
+
+/// <summary>
+/// The heredoc rows (Codex #20113), through the analyzer: with <c>prefix_rule(["cat"])</c> allowing <c>cat</c>, only a
+/// heredoc that is nothing but <c>cat</c> reading its body is reduced to <c>cat</c>. An extra file redirect or a variable
+/// assignment keeps the whole script, which no allow rule matches: it runs in the sandbox, or asks.
+/// </summary>
+public class HeredocApprovalMatrixTests
+{
+    private const string Plain = "cat <<'EOF'\nhello\nEOF";
+    private const string Redirect = "cat <<'EOF' > out.txt\nhello\nEOF";
+    private const string Assignment = "PATH=/tmp/evil:$PATH cat <<'EOF'\nhello\nEOF";
+    private const string Exported = "LC_ALL=C cat <<'EOF'\nhello\nEOF";
+
+    private static readonly RuleSet AllowCat = RuleSet.Parse("/r/default.rules", "prefix_rule(pattern=['cat'], decision='allow')");
+
+    public static TheoryData<string, SandboxMode, ApprovalPolicy, bool, ApprovalAction, bool> Cells()
+    {
+        var data = new TheoryData<string, SandboxMode, ApprovalPolicy, bool, ApprovalAction, bool>();
+        foreach (var script in new[] { Redirect, Assignment, Exported })
+        {
+            data.Add(script, SandboxMode.WorkspaceWrite, ApprovalPolicy.Untrusted, false, ApprovalAction.Ask, true);
+            data.Add(script, SandboxMode.WorkspaceWrite, ApprovalPolicy.OnFailure, false, ApprovalAction.RunSandboxed, true);
+            data.Add(script, SandboxMode.WorkspaceWrite, ApprovalPolicy.OnRequest, false, ApprovalAction.RunSandboxed, true);
+            data.Add(script, SandboxMode.ReadOnly, ApprovalPolicy.OnRequest, false, ApprovalAction.RunSandboxed, true);
+            data.Add(script, SandboxMode.WorkspaceWrite, ApprovalPolicy.OnRequest, true, ApprovalAction.Ask, false);
+            data.Add(script, SandboxMode.WorkspaceWrite, ApprovalPolicy.Never, false, ApprovalAction.RunSandboxed, true);
+            data.Add(script, SandboxMode.WorkspaceWrite, ApprovalPolicy.Never, true, ApprovalAction.Reject, false);
+            data.Add(script, SandboxMode.DangerFullAccess, ApprovalPolicy.OnRequest, false, ApprovalAction.RunUnsandboxed, false);
+        }
+        // the plain heredoc is reduced to `cat`, and the allow rule runs it without the sandbox (Codex
+        // evaluates_heredoc_script_against_prefix_rules), escalation or not
+        data.Add(Plain, SandboxMode.WorkspaceWrite, ApprovalPolicy.Untrusted, false, ApprovalAction.RunUnsandboxed, false);
+        data.Add(Plain, SandboxMode.ReadOnly, ApprovalPolicy.OnRequest, false, ApprovalAction.RunUnsandboxed, false);
+        data.Add(Plain, SandboxMode.WorkspaceWrite, ApprovalPolicy.OnRequest, true, ApprovalAction.RunUnsandboxed, false);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public void HeredocCell(string script, SandboxMode mode, ApprovalPolicy policy, bool escalate, ApprovalAction action, bool sandboxed)
+    {
+        foreach (var shell in new[] { "bash", "zsh" })
+        {
+            var a = CommandAnalyzer.AssessArgv([shell, "-lc", script], AllowCat, mode, policy, escalate, escalate ? "needs the host" : null);
+            var expected = action switch
+            {
+                ApprovalAction.Ask => ApprovalDecision.Prompt,
+                ApprovalAction.Reject => ApprovalDecision.Forbidden,
+                _ => ApprovalDecision.Allow,
+            };
+            Assert.Equal(expected, a.Decision);
+            if (action != ApprovalAction.Reject) Assert.Equal(sandboxed, a.RunsSandboxed);
+            Assert.Equal(script == Plain, a.DecidedByRule);
+        }
+    }
+
+    [Fact]
+    public void RedirectAndAssignmentKeepTheWholeScript()
+    {
+        foreach (var script in new[] { Redirect, Assignment, Exported })
+        {
+            var a = CommandAnalyzer.AssessArgv(["bash", "-lc", script], AllowCat, SandboxMode.WorkspaceWrite, ApprovalPolicy.OnRequest);
+            Assert.False(a.UsesComplexParsing);
+            Assert.Equal(["bash", "-lc", script], Assert.Single(a.Segments));
+            Assert.Empty(a.MatchedRules);
+        }
     }
 }
