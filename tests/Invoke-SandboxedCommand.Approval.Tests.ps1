@@ -105,6 +105,30 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
         finally { Remove-Item -Recurse -Force $rules }
     }
 
+    It 'refuses every run while a rules file is broken, naming the file, line and column' {
+        $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
+        $bad = Join-Path $rules 'default.rules'
+        Set-Content $bad "prefix_rule(pattern = [`"curl`"], decision = `"forbidden`")`n`nprefix_rule(pattern = [`"wget`"]"
+        try {
+            foreach ($run in @(
+                    { Invoke-SandboxedCommand -Command 'touch ./rules-broken-marker' -SandboxMode WorkspaceWrite -Force @common -ErrorAction Stop },
+                    { Invoke-SandboxedCommand -Command 'curl x' -Force @common -ErrorAction Stop })) {
+                $err = $null
+                try { & $run } catch { $err = $_ }
+                $err.FullyQualifiedErrorId | Should -Be 'RulesParseError,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+                $err.CategoryInfo.Category | Should -Be 'ParserError'
+                $err.Exception.Message | Should -Match ([regex]::Escape($bad) + ':\d+:\d+: ')
+                $err.ErrorDetails.RecommendedAction | Should -Match 'No command runs'
+            }
+            Test-Path (Join-Path $ws 'rules-broken-marker') | Should -BeFalse
+            Set-Content $bad 'prefix_rule(pattern = ["curl"], decision = "forbidden", match = ["wget x"])'
+            { Invoke-SandboxedCommand -Command 'ls' @common } | Should -Throw -ErrorId 'RulesExampleFailed,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+            Set-Content $bad 'prefix_rule(pattern = ["curl"], decision = "forbidden")'
+            (Invoke-SandboxedCommand -Command 'ls' @common).ExitCode | Should -Be 0
+        }
+        finally { Remove-Item -Recurse -Force $rules }
+    }
+
     It 'shows the decision with -WhatIf and never prompts' {
         $out = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WhatIf @common -- touch ./whatif
         $out | Should -BeNullOrEmpty

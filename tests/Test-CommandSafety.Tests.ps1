@@ -48,14 +48,33 @@ Describe 'Test-CommandSafety' {
         Remove-Item -Recurse -Force $rules
     }
 
-    It 'warns about a broken rules file and ignores its rules' {
+    It 'stops with RulesParseError on a broken rules file instead of assessing without it' {
         $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
-        Set-Content (Join-Path $rules 'bad.rules') "prefix_rule(pattern = [`"curl`"], decision = `"forbidden`"`n"
-        $a = Test-CommandSafety 'curl x' -WorkingDirectory $t.Root -WarningVariable w -WarningAction SilentlyContinue
-        $a.Decision | Should -Not -Be 'Forbidden'
-        ($w -join "`n") | Should -Match 'bad\.rules:\d+'
-        (Test-SandboxConfig -WorkingDirectory $t.Root | Where-Object Path -Like '*bad.rules').Line | Should -BeGreaterThan 0
-        Remove-Item -Recurse -Force $rules
+        $bad = Join-Path $rules 'bad.rules'
+        # line 1 forbids curl; line 3 does not parse. Assessing without the file would call curl allowed.
+        Set-Content $bad "prefix_rule(pattern = [`"curl`"], decision = `"forbidden`")`n`nprefix_rule(pattern = [`"wget`"], decision = `"forbidden`"`n"
+        try {
+            $err = $null
+            try { Test-CommandSafety 'curl x' -WorkingDirectory $t.Root -ErrorAction Stop } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -Be 'RulesParseError,CodexSandbox.Commands.TestCommandSafetyCommand'
+            $err.CategoryInfo.Category | Should -Be 'ParserError'
+            $err.TargetObject | Should -Be $bad
+            $err.Exception.Message | Should -Match ([regex]::Escape($bad) + ':\d+:\d+: ')
+            $err.ErrorDetails.RecommendedAction | Should -Match 'Test-SandboxConfig'
+            { Test-CommandSafety 'ls' -Quiet -WorkingDirectory $t.Root } | Should -Throw -ErrorId 'RulesParseError,CodexSandbox.Commands.TestCommandSafetyCommand'
+        }
+        finally { Remove-Item -Recurse -Force $rules }
+    }
+
+    It 'stops with RulesExampleFailed when a -RulesPath file''s examples fail' {
+        $extra = Join-Path $t.Root 'examples.rules'
+        Set-Content $extra 'prefix_rule(pattern = ["curl"], decision = "forbidden", not_match = ["curl x"])'
+        $err = $null
+        try { Test-CommandSafety 'curl x' -RulesPath $extra -WorkingDirectory $t.Root -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'RulesExampleFailed,CodexSandbox.Commands.TestCommandSafetyCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.Exception.Message | Should -Match 'examples\.rules:1:\d+: '
     }
 
     It 'takes an argv with -Argv' {
