@@ -63,7 +63,7 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
 
     It 'asks before <line> under untrusted, so nothing is written (attack-2026-12 A1)' -TestCases @(
         @{ line = 'uniq in.txt uniq-written'; file = 'uniq-written' }
-        @{ line = "sed -n 1p '-e1e touch sed-e-ran' in.txt"; file = 'sed-e-ran' }
+        @{ line = "sed -n 1p '-e1e touch sed-e-ran'"; file = 'sed-e-ran' }
         @{ line = "sed -n 1p '--expression=w sed-w-written'"; file = 'sed-w-written' }
     ) {
         Set-Content (Join-Path $ws 'in.txt') 'a', 'a', 'b'
