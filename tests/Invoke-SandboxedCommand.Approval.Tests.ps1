@@ -185,7 +185,9 @@ if (`$Error.Count) { "error=`$(`$Error[0].FullyQualifiedErrorId)" }
 Describe 'Retry without the sandbox after a likely denial (on-failure)' {
     BeforeAll {
         $script:module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
-        $script:outside = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'outside-retry')).FullName
+        # outside the host's temporary folders: the sandbox gets a private /tmp, where this folder would not exist at all
+        # (ENOENT, not a denial), so it lives where it stays visible and read-only inside, like a real folder beside a project
+        $script:outside = (New-Item -ItemType Directory -Force (Join-Path (Get-TestBase) "outside-retry-$([guid]::NewGuid().ToString('n').Substring(0, 8))")).FullName
         $script:retry = Join-Path $t.Root 'retry.ps1'
         Set-Content $retry @"
 param([string] `$Name)
@@ -194,6 +196,8 @@ Import-Module '$module'
 "result=`$(`$r.ExitCode)/`$(`$r.Escalated)/`$(`$r.Backend)/`$(Test-Path "$outside/`$Name")"
 "@
     }
+
+    AfterAll { Remove-Item -Recurse -Force $outside -ErrorAction SilentlyContinue }
 
     It 'reruns unsandboxed after Yes, with Escalated set' {
         Push-Location (Join-Path $PSScriptRoot '..')
