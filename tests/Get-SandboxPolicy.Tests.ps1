@@ -129,6 +129,15 @@ Describe 'Get-SandboxPolicy -TargetPlatform' {
         $plan.EnvironmentChanges['CODEX_SANDBOX'] | Should -Be 'seatbelt'
     }
 
+    It 'gives a networked Seatbelt profile TLS trust but no write to the user cache folder (Codex #21443)' {
+        $plan = (Get-SandboxPolicy -TargetPlatform MacOS -SandboxMode WorkspaceWrite -NetworkAccess -WorkingDirectory $proj).LaunchPlan
+        $plan.Profile | Should -Match 'network-outbound'
+        $plan.Profile | Should -Match 'com\.apple\.trustd\.agent'
+        $plan.Profile | Should -Not -Match 'DARWIN_USER_CACHE_DIR'
+        ($plan.Arguments -join "`n") | Should -Not -Match 'DARWIN_USER_CACHE_DIR'
+        ($plan.Notes -join "`n") | Should -Not -Match 'confstr'
+    }
+
     It 'lists the Windows ACL allow entries for the roots and the deny entries' {
         $plan = (Get-SandboxPolicy -TargetPlatform Windows -SandboxMode WorkspaceWrite -WorkingDirectory $proj).LaunchPlan
         $plan.Platform | Should -Be 'Windows'

@@ -61,6 +61,74 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
         $r.Stdout | Should -Be "[]`n"
     }
 
+    It 'asks before <line> under untrusted, so nothing is written (attack-2026-12 A1)' -TestCases @(
+        @{ line = 'uniq in.txt uniq-written'; file = 'uniq-written' }
+        @{ line = "sed -n 1p '-e1e touch sed-e-ran'"; file = 'sed-e-ran' }
+        @{ line = "sed -n 1p '--expression=w sed-w-written'"; file = 'sed-w-written' }
+    ) {
+        Set-Content (Join-Path $ws 'in.txt') 'a', 'a', 'b'
+        Set-Content (Join-Path $ws '1p') 'x'
+        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Command $line @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
+        Test-Path (Join-Path $ws $file) | Should -BeFalse
+    }
+
+    It 'asks before a known-safe command leaves the sandbox under on-request (Codex #20305)' {
+        Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs the host view' -ApprovalPolicy OnRequest -Command 'ls' @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
+        $err[0].Exception.Message | Should -Match 'needs the host view'
+        $r = Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs the host view' -ApprovalPolicy OnRequest -Force -Command 'ls' @common
+        $r.Decision | Should -Be 'Prompt'
+        $r.DecisionSource | Should -Be 'Force'
+        $r.Escalated | Should -BeTrue
+        (Invoke-SandboxedCommand -ApprovalPolicy OnRequest -Command 'ls' @common).Decision | Should -Be 'Allow'
+    }
+
+    It 'runs a heredoc with a file redirect inside the sandbox although an allow rule names its command (Codex #20113)' {
+        $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
+        Set-Content (Join-Path $rules 'default.rules') 'prefix_rule(pattern = ["cat"], decision = "allow")'
+        try {
+            $line = "cat <<'EOF' > heredoc-out.txt`nwritten`nEOF"
+            $r = Invoke-SandboxedCommand -SandboxMode ReadOnly -ApprovalPolicy OnRequest -Command $line @common -ErrorAction SilentlyContinue
+            $r.Escalated | Should -BeFalse
+            $r.Backend | Should -Not -Be 'none'
+            $r.Succeeded | Should -BeFalse
+            Test-Path (Join-Path $ws 'heredoc-out.txt') | Should -BeFalse
+            $line2 = "PATH=/tmp/evil:`$PATH cat <<'EOF'`nhello`nEOF"
+            (Invoke-SandboxedCommand -SandboxMode ReadOnly -ApprovalPolicy OnRequest -Command $line2 @common).Escalated | Should -BeFalse
+            # the plain heredoc is `cat` reading its body: the allow rule runs it without the sandbox, as in Codex
+            (Invoke-SandboxedCommand -SandboxMode ReadOnly -ApprovalPolicy OnRequest -Command "cat <<'EOF'`nhi`nEOF" @common).Escalated | Should -BeTrue
+            # with an escalation request the redirecting heredoc asks
+            Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'write outside' -ApprovalPolicy OnRequest -Command $line @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
+        }
+        finally { Remove-Item -Recurse -Force $rules }
+    }
+
+    It 'refuses every run while a rules file is broken, naming the file, line and column' {
+        $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
+        $bad = Join-Path $rules 'default.rules'
+        Set-Content $bad "prefix_rule(pattern = [`"curl`"], decision = `"forbidden`")`n`nprefix_rule(pattern = [`"wget`"]"
+        try {
+            foreach ($run in @(
+                    { Invoke-SandboxedCommand -Command 'touch ./rules-broken-marker' -SandboxMode WorkspaceWrite -Force @common -ErrorAction Stop },
+                    { Invoke-SandboxedCommand -Command 'curl x' -Force @common -ErrorAction Stop })) {
+                $err = $null
+                try { & $run } catch { $err = $_ }
+                $err.FullyQualifiedErrorId | Should -Be 'RulesParseError,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+                $err.CategoryInfo.Category | Should -Be 'ParserError'
+                $err.Exception.Message | Should -Match ([regex]::Escape($bad) + ':\d+:\d+: ')
+                $err.ErrorDetails.RecommendedAction | Should -Match 'No command runs'
+            }
+            Test-Path (Join-Path $ws 'rules-broken-marker') | Should -BeFalse
+            Set-Content $bad 'prefix_rule(pattern = ["curl"], decision = "forbidden", match = ["wget x"])'
+            { Invoke-SandboxedCommand -Command 'ls' @common } | Should -Throw -ErrorId 'RulesExampleFailed,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+            Set-Content $bad 'prefix_rule(pattern = ["curl"], decision = "forbidden")'
+            (Invoke-SandboxedCommand -Command 'ls' @common).ExitCode | Should -Be 0
+        }
+        finally { Remove-Item -Recurse -Force $rules }
+    }
+
     It 'shows the decision with -WhatIf and never prompts' {
         $out = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WhatIf @common -- touch ./whatif
         $out | Should -BeNullOrEmpty
@@ -117,7 +185,9 @@ if (`$Error.Count) { "error=`$(`$Error[0].FullyQualifiedErrorId)" }
 Describe 'Retry without the sandbox after a likely denial (on-failure)' {
     BeforeAll {
         $script:module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
-        $script:outside = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'outside-retry')).FullName
+        # outside the host's temporary folders: the sandbox gets a private /tmp, where this folder would not exist at all
+        # (ENOENT, not a denial), so it lives where it stays visible and read-only inside, like a real folder beside a project
+        $script:outside = (New-Item -ItemType Directory -Force (Join-Path (Get-TestBase) "outside-retry-$([guid]::NewGuid().ToString('n').Substring(0, 8))")).FullName
         $script:retry = Join-Path $t.Root 'retry.ps1'
         Set-Content $retry @"
 param([string] `$Name)
@@ -126,6 +196,8 @@ Import-Module '$module'
 "result=`$(`$r.ExitCode)/`$(`$r.Escalated)/`$(`$r.Backend)/`$(Test-Path "$outside/`$Name")"
 "@
     }
+
+    AfterAll { Remove-Item -Recurse -Force $outside -ErrorAction SilentlyContinue }
 
     It 'reruns unsandboxed after Yes, with Escalated set' {
         Push-Location (Join-Path $PSScriptRoot '..')

@@ -48,14 +48,33 @@ Describe 'Test-CommandSafety' {
         Remove-Item -Recurse -Force $rules
     }
 
-    It 'warns about a broken rules file and ignores its rules' {
+    It 'stops with RulesParseError on a broken rules file instead of assessing without it' {
         $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
-        Set-Content (Join-Path $rules 'bad.rules') "prefix_rule(pattern = [`"curl`"], decision = `"forbidden`"`n"
-        $a = Test-CommandSafety 'curl x' -WorkingDirectory $t.Root -WarningVariable w -WarningAction SilentlyContinue
-        $a.Decision | Should -Not -Be 'Forbidden'
-        ($w -join "`n") | Should -Match 'bad\.rules:\d+'
-        (Test-SandboxConfig -WorkingDirectory $t.Root | Where-Object Path -Like '*bad.rules').Line | Should -BeGreaterThan 0
-        Remove-Item -Recurse -Force $rules
+        $bad = Join-Path $rules 'bad.rules'
+        # line 1 forbids curl; line 3 does not parse. Assessing without the file would call curl allowed.
+        Set-Content $bad "prefix_rule(pattern = [`"curl`"], decision = `"forbidden`")`n`nprefix_rule(pattern = [`"wget`"], decision = `"forbidden`"`n"
+        try {
+            $err = $null
+            try { Test-CommandSafety 'curl x' -WorkingDirectory $t.Root -ErrorAction Stop } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -Be 'RulesParseError,CodexSandbox.Commands.TestCommandSafetyCommand'
+            $err.CategoryInfo.Category | Should -Be 'ParserError'
+            $err.TargetObject | Should -Be $bad
+            $err.Exception.Message | Should -Match ([regex]::Escape($bad) + ':\d+:\d+: ')
+            $err.ErrorDetails.RecommendedAction | Should -Match 'Test-SandboxConfig'
+            { Test-CommandSafety 'ls' -Quiet -WorkingDirectory $t.Root } | Should -Throw -ErrorId 'RulesParseError,CodexSandbox.Commands.TestCommandSafetyCommand'
+        }
+        finally { Remove-Item -Recurse -Force $rules }
+    }
+
+    It 'stops with RulesExampleFailed when a -RulesPath file''s examples fail' {
+        $extra = Join-Path $t.Root 'examples.rules'
+        Set-Content $extra 'prefix_rule(pattern = ["curl"], decision = "forbidden", not_match = ["curl x"])'
+        $err = $null
+        try { Test-CommandSafety 'curl x' -RulesPath $extra -WorkingDirectory $t.Root -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'RulesExampleFailed,CodexSandbox.Commands.TestCommandSafetyCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+        $err.Exception.Message | Should -Match 'examples\.rules:1:\d+: '
     }
 
     It 'takes an argv with -Argv' {
@@ -71,6 +90,59 @@ Describe 'Test-CommandSafety' {
 
     It 'reports a missing -RulesPath file' {
         { Test-CommandSafety ls -RulesPath (Join-Path $t.Root 'nope.rules') } | Should -Throw -ErrorId 'RulesNotFound,CodexSandbox.Commands.TestCommandSafetyCommand'
+    }
+}
+
+Describe 'Known-safe means it cannot write or execute (attack-2026-12 A1)' {
+    It 'does not call <argv> known-safe, so untrusted asks' -TestCases @(
+        @{ argv = @('uniq', 'a', 'out') }
+        @{ argv = @('sed', '-n', '1p', '-e1e touch pwned') }
+        @{ argv = @('sed', '-n', '1p', '--expression=w out') }
+        @{ argv = @('sed', '-n', '1p', '-fscript.sed') }
+        @{ argv = @('find', '.', '-fprint', 'out') }
+        @{ argv = @('git', '-C', '.', 'branch') }
+        @{ argv = @('git', '-p', 'log', '-1') }
+        @{ argv = @('git', 'diff', '--textconv') }
+        @{ argv = @('pwsh', '-NoProfile', '-Command', 'git log -1 --output=out') }
+        @{ argv = @('pwsh', '-Command', 'git diff --ext-diff') }
+        @{ argv = @('pwsh', '-Command', 'git cat-file -p HEAD') }
+        @{ argv = @('pwsh', '-Command', 'git log --% HEAD --output=out') }
+    ) {
+        $a = Test-CommandSafety -Argv $argv -ApprovalPolicy Untrusted -WorkingDirectory $t.Root
+        $a.IsKnownSafe | Should -BeFalse
+        $a.Decision | Should -Be 'Prompt'
+    }
+
+    It 'still calls the read-only forms known-safe' {
+        (Test-CommandSafety -Argv uniq, a -ApprovalPolicy Untrusted -WorkingDirectory $t.Root).Decision | Should -Be 'Allow'
+        (Test-CommandSafety -Argv sed, -n, '1,5p', a -ApprovalPolicy Untrusted -WorkingDirectory $t.Root).Decision | Should -Be 'Allow'
+        (Test-CommandSafety 'git log -p -1' -ApprovalPolicy Untrusted -WorkingDirectory $t.Root).Decision | Should -Be 'Allow'
+    }
+}
+
+Describe 'Escalations and heredocs' {
+    It 'prompts for a known-safe command that asks to leave the sandbox' {
+        $a = Test-CommandSafety 'ls' -RequestUnsandboxed -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        $a.IsKnownSafe | Should -BeTrue
+        $a.Decision | Should -Be 'Prompt'
+        $a.RunsSandboxed | Should -BeFalse
+        (Test-CommandSafety 'ls' -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root).Decision | Should -Be 'Allow'
+    }
+
+    It 'does not reduce <name> to its leading command' -TestCases @(
+        @{ name = 'a heredoc with a file redirect'; line = "cat <<'EOF' > out.txt`nhello`nEOF" }
+        @{ name = 'a heredoc with a variable assignment'; line = "PATH=/tmp/evil:`$PATH cat <<'EOF'`nhello`nEOF" }
+    ) {
+        $rules = Join-Path $t.Root 'allow-cat.rules'
+        Set-Content $rules 'prefix_rule(pattern = ["cat"], decision = "allow")'
+        $a = Test-CommandSafety $line -RulesPath $rules -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        $a.Decision | Should -Be 'Allow'
+        $a.RunsSandboxed | Should -BeTrue
+        $a.MatchedRules | Should -BeNullOrEmpty
+        $e = Test-CommandSafety $line -RulesPath $rules -RequestUnsandboxed -ApprovalPolicy OnRequest -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        $e.Decision | Should -Be 'Prompt'
+        $u = Test-CommandSafety $line -RulesPath $rules -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
+        $u.Decision | Should -Be 'Prompt'
     }
 }
 

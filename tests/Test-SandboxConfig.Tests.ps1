@@ -59,6 +59,33 @@ Describe 'Test-SandboxConfig' {
         $out.Key | Should -Be 'sandbox_mode'
     }
 
+    It 'reports a broken rules file in effect as an error, with line and column, and -Quiet says $false' {
+        $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
+        Set-Content (Join-Path $rules 'default.rules') "prefix_rule(pattern = [`"curl`"], decision = `"forbidden`")`n`nprefix_rule(pattern = [`"wget`"]"
+        $d = @(Test-SandboxConfig -WorkingDirectory $t.Root | Where-Object Path -Like '*default.rules')
+        $d | Should -HaveCount 1
+        $d[0].Severity | Should -Be 'Error'
+        $d[0].Id | Should -Be 'SyntaxError'
+        $d[0].Line | Should -BeGreaterOrEqual 3
+        $d[0].Column | Should -BeGreaterThan 0
+        $d[0].Message | Should -Match 'no command runs until this file is fixed'
+        Test-SandboxConfig -WorkingDirectory $t.Root -Quiet | Should -BeFalse
+        Remove-Item -Recurse -Force $rules
+        Test-SandboxConfig -WorkingDirectory $t.Root -Quiet | Should -BeTrue
+    }
+
+    It 'checks a .rules file given by path, including its examples' {
+        $f = Join-Path $t.Root 'team.rules'
+        Set-Content $f 'prefix_rule(pattern = ["git", "push"], decision = "prompt", match = ["git status"])'
+        $d = Test-SandboxConfig -Path $f
+        $d.Severity | Should -Be 'Error'
+        $d.Id | Should -Be 'ExampleFailed'
+        $d.Line | Should -Be 1
+        Test-SandboxConfig -Path $f -Quiet | Should -BeFalse
+        Set-Content $f 'prefix_rule(pattern = ["git", "push"], decision = "prompt", match = ["git push origin"])'
+        Test-SandboxConfig -Path $f -Quiet | Should -BeTrue
+    }
+
     It 'checks the layers in effect, including an unknown profile name' {
         Set-Content (Join-Path $t.CodexHome 'config.toml') "profile = 'nope'`n[profiles.ci]"
         $d = Test-SandboxConfig -WorkingDirectory $t.Root

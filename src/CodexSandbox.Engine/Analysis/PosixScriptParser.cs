@@ -62,8 +62,9 @@ public static class PosixScriptParser
 
     /// <summary>
     /// The argv of the single command of a heredoc script such as <c>python3 &lt;&lt;'PY' … PY</c> (§4.2.3), or null.
-    /// Extra file redirections are allowed; several commands, no heredoc, a here-string or word with an expansion,
-    /// or an unquoted-delimiter body containing a command substitution give null.
+    /// Several commands, no heredoc, a file redirection besides the heredoc (<c>cat &lt;&lt;'EOF' &gt; out.txt</c> writes a
+    /// file its prefix does not show), a variable assignment, a here-string or word with an expansion, or an
+    /// unquoted-delimiter body containing a command substitution give null (Codex #20113).
     /// </summary>
     public static string[]? TryParseHeredocCommand(string script)
     {
@@ -82,6 +83,7 @@ public static class PosixScriptParser
                     words.Add(t.Text);
                     break;
                 case PosixTokenKind.Redirect:
+                    return null;
                 case PosixTokenKind.HereString:
                     if (expectTarget || ended) return null;
                     expectTarget = true;

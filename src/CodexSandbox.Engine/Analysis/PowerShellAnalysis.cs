@@ -80,6 +80,9 @@ public static class PowerShellAnalysis
         {
             switch (element)
             {
+                // `--%` (stop parsing) passes the rest of the line to a native program verbatim, unparsed
+                case StringConstantExpressionAst { StringConstantType: StringConstantType.BareWord, Value: "--%" }:
+                    return null;
                 case StringConstantExpressionAst s:
                     words.Add(s.Value);
                     break;

@@ -21,7 +21,8 @@ public static class PowerShellSafeCommands
             case "resolve-path": case "rvpa": case "select-object": case "select": case "get-item":
                 return true;
             case "git":
-                return IsSafeGit(words);
+                // the same check as for an argv (Codex shares it too); `cat-file` left the list (Codex #21275)
+                return KnownSafeCommands.IsReadOnlyGit(words);
             case "rg":
                 for (int i = 1; i < words.Count; i++)
                 {
@@ -41,23 +42,4 @@ public static class PowerShellSafeCommands
         || word.Equals("remove-item", StringComparison.OrdinalIgnoreCase) || word.Equals("move-item", StringComparison.OrdinalIgnoreCase)
         || word.Equals("copy-item", StringComparison.OrdinalIgnoreCase) || word.Equals("rename-item", StringComparison.OrdinalIgnoreCase)
         || word.Equals("start-process", StringComparison.OrdinalIgnoreCase) || word.Equals("stop-process", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsSafeGit(IReadOnlyList<string> words)
-    {
-        string? sub = null;
-        for (int i = 1; i < words.Count; i++)
-        {
-            var a = words[i].ToLowerInvariant();
-            if (a is "-c" or "--config" or "--config-env" or "--exec-path" or "--git-dir" or "--namespace" or "--super-prefix" or "--work-tree"
-                || a.StartsWith("--config=", StringComparison.Ordinal) || a.StartsWith("--config-env=", StringComparison.Ordinal)
-                || a.StartsWith("--exec-path=", StringComparison.Ordinal) || a.StartsWith("--git-dir=", StringComparison.Ordinal)
-                || a.StartsWith("--namespace=", StringComparison.Ordinal) || a.StartsWith("--super-prefix=", StringComparison.Ordinal)
-                || a.StartsWith("--work-tree=", StringComparison.Ordinal) || (a.StartsWith("-c", StringComparison.Ordinal) && a.Length > 2 && a[1] == 'c'))
-            {
-                return false;
-            }
-            if (sub is null && !a.StartsWith('-')) sub = a;
-        }
-        return sub is "status" or "log" or "show" or "diff" or "cat-file";
-    }
 }

@@ -103,7 +103,10 @@ public static class ApprovalEngine
     {
         var policy = request.ApprovalPolicy;
         bool fullAccess = request.SandboxMode == SandboxMode.DangerFullAccess;
-        if (segment.IsKnownSafe && !request.UsesComplexParsing) return RuleDecision.Allow;
+        // Known-safe means "runs inside the sandbox without asking". A request to leave a restricted sandbox is a
+        // different question, asked like any other command's (Codex #20305).
+        bool leavesSandbox = request.RequestEscalation && !fullAccess;
+        if (segment.IsKnownSafe && !request.UsesComplexParsing && !leavesSandbox) return RuleDecision.Allow;
         if (segment.IsDangerous || (request.Os == HostOs.Windows && request.SandboxMode == SandboxMode.ReadOnly))
         {
             if (policy == ApprovalPolicy.Never) return fullAccess ? RuleDecision.Allow : RuleDecision.Forbidden;

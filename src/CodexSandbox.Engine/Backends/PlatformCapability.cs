@@ -24,12 +24,10 @@ public static class PlatformCapability
         var present = File.Exists(host.SandboxExecPath);
         var (works, problem) = !present ? (false, $"{host.SandboxExecPath} is missing")
             : host.SandboxExecPath == SeatbeltPlanner.SandboxExec ? s_seatbelt.Value : ProbeSeatbelt(host.SandboxExecPath);
-        var cacheDir = host.DarwinUserCacheDir ?? (OperatingSystem.IsMacOS() ? DarwinConfstr.UserCacheDir() : null);
-        var planner = new SeatbeltPlanner(new SeatbeltPlannerOptions { DarwinUserCacheDir = cacheDir });
+        var planner = new SeatbeltPlanner(new SeatbeltPlannerOptions());
         var report = PerMode(cwd, (policy, argv) => planner.Plan(policy, argv),
             works ? null : $"cannot run: {problem}. sandbox-exec ships with macOS; without it no command is run sandboxed (fail closed).");
         var notes = new List<string> { "Seatbelt (sandbox-exec) is deprecated by Apple but still enforced by the kernel; Codex uses it the same way." };
-        if (cacheDir is null) notes.Add("DARWIN_USER_CACHE_DIR could not be read, so sandboxed runs are refused until it can.");
         return Build(TargetPlatform.MacOS, report, notes, present ? host.SandboxExecPath : null, works);
     }
 

@@ -41,13 +41,7 @@ public static class SandboxExecutor
     private static SandboxLaunch PlanSeatbelt(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, int[] proxyPorts)
     {
         if (policy.SandboxMode == SandboxMode.DangerFullAccess) return SandboxLaunch.From(new SeatbeltPlanner().Plan(policy, argv));
-        var cacheDir = host.DarwinUserCacheDir ?? (OperatingSystem.IsMacOS() ? DarwinConfstr.UserCacheDir() : null);
-        if (cacheDir is null)
-        {
-            throw new SandboxUnavailableException("The user's cache folder (confstr _CS_DARWIN_USER_CACHE_DIR) could not be read, so the Seatbelt profile cannot be completed.",
-                "Check that the user has a home and a cache folder (getconf DARWIN_USER_CACHE_DIR), or run with -SandboxMode DangerFullAccess to go without a sandbox.");
-        }
-        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = proxyPorts, DarwinUserCacheDir = cacheDir }).Plan(policy, argv);
+        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = proxyPorts }).Plan(policy, argv);
         // Never a sandbox-exec found on PATH: the planner names /usr/bin/sandbox-exec, and it must be there.
         if (!File.Exists(host.SandboxExecPath))
         {

@@ -17,9 +17,6 @@ public sealed record SandboxHost
     /// </summary>
     public string SandboxExecPath { get; init; } = SeatbeltPlanner.SandboxExec;
 
-    /// <summary><c>confstr(_CS_DARWIN_USER_CACHE_DIR)</c>; read from the system on macOS when null.</summary>
-    public string? DarwinUserCacheDir { get; init; }
-
     /// <summary>The platform this process runs on, probed once per session on Linux.</summary>
     public static SandboxHost Detect(string moduleBase) =>
         OperatingSystem.IsLinux() ? ForLinux(LinuxHost.Detect(LinuxHost.FindLauncher(moduleBase)))

@@ -2,7 +2,9 @@ namespace CodexSandbox.Engine.Rules;
 
 /// <summary>
 /// Loads <c>&lt;layer&gt;/rules/*.rules</c> for each layer folder (lowest precedence first, files sorted by name), then
-/// any extra rule files. A broken file contributes no rules and yields one diagnostic; the others still load.
+/// any extra rule files. Every file is read so that each broken one gets its error diagnostic; a load with an error
+/// has no usable rule set (<see cref="RuleLoadResult.GetRules"/> throws), so nothing runs until the file is fixed.
+/// Codex warns and goes on with an empty policy instead, which drops the file's forbidden rules.
 /// </summary>
 public static class RuleSetLoader
 {
@@ -33,8 +35,8 @@ public static class RuleSetLoader
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, "ReadError", file, 0, 0, null,
-                    $"cannot read rules file: {e.Message}"));
+                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "ReadError", file, 0, 0, null,
+                    $"cannot read rules file: {e.Message}; no command runs until it can be read (or is removed)"));
                 continue;
             }
             try
@@ -44,8 +46,8 @@ public static class RuleSetLoader
             }
             catch (RulesParseException e)
             {
-                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, e.Id, file, e.Line, e.Column, null,
-                    $"{e.Detail} (problem is on or around line {e.Line}); the file's rules are ignored"));
+                diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, e.Id, file, e.Line, e.Column, null,
+                    $"{e.Detail} (problem is on or around line {e.Line}); no command runs until this file is fixed"));
             }
         }
         return new RuleLoadResult(builder.Build(), loaded, diagnostics);

@@ -83,9 +83,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     protected override void BeginProcessing()
     {
         _policy = ResolvePolicy();
-        var loaded = RuleSetLoader.Load(RuleLayers.Directories(Config!));
-        foreach (var d in loaded.Diagnostics) WriteWarning(d.ToString());
-        _rules = loaded.Rules;
+        _rules = LoadRules(); // a broken rules file stops the run here
         _audit = new AuditTrail(_policy.Audit, this);
     }
 

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using CodexSandbox.Completers;
 using CodexSandbox.Engine.Configuration;
 using CodexSandbox.Engine.Policy;
+using CodexSandbox.Engine.Rules;
 using CodexSandbox.Internal;
 
 namespace CodexSandbox.Commands;
@@ -94,6 +95,25 @@ public abstract class SandboxCmdletBase : PSCmdlet
             return policy;
         }
         catch (Exception e) when (Errors.FromException(e, config.Request.WorkingDirectory) is { } record)
+        {
+            ThrowTerminatingError(record);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The exec-policy rules of the layers <see cref="ResolvePolicy"/> used, then <paramref name="extraFiles"/>. A file that
+    /// cannot be used terminates the invocation (fail closed): deciding without it could allow what it forbids.
+    /// </summary>
+    protected RuleSet LoadRules(IReadOnlyList<string>? extraFiles = null)
+    {
+        var loaded = RuleSetLoader.Load(RuleLayers.Directories(Config!), extraFiles);
+        foreach (var warning in loaded.Diagnostics.Where(d => d.Severity != DiagnosticSeverity.Error)) WriteWarning(warning.ToString());
+        try
+        {
+            return loaded.GetRules();
+        }
+        catch (RulesLoadException e) when (Errors.FromException(e, null) is { } record)
         {
             ThrowTerminatingError(record);
             throw;

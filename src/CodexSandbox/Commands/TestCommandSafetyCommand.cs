@@ -55,9 +55,8 @@ public sealed class TestCommandSafetyCommand : SandboxCmdletBase
             ThrowTerminatingError(Internal.Errors.Record(new FileNotFoundException($"The rules file '{missing}' does not exist.", missing),
                 "RulesNotFound", ErrorCategory.ObjectNotFound, missing, "Check -RulesPath."));
         }
-        var loaded = RuleSetLoader.Load(RuleLayers.Directories(Config!), extra);
-        foreach (var d in loaded.Diagnostics) WriteWarning(d.ToString());
-        _rules = loaded.Rules;
+        // the same rules a run would use: a broken file is reported as the error a run would stop with, not assessed around
+        _rules = LoadRules(extra);
     }
 
     protected override void ProcessRecord()

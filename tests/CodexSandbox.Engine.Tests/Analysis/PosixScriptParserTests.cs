@@ -70,7 +70,8 @@ public class PosixScriptParserTests
     public void HeredocGivesTheSingleCommand()
     {
         Assert.Equal(["python3"], PosixScriptParser.TryParseHeredocCommand("python3 <<'PY'\nprint(1)\nPY\n")!);
-        Assert.Equal(["cat"], PosixScriptParser.TryParseHeredocCommand("cat <<EOF > out.txt\nhello $USER\nEOF")!);
+        Assert.Equal(["cat"], PosixScriptParser.TryParseHeredocCommand("cat <<EOF\nhello $USER\nEOF")!);
+        Assert.Equal(["python3"], PosixScriptParser.TryParseHeredocCommand("python3 << PY\nprint('hello')\nPY")!);
         Assert.Equal(["sh", "-s"], PosixScriptParser.TryParseHeredocCommand("sh -s <<-EOF\n\techo hi\n\tEOF\n")!);
     }
 
@@ -81,6 +82,24 @@ public class PosixScriptParserTests
     [InlineData("cat <<< \"$(id)\"")] // here-string with substitution
     [InlineData("python3 <<EOF\n$(rm -rf /)\nEOF")] // unquoted delimiter: the body runs substitutions
     [InlineData("$PY <<EOF\nx\nEOF")]
+    // Codex #20113 (bash.rs): an extra file redirect, or a variable assignment, is not reduced to the command's prefix
+    [InlineData("cat <<EOF > out.txt\nhello\nEOF")]
+    [InlineData("cat <<'EOF' > out.txt\nhello\nEOF")]
+    [InlineData("python3 <<'PY' > /tmp/out.txt\nprint('hello')\nPY")]
+    [InlineData("cat > out.txt <<'EOF'\nhello\nEOF")]
+    [InlineData("cat <<'EOF' >> out.txt\nhello\nEOF")]
+    [InlineData("cat <<'EOF' 2>err.txt\nhello\nEOF")]
+    [InlineData("cat <<'EOF' 2>&1\nhello\nEOF")]
+    [InlineData("cat <<'EOF' < other.txt\nhello\nEOF")]
+    [InlineData("PATH=/tmp/evil:$PATH cat <<'EOF'\nhello\nEOF")]
+    [InlineData("PATH=/tmp/evil cat <<'EOF'\nhello\nEOF")]
+    [InlineData("LD_PRELOAD=./x.so python3 <<'PY'\nprint(1)\nPY")]
+    [InlineData("python3 <<'PY'\nprint('hello')\nPY\necho done")] // several commands
+    [InlineData("echo hello > /tmp/out.txt")]                          // a redirect and no heredoc
+    [InlineData("echo hello > /tmp/out.txt && cat /tmp/out.txt")]
+    [InlineData("python3 <<< \"$(rm -rf /)\"")]
+    [InlineData("echo $((1<<2))")]
+    [InlineData("python3 $((1<<2)) <<'PY'\nprint('hello')\nPY")]
     public void HeredocFallbackRejects(string script) => Assert.Null(PosixScriptParser.TryParseHeredocCommand(script));
 
     [Fact]

@@ -34,6 +34,7 @@ public class PowerShellAnalysisTests
     [InlineData("function f { }")]
     [InlineData("Get-ChildItem a,b")]
     [InlineData("Get-ChildItem (")]
+    [InlineData("git log --% HEAD --output=codex_poc.txt")]
     [InlineData("")]
     public void RejectsAnythingElse(string script) => Assert.False(PowerShellAnalysis.TryParseCommands(script, new List<string[]>()), script);
 
@@ -42,7 +43,9 @@ public class PowerShellAnalysisTests
     [InlineData("gci | measure", true)]
     [InlineData("Get-Content a.txt | Select-String foo", true)]
     [InlineData("git status", true)]
-    [InlineData("git cat-file -p HEAD", true)]
+    [InlineData("git cat-file -p HEAD", false)] // left the list (Codex #21275)
+    [InlineData("git branch", true)]
+    [InlineData("git log -1 --output=out", false)]
     [InlineData("git push", false)]
     [InlineData("git -c core.pager=x log", false)]
     [InlineData("git --config=x log", false)]

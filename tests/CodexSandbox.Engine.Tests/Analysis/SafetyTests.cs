@@ -16,7 +16,16 @@ public class SafetyTests
     [InlineData("find . -name *.cs")]
     [InlineData("rg foo -g *.py")]
     [InlineData("git status")]
-    [InlineData("git -C sub log --oneline")]
+    [InlineData("git log -p -1")]
+    [InlineData("git diff --no-ext-diff --no-textconv")]
+    [InlineData("git diff --output-indicator-new=X")]
+    [InlineData("uniq")]
+    [InlineData("uniq in.txt")]
+    [InlineData("uniq -c -d in.txt")]
+    [InlineData("uniq -f 1 -s 2 -w 3 in.txt")]
+    [InlineData("uniq -cf 1 in.txt")]
+    [InlineData("uniq -f1 --skip-chars 2 --check-chars=3 in.txt")]
+    [InlineData("sed -n 1,5p -")]
     [InlineData("git diff HEAD~1")]
     [InlineData("git branch")]
     [InlineData("git branch --show-current -vv")]
@@ -42,6 +51,7 @@ public class SafetyTests
     [InlineData("rg --pre=cat foo")]
     [InlineData("rg -z foo")]
     [InlineData("rg --hostname-bin=x foo")]
+    [InlineData("git -C sub log --oneline")] // Codex no longer accepts -C (it points git at another repository and its config)
     [InlineData("git -c core.pager=evil log")]
     [InlineData("git -ccore.x=y status")]
     [InlineData("git --git-dir=/x status")]
@@ -161,4 +171,174 @@ public class SafetyTests
     [InlineData("chrome --version")]
     [InlineData("bash -lc 'ls -la'")]
     public void NotDangerous(string line) => Assert.False(DangerousCommands.IsDangerous(Argv(line), out _), line);
+}
+
+/// <summary>
+/// Known-safe means the command cannot write a file or run another program (attack-2026-12.md A1, and Codex's newer
+/// vectors of codex-config-2026.md §8). Each case was auto-approved before.
+/// </summary>
+public class KnownSafeWritesAndExecsTests
+{
+    private static bool Safe(params string[] argv) => KnownSafeCommands.IsKnownSafe(argv);
+
+    [Theory]
+    [InlineData("uniq", "in", "out")]
+    [InlineData("uniq", "-c", "in", "out")]
+    [InlineData("uniq", "-f", "1", "in", "out")]
+    [InlineData("uniq", "-cf", "1", "in", "out")]
+    [InlineData("uniq", "--skip-fields", "1", "in", "out")]
+    [InlineData("uniq", "--", "in", "out")]
+    [InlineData("uniq", "in", "--", "-out")]
+    [InlineData("uniq", "-", "out")]
+    [InlineData("uniq", "in", "-")] // counted as two operands: erring towards unsafe
+    public void UniqWithAnOutputOperand(params string[] argv) => Assert.False(Safe(argv), string.Join(' ', argv));
+
+    [Theory]
+    [InlineData("sed", "-n", "1p", "-e1e touch pwned")]        // GNU sed `e` runs a command
+    [InlineData("sed", "-n", "1p", "-e", "1e touch pwned")]
+    [InlineData("sed", "-n", "1p", "--expression=w out")]     // `w` writes a file
+    [InlineData("sed", "-n", "1p", "--expression", "w out")]
+    [InlineData("sed", "-n", "1p", "-ew out")]
+    [InlineData("sed", "-n", "1p", "-eW out")]                // `W` too
+    [InlineData("sed", "-n", "1p", "-fscript.sed")]           // a script file can hold anything
+    [InlineData("sed", "-n", "1p", "-f", "script.sed")]
+    [InlineData("sed", "-n", "1p", "--file=script.sed")]
+    [InlineData("sed", "-n", "-f", "script.sed")]
+    [InlineData("sed", "-n", "-e", "1p", "file")]
+    [InlineData("sed", "-n", "1e touch pwned")]               // scripts given as the first operand
+    [InlineData("sed", "-n", "1w out", "file")]
+    [InlineData("sed", "-n", "1W out")]
+    [InlineData("sed", "-n", "1p;w out", "file")]
+    [InlineData("sed", "1e touch pwned", "file")]
+    [InlineData("sed", "-n", "1p", "-i")]
+    [InlineData("sed", "-n", "1p", "-s")]
+    public void SedThatCouldWriteOrExecute(params string[] argv) => Assert.False(Safe(argv), string.Join(' ', argv));
+
+    [Theory]
+    [InlineData("sort", "-o", "out", "in")]
+    [InlineData("sort", "--output=out", "in")]
+    [InlineData("sort", "--output", "out", "in")]
+    [InlineData("sort", "-oout", "in")]
+    [InlineData("sort", "in")] // sort is not on Codex's list at all
+    public void SortIsNotKnownSafe(params string[] argv) => Assert.False(Safe(argv), string.Join(' ', argv));
+
+    [Theory]
+    [InlineData("find", ".", "-fprint", "out")]
+    [InlineData("find", ".", "-fprint0", "out")]
+    [InlineData("find", ".", "-fprintf", "out", "%p")]
+    [InlineData("find", ".", "-fls", "out")]
+    [InlineData("find", ".", "-exec", "touch", "x", ";")]
+    [InlineData("find", ".", "-execdir", "touch", "x", "+")]
+    [InlineData("find", ".", "-ok", "rm", "{}", ";")]
+    [InlineData("find", ".", "-okdir", "rm", "{}", ";")]
+    [InlineData("find", ".", "-delete")]
+    [InlineData("find", ".", "(", "-name", "x", "-exec", "rm", "{}", ";", ")")]
+    public void FindThatWritesOrExecutes(params string[] argv) => Assert.False(Safe(argv), string.Join(' ', argv));
+
+    [Theory]
+    [InlineData("git -C . branch")]            // Codex changed its answer: -C is no longer safe
+    [InlineData("git -C. status")]
+    [InlineData("git -C .. log")]
+    [InlineData("git -c core.pager=cat log -n 1")]
+    [InlineData("git -ccore.pager=cat status")]
+    [InlineData("git -p log -1")]               // before the subcommand -p is --paginate: it runs the pager
+    [InlineData("git --paginate log -1")]
+    [InlineData("git log --paginate")]
+    [InlineData("git --output=out log")]        // --output before or after the subcommand
+    [InlineData("git log --output=out -1")]
+    [InlineData("git diff --output out")]
+    [InlineData("git show --output=out HEAD")]
+    [InlineData("git --ext-diff diff")]
+    [InlineData("git diff --ext-diff")]
+    [InlineData("git diff --no-ext-diff --ext")] // unique abbreviations, which newer git accepts
+    [InlineData("git diff --ext-d")]
+    [InlineData("git log --textconv -1")]
+    [InlineData("git --textconv show")]
+    [InlineData("git show --textc HEAD")]
+    [InlineData("git --exec-path=.git/helpers show HEAD")]
+    [InlineData("git --exec-path .git/helpers show HEAD")]
+    [InlineData("git log --exec-path=x")]
+    [InlineData("git log --exec=x")]
+    [InlineData("git --config-env core.pager=PAGER show HEAD")]
+    [InlineData("git --config-env=core.pager=PAGER show HEAD")]
+    [InlineData("git --git-dir .evil-git diff HEAD~1..HEAD")]
+    [InlineData("git --git-dir=.evil-git diff HEAD~1..HEAD")]
+    [InlineData("git --work-tree . status")]
+    [InlineData("git --work-tree=. status")]
+    [InlineData("git --namespace attacker show HEAD")]
+    [InlineData("git --namespace=attacker show HEAD")]
+    [InlineData("git --super-prefix attacker/ show HEAD")]
+    [InlineData("git --super-prefix=attacker/ show HEAD")]
+    [InlineData("git checkout status")]         // the first positional is the subcommand
+    [InlineData("git cat-file -p HEAD")]
+    public void GitThatRedirectsRunsOrWrites(string line)
+    {
+        var argv = line.Split(' ');
+        Assert.False(Safe(argv), line);
+        Assert.False(Safe(["bash", "-lc", line]), "bash -lc " + line);
+        Assert.False(Safe(["pwsh", "-NoProfile", "-Command", line]), "pwsh -Command " + line);
+        Assert.False(PowerShellSafeCommands.IsSafe(argv), "PowerShell words " + line);
+    }
+
+    [Theory]
+    [InlineData("git status")]
+    [InlineData("git log -p -1")]   // Codex: git_subcommand_patch_flags_remain_safe
+    [InlineData("git diff -p")]
+    [InlineData("git show -p HEAD")]
+    [InlineData("git branch")]      // now the same list as the POSIX one
+    [InlineData("git branch --show-current")]
+    public void GitReadOnlyEverywhere(string line)
+    {
+        var argv = line.Split(' ');
+        Assert.True(Safe(argv), line);
+        Assert.True(Safe(["bash", "-lc", line]), "bash -lc " + line);
+        Assert.True(Safe(["pwsh", "-NoProfile", "-Command", line]), "pwsh -Command " + line);
+    }
+
+    [Fact]
+    public void PowerShellGitHasThePosixChecks()
+    {
+        // attack-2026-12.md A1: the PowerShell git check lacked --output
+        Assert.False(Safe(["pwsh", "-NoProfile", "-Command", "git log -1 --output=pwsh-git-output"]));
+        Assert.False(Safe(["pwsh", "-Command", "git diff --ext-diff"]));
+        // Codex windows_safe_commands.rs rejects_git_subcommand_options_with_side_effects
+        foreach (var script in new[] { "git diff --output codex_poc.txt", "git diff --ext-diff HEAD", "git log --textconv -1",
+            "git show --output=codex_poc.txt HEAD", "git cat-file --filters HEAD:a.txt" })
+        {
+            Assert.False(Safe(["powershell.exe", "-NoProfile", "-Command", script]), script);
+        }
+    }
+
+    [Fact]
+    public void PowerShellStopParsingIsNotSafe()
+    {
+        // Codex rejects_stop_parsing_git_forms / parser_process_rejects_stop_parsing_forms: after `--%` PowerShell
+        // hands the rest to git unparsed, so `--output=` hides inside one word
+        Assert.False(Safe(["powershell.exe", "-NoProfile", "-Command", "git log --% HEAD --output=codex_poc.txt"]));
+        Assert.False(PowerShellAnalysis.TryParseCommands("git log --% HEAD --output=codex_poc.txt", new List<string[]>()));
+        Assert.True(PowerShellAnalysis.TryParseCommands("git log '--%'", new List<string[]>())); // a quoted --% is a plain word
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void ClassifyingAPowerShellPathNeverRunsIt()
+    {
+        // Codex non_windows_safe_classification_does_not_spawn_repo_powershell_path. We parse PowerShell in-process on
+        // every OS (a deliberate difference, ARCHITECTURE.md), so nothing named pwsh is ever started to classify a command.
+        var dir = Directory.CreateTempSubdirectory("fake-pwsh-").FullName;
+        try
+        {
+            var fake = Path.Combine(dir, "pwsh");
+            var marker = Path.Combine(dir, "marker");
+            File.WriteAllText(fake, $"#!/bin/sh\nprintf spawned > '{marker}'\n");
+            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            KnownSafeCommands.IsKnownSafe([fake, "-Command", "Get-ChildItem"]);
+            CommandAnalyzer.AssessArgv([fake, "-Command", "Get-ChildItem"], null, SandboxMode.ReadOnly, ApprovalPolicy.Untrusted);
+            Assert.False(File.Exists(marker));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -51,7 +51,7 @@ public class SeatbeltGoldenTests
     public void Profile_matches_golden_file(string name, SandboxMode mode, NetworkMode network, string protection)
     {
         var ports = name.Contains("noports") ? Array.Empty<int>() : [3128, 1080];
-        var profile = SeatbeltProfileBuilder.Build(PolicyFor(mode, network, protection), ports, "/private/var/folders/ab/xyz/C").Text;
+        var profile = SeatbeltProfileBuilder.Build(PolicyFor(mode, network, protection), ports).Text;
         var path = Path.Combine(GoldenDir(), name + ".sbpl");
         if (System.Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1") File.WriteAllText(path, profile);
         Assert.True(File.Exists(path), $"missing golden file {path}; run with UPDATE_GOLDEN=1");

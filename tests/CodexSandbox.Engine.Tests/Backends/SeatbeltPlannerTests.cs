@@ -4,7 +4,7 @@ namespace CodexSandbox.Engine.Tests.Backends;
 
 public class SeatbeltPlannerTests
 {
-    private static readonly SeatbeltPlannerOptions Options = new() { DarwinUserCacheDir = "/var/folders/ab/xyz/C/", ResolveSymlinks = false };
+    private static readonly SeatbeltPlannerOptions Options = new() { ResolveSymlinks = false };
 
     private static SandboxPolicy WorkspaceWithGit(NetworkMode network = NetworkMode.Off) => new()
     {
@@ -42,7 +42,7 @@ public class SeatbeltPlannerTests
         Assert.Equal("-p", plan.Arguments[0]);
         Assert.Equal(plan.Profile, plan.Arguments[1]);
         Assert.Equal(
-            ["-DWRITABLE_ROOT_0=/Users/dev/project", "-DWRITABLE_ROOT_0_EXCLUDED_0=/Users/dev/project/.git", "-DDARWIN_USER_CACHE_DIR=/private/var/folders/ab/xyz/C", "--", "ls", "-la", "/tmp"],
+            ["-DWRITABLE_ROOT_0=/Users/dev/project", "-DWRITABLE_ROOT_0_EXCLUDED_0=/Users/dev/project/.git", "--", "ls", "-la", "/tmp"],
             plan.Arguments.Skip(2));
         Assert.Equal("seatbelt", plan.EnvironmentChanges["CODEX_SANDBOX"]);
         Assert.Equal("1", plan.EnvironmentChanges["CODEX_SANDBOX_NETWORK_DISABLED"]);
@@ -77,7 +77,7 @@ public class SeatbeltPlannerTests
     [Fact]
     public void Allowlist_allows_only_the_proxy_ports_and_points_tools_at_the_proxy()
     {
-        var planner = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = [3128], DarwinUserCacheDir = "/x", ResolveSymlinks = false });
+        var planner = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = [3128], ResolveSymlinks = false });
         var plan = planner.Plan(WorkspaceWithGit(NetworkMode.Allowlist), ["curl", "https://example.com"]);
         var outbound = plan.Profile!.Split('\n').Where(l => l.Contains("network-outbound")).ToList();
         Assert.Equal(["(allow network-outbound (remote ip \"localhost:3128\"))"], outbound);
@@ -127,13 +127,19 @@ public class SeatbeltPlannerTests
         Assert.NotEmpty(plan.NotEnforced);
     }
 
-    [Fact]
-    public void Away_from_a_mac_the_cache_dir_is_marked_unresolved()
+    [Theory]
+    [InlineData(NetworkMode.On)]
+    [InlineData(NetworkMode.Allowlist)]
+    public void Network_support_keeps_tls_trust_without_a_user_cache_write(NetworkMode network)
     {
-        Assert.False(OperatingSystem.IsMacOS());
-        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions()).Plan(WorkspaceWithGit(), ["true"]);
-        Assert.Contains($"-DDARWIN_USER_CACHE_DIR={SeatbeltPlannerOptions.DarwinUserCacheDirUnresolved}", plan.Arguments);
-        Assert.Contains(plan.Notes, n => n.Contains("confstr"));
+        // Codex dynamic_network_policy_allows_tls_without_darwin_user_cache_write (#21443): writing the user's cache
+        // folder let a sandboxed command poison caches that programs outside the sandbox trust
+        var policy = WorkspaceWithGit() with { NetworkMode = network };
+        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = [3128], ResolveSymlinks = false }).Plan(policy, ["true"]);
+        Assert.Contains("(global-name \"com.apple.trustd.agent\")", plan.Profile);
+        Assert.DoesNotContain("DARWIN_USER_CACHE_DIR", plan.Profile);
+        Assert.DoesNotContain(plan.Arguments, a => a.Contains("DARWIN_USER_CACHE_DIR", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Notes, n => n.Contains("confstr", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -160,7 +166,7 @@ public class SeatbeltPlannerTests
     public void Deny_read_adds_read_and_unlink_denials_for_written_and_canonical_forms()
     {
         var policy = GoldenPolicy("denyread");
-        var profile = SeatbeltProfileBuilder.Build(policy, [], "/c").Text;
+        var profile = SeatbeltProfileBuilder.Build(policy, []).Text;
         Assert.Contains("(deny file-read* (regex #\"^/tmp/secrets/[^/]*(/.*)?$\"))", profile);
         Assert.Contains("(deny file-read* (regex #\"^/private/tmp/secrets/[^/]*(/.*)?$\"))", profile);
         Assert.Contains("(deny file-write-unlink (regex #\"^/Users/dev/\\.ssh(/.*)?$\"))", profile);
@@ -179,7 +185,7 @@ public class SeatbeltProfileShapeTests
     public void Parentheses_balance_and_every_parameter_is_defined(string name, SandboxMode mode, NetworkMode network, string protection)
     {
         var policy = SeatbeltGoldenTests.PolicyFor(mode, network, protection);
-        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = name.Contains("noports") ? [] : [3128], DarwinUserCacheDir = "/c", ResolveSymlinks = false })
+        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = name.Contains("noports") ? [] : [3128], ResolveSymlinks = false })
             .Plan(policy, ["true"]);
         var text = plan.Profile!;
         var depth = 0;
@@ -198,7 +204,7 @@ public class SeatbeltProfileShapeTests
         var defined = plan.Arguments.Where(a => a.StartsWith("-D", StringComparison.Ordinal)).Select(a => a[2..a.IndexOf('=')]).ToHashSet();
         Assert.Subset(defined, used);
         Assert.Equal(defined.Count, plan.Arguments.Count(a => a.StartsWith("-D", StringComparison.Ordinal))); // no duplicates
-        Assert.Contains("DARWIN_USER_CACHE_DIR", defined);
+        Assert.DoesNotContain("DARWIN_USER_CACHE_DIR", text);
     }
 }
 

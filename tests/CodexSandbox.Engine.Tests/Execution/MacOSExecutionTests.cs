@@ -37,8 +37,8 @@ public sealed class MacOSExecutionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private SandboxHost Host(string? sandboxExec = null, string? cacheDir = "/var/folders/ab/cd/C/") =>
-        new() { Platform = TargetPlatform.MacOS, SandboxExecPath = sandboxExec ?? _fake, DarwinUserCacheDir = cacheDir };
+    private SandboxHost Host(string? sandboxExec = null) =>
+        new() { Platform = TargetPlatform.MacOS, SandboxExecPath = sandboxExec ?? _fake };
 
     private SandboxPolicy Policy(SandboxMode mode = SandboxMode.WorkspaceWrite, NetworkMode network = NetworkMode.Off) => new()
     {
@@ -67,7 +67,7 @@ public sealed class MacOSExecutionTests : IDisposable
         // Canonicalized as on a Mac (/tmp becomes /private/tmp).
         Assert.Contains($"-DWRITABLE_ROOT_0={MacPath.Canonicalize(_work)}", parameters);
         Assert.Contains($"-DWRITABLE_ROOT_0_EXCLUDED_0={MacPath.Canonicalize(Path.Combine(_work, ".git"))}", parameters);
-        Assert.Contains("-DDARWIN_USER_CACHE_DIR=/private/var/folders/ab/cd/C", parameters);
+        Assert.DoesNotContain(parameters, p => p.Contains("DARWIN_USER_CACHE_DIR", StringComparison.Ordinal));
         Assert.Contains("network: off", result.Enforcement);
     }
 
@@ -109,10 +109,11 @@ public sealed class MacOSExecutionTests : IDisposable
     }
 
     [Fact]
-    public void An_unreadable_user_cache_folder_fails_closed_off_a_mac()
+    public void The_user_cache_folder_is_not_needed_any_more()
     {
-        Assert.Throws<SandboxUnavailableException>(() =>
-            SandboxExecutor.Plan(Request(Policy(), "true"), Host(cacheDir: null)));
+        // the profile no longer writes DARWIN_USER_CACHE_DIR (Codex #21443), so nothing reads it and nothing is refused for it
+        var launch = SandboxExecutor.Plan(Request(Policy(), "true"), Host());
+        Assert.DoesNotContain(launch.Arguments, a => a.Contains("DARWIN_USER_CACHE_DIR", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class PlatformCapabilityTests : IDisposable
     public void Mac_with_a_working_sandbox_exec_reports_seatbelt_and_its_limits()
     {
         var exec = Script("sandbox-exec", "[ \"$1\" = -p ] && exit 0; exit 1");
-        var cap = PlatformCapability.Describe(new SandboxHost { Platform = TargetPlatform.MacOS, SandboxExecPath = exec, DarwinUserCacheDir = "/var/folders/x/C" }, _dir);
+        var cap = PlatformCapability.Describe(new SandboxHost { Platform = TargetPlatform.MacOS, SandboxExecPath = exec }, _dir);
 
         Assert.Equal("MacOS", cap.Platform);
         Assert.True(cap.SandboxExecWorks);
@@ -39,7 +39,7 @@ public sealed class PlatformCapabilityTests : IDisposable
     public void Mac_where_sandbox_exec_cannot_apply_a_profile_reports_every_sandboxed_mode_unavailable()
     {
         var exec = Script("sandbox-exec", "echo 'sandbox-exec: sandbox_apply: Operation not permitted' >&2; exit 71");
-        var cap = PlatformCapability.Describe(new SandboxHost { Platform = TargetPlatform.MacOS, SandboxExecPath = exec, DarwinUserCacheDir = "/var/folders/x/C" }, _dir);
+        var cap = PlatformCapability.Describe(new SandboxHost { Platform = TargetPlatform.MacOS, SandboxExecPath = exec }, _dir);
 
         Assert.False(cap.SandboxExecWorks);
         Assert.Equal("unavailable", cap.Backend[SandboxMode.ReadOnly]);
@@ -51,7 +51,7 @@ public sealed class PlatformCapabilityTests : IDisposable
     [Fact]
     public void Mac_without_sandbox_exec_says_so()
     {
-        var cap = PlatformCapability.Describe(new SandboxHost { Platform = TargetPlatform.MacOS, SandboxExecPath = Path.Combine(_dir, "absent"), DarwinUserCacheDir = "/x" }, _dir);
+        var cap = PlatformCapability.Describe(new SandboxHost { Platform = TargetPlatform.MacOS, SandboxExecPath = Path.Combine(_dir, "absent") }, _dir);
         Assert.Null(cap.SandboxExecPath);
         Assert.Contains("is missing", Assert.Single(cap.Missing[SandboxMode.WorkspaceWrite]));
     }

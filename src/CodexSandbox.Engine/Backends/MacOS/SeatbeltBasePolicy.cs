@@ -105,7 +105,11 @@ public static class SeatbeltBasePolicy
 
         """;
 
-    /// <summary>The services a networked process needs (DNS configuration, TLS trust), added whenever any network is allowed.</summary>
+    /// <summary>
+    /// The services a networked process needs (DNS configuration, TLS trust), added whenever any network is allowed.
+    /// No write to the user's cache folder (DARWIN_USER_CACHE_DIR): Codex removed it as a way to poison caches that
+    /// programs outside the sandbox trust (#21443); TLS verification works through trustd without it.
+    /// </summary>
     public const string NetworkSupport = """
         ; Services networked programs need: routing socket, DNS configuration, certificate trust.
         (allow system-socket (require-all (socket-domain AF_SYSTEM) (socket-protocol 2)))
@@ -119,7 +123,6 @@ public static class SeatbeltBasePolicy
           (global-name "com.apple.SystemConfiguration.DNSConfiguration")
           (global-name "com.apple.SystemConfiguration.configd"))
         (allow sysctl-read (sysctl-name-regex #"^net.routetable"))
-        (allow file-write* (subpath (param "DARWIN_USER_CACHE_DIR")))
 
         """;
 }

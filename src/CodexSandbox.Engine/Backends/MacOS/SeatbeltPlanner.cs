@@ -35,16 +35,7 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
         policy = WithTemporaryRoots(policy);
 
         var notes = new List<string>();
-        var cacheDir = _options.DarwinUserCacheDir;
-        if (cacheDir is null && OperatingSystem.IsMacOS()) cacheDir = DarwinConfstr.UserCacheDir();
-        if (cacheDir is null)
-        {
-            cacheDir = SeatbeltPlannerOptions.DarwinUserCacheDirUnresolved;
-            notes.Add("DARWIN_USER_CACHE_DIR is read with confstr on the Mac at launch; this plan was made elsewhere.");
-        }
-        else if (cacheDir != SeatbeltPlannerOptions.DarwinUserCacheDirUnresolved) cacheDir = Canon(cacheDir);
-
-        var profile = SeatbeltProfileBuilder.Build(policy, _options.ProxyPorts, cacheDir, Canon);
+        var profile = SeatbeltProfileBuilder.Build(policy, _options.ProxyPorts, Canon);
         var arguments = new List<string> { "-p", profile.Text };
         arguments.AddRange(profile.Parameters.Select(p => $"-D{p.Key}={p.Value}"));
         arguments.Add("--");

@@ -9,13 +9,10 @@ namespace CodexSandbox.Engine.Backends.MacOS;
 /// </summary>
 public static class SeatbeltProfileBuilder
 {
-    public const string DarwinUserCacheDirParameter = "DARWIN_USER_CACHE_DIR";
-
     /// <param name="policy">The effective policy; DangerFullAccess has no profile.</param>
     /// <param name="proxyPorts">Loopback ports of the allowlist proxy (Allowlist mode only).</param>
-    /// <param name="darwinUserCacheDir">The value of <c>confstr(_CS_DARWIN_USER_CACHE_DIR)</c>.</param>
     /// <param name="canonicalize">Path canonicalization; <see cref="MacPath.Canonicalize"/> when null.</param>
-    public static SeatbeltProfile Build(SandboxPolicy policy, IReadOnlyList<int> proxyPorts, string darwinUserCacheDir, Func<string, string>? canonicalize = null)
+    public static SeatbeltProfile Build(SandboxPolicy policy, IReadOnlyList<int> proxyPorts, Func<string, string>? canonicalize = null)
     {
         if (policy.SandboxMode == SandboxMode.DangerFullAccess)
             throw new ArgumentException("danger-full-access runs without a sandbox; there is no profile to build.", nameof(policy));
@@ -32,7 +29,6 @@ public static class SeatbeltProfileBuilder
             DenyReadSection(policy, canonicalize),
             NetworkSection(policy.NetworkMode, proxyPorts),
         };
-        parameters.Add(new(DarwinUserCacheDirParameter, darwinUserCacheDir));
         return new SeatbeltProfile(string.Join("\n", sections.Where(s => s.Length > 0)), parameters);
     }
 
