@@ -55,9 +55,17 @@ if (`$cap.BwrapWorks) {
     `$nested = New-Item -ItemType Directory -Force (Join-Path `$outer 'a/b')
     Set-Content (Join-Path `$cfgDir 'shared.toml') "[sandbox_linux]``nnamespaces = 'required'``ntmp = 'shared'"
     Set-Content (Join-Path `$cfgDir 'allow.toml') "[sandbox_linux]``nnamespaces = 'required'``n[sandbox_network]``nmode = 'allowlist'``nallowed_domains = ['example.com']"
-    `$before = Measure-Median { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'shared.toml') }
-    `$after = Measure-Median { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$nested.FullName -WritableRoot `$outer.FullName -ConfigPath (Join-Path `$cfgDir 'req.toml') }
-    `$allow = Measure-Median { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'allow.toml') } 100
+    # Interleaved, so a change in the machine's load during the run weighs on every variant alike.
+    `$variants = [ordered]@{
+        before = { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'shared.toml') }
+        after = { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$nested.FullName -WritableRoot `$outer.FullName -ConfigPath (Join-Path `$cfgDir 'req.toml') }
+        allow = { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'allow.toml') }
+    }
+    `$samples = @{}; foreach (`$k in `$variants.Keys) { `$samples[`$k] = [System.Collections.Generic.List[double]]::new(); foreach (`$i in 1..10) { & `$variants[`$k] | Out-Null } }
+    foreach (`$i in 1..150) {
+        foreach (`$k in `$variants.Keys) { `$sw = [Diagnostics.Stopwatch]::StartNew(); & `$variants[`$k] | Out-Null; `$samples[`$k].Add(`$sw.Elapsed.TotalMilliseconds) }
+    }
+    `$before, `$after, `$allow = foreach (`$k in 'before', 'after', 'allow') { (`$samples[`$k] | Sort-Object)[75] }
 }
 Remove-Item -Recurse -Force `$cfgDir
 "& /bin/true (direct, warm pwsh): {0:N2} ms" -f `$direct
