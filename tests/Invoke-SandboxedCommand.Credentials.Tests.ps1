@@ -111,3 +111,53 @@ Describe 'Credential files with [sandbox_credentials] deny_read = false' {
         $origin.Location | Should -Match ([regex]::Escape($w.Config) + ':\d+$')
     }
 }
+
+Describe 'deny_read survives an approved escalation' {
+    BeforeAll { if (-not $skipReason) { $script:w = New-CredentialWorld } }
+    AfterAll { if ($w) { Remove-Item -Recurse -Force $w.Root -ErrorAction SilentlyContinue } }
+    BeforeEach { if ($skipReason) { Set-ItResult -Skipped -Because $skipReason } }
+
+    function script:Invoke-Escalated([string] $Line, [string] $Config = $w.Config) {
+        $env:HOME = $w.Home; $env:CODEX_HOME = $w.CodexHome
+        try {
+            Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs the host' -ApprovalPolicy OnRequest -Force -ConfigPath $Config `
+                -WorkingDirectory $w.Ws -WarningAction SilentlyContinue -Command $Line
+        }
+        finally { $env:HOME = $savedHome; $env:CODEX_HOME = $home0.CodexHome }
+    }
+
+    It 'runs outside the sandbox (it writes outside the roots) but still cannot read a credential file' {
+        $marker = Join-Path $w.Out 'escalated-wrote'
+        $r = Invoke-Escalated "touch '$marker'; cat '$($w.Files.ssh_key)'; cat '$($w.Files.ssh_pub)'"
+        $r.Escalated | Should -BeTrue
+        $r.Backend | Should -Be 'linux-escalated'
+        Test-Path $marker | Should -BeTrue -Because $r.Stderr
+        $r.Stdout | Should -Not -Match 'SECRET-ssh_key'
+        $r.Stdout | Should -Match 'SECRET-ssh_pub'
+        ($r.Enforcement -join "`n") | Should -Match 'deny-read'
+        ($r.NotEnforced -join "`n") | Should -Match 'setuid'
+    }
+
+    It 'keeps $CODEX_HOME and the repository''s hooks read-only' {
+        Set-Content (Join-Path $w.CodexHome 'config.toml') '# mine'
+        $r = Invoke-Escalated "echo 'sandbox_mode = ""danger-full-access""' > '$($w.CodexHome)/config.toml'; echo x > .git/hooks/pre-commit; echo done"
+        $r.Stdout | Should -Match 'done'
+        Get-Content -Raw (Join-Path $w.CodexHome 'config.toml') | Should -Match '# mine'
+        Test-Path (Join-Path $w.Ws '.git/hooks/pre-commit') | Should -BeFalse
+    }
+
+    It 'is refused without the namespace layer, naming the fix' {
+        $off = Join-Path $w.Root 'off.toml'
+        Set-Content $off ((Get-Content -Raw $w.Config) -replace 'namespaces = "required"', 'namespaces = "off"')
+        { $ErrorActionPreference = 'Stop'; Invoke-Escalated 'true' -Config $off } | Should -Throw -ErrorId 'SandboxUnavailable*'
+        try { $ErrorActionPreference = 'Stop'; Invoke-Escalated 'true' -Config $off } catch { $_.ErrorDetails.RecommendedAction + $_.Exception.Message | Should -Match 'bubblewrap' }
+    }
+
+    It 'runs with no sandbox at all when nothing is denied' {
+        $free = Join-Path $w.Root 'free.toml'
+        Set-Content $free ((Get-Content -Raw $w.Config) + "`n[sandbox_credentials]`ndeny_read = false`n")
+        $r = Invoke-Escalated 'cat /proc/self/status | grep -c NoNewPrivs:.*0' -Config $free
+        $r.Backend | Should -Be 'none'
+        $r.Escalated | Should -BeTrue
+    }
+}

@@ -18,6 +18,10 @@ public static class SandboxExecutor
         {
             if (arg.Contains('\0')) throw new ArgumentException($"An argument contains a NUL character, which no program can receive: '{arg.Replace("\0", "\\0", StringComparison.Ordinal)}'.");
         }
+        if (request.Unsandboxed && request.Policy.SandboxMode != SandboxMode.DangerFullAccess && PlanEscalated(request, host) is { } escalated)
+        {
+            return escalated;
+        }
         var policy = request.Unsandboxed ? Unconfined(request.Policy) : request.Policy;
         int[] proxyPorts = network is null ? [] : [network.Proxy.HttpPort, network.Proxy.SocksPort];
         return host.Platform switch
@@ -26,6 +30,27 @@ public static class SandboxExecutor
             TargetPlatform.Windows => PlanWindows(policy, request.Argv, proxyPorts),
             _ => PlanLinux(policy, request.Argv, host, network),
         };
+    }
+
+    /// <summary>
+    /// An approved run outside the sandbox still keeps deny_read (credential files included): on Linux a deny-read-only
+    /// bubblewrap sandbox, elsewhere a refusal. Null when nothing is denied: the run then has no sandbox, as approved.
+    /// </summary>
+    private static SandboxLaunch? PlanEscalated(RunRequest request, SandboxHost host)
+    {
+        var policy = request.Policy;
+        if (policy.DenyRead.Count == 0) return null;
+        if (host.Platform == TargetPlatform.Linux && host.Linux is not null && OperatingSystem.IsLinux())
+        {
+            var env = new Dictionary<string, string>(policy.Environment, StringComparer.Ordinal);
+            foreach (var (k, v) in request.ExtraEnvironment) env[k] = v;
+            var program = ResolveProgram(request.Argv[0], env, policy.WorkingDirectory) ?? throw new ProgramNotFoundException(request.Argv[0]);
+            return EscalatedLaunch.Build(policy, request.Argv, host.Linux, program, LinuxNative.IsRoot) is { } launch ? SandboxLaunch.From(launch) : null;
+        }
+        if (DenyReadExpander.Expand(policy.DenyRead).Count == 0) return null;
+        throw new SandboxUnavailableException(
+            $"This run was approved to leave the sandbox, but deny_read still keeps {policy.DenyRead.Count} path(s) unreadable, and {host.Platform} has no way here to keep them so outside the sandbox.",
+            "Run it inside the sandbox; or, knowingly, empty deny_read and set [sandbox_credentials] deny_read = false.");
     }
 
     private static SandboxLaunch PlanLinux(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, AllowlistNetwork? network)

@@ -28,5 +28,11 @@ internal static partial class LinuxNative
     }
 
     /// <summary>True when the kernel supports seccomp filters (PR_GET_SECCOMP answers).</summary>
+    [DllImport("libc", EntryPoint = "geteuid")]
+    private static extern uint GetEuid();
+
+    /// <summary>True when this process runs as root (effective uid 0).</summary>
+    public static bool IsRoot => OperatingSystem.IsLinux() && GetEuid() == 0;
+
     public static bool SeccompAvailable() => Prctl(PrGetSeccomp, 0, 0, 0, 0) >= 0;
 }

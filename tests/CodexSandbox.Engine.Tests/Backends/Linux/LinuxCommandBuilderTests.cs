@@ -212,6 +212,40 @@ public class LinuxCommandBuilderTests
         }
     }
 
+    [Fact]
+    public void AnEscalatedRunKeepsDenyReadAndTheTrustedFilesAndNothingElse()
+    {
+        using var t = new TempTree();
+        var secret = t.Write("home/.ssh/id_ed25519", "k");
+        Directory.CreateDirectory(Path.Combine(t.Project, ".git/hooks"));
+        File.WriteAllText(Path.Combine(t.Project, ".git/config"), "");
+        var home = t.Dir("codex-home");
+        var policy = Policy(t, SandboxMode.ReadOnly, alwaysReadOnly: [home]) with { DenyRead = [secret], ProjectRoot = t.Project };
+        var launch = EscalatedLaunch.Build(policy, ["cat", "x"], Bwrap, "/usr/bin/cat", callerIsRoot: true)!;
+        var a = launch.Arguments;
+        Assert.Equal("linux-escalated", launch.Backend);
+        Assert.Equal(["--die-with-parent", "--unshare-user", "--unshare-pid", "--cap-drop", "ALL", "--bind", "/", "/"], a.Take(8));
+        Assert.Equal("/dev/null", a[a.ToList().IndexOf(secret) - 1]);   // masked
+        Assert.True(IndexOf(a, "--ro-bind", home) > 0);
+        Assert.True(IndexOf(a, "--ro-bind", Path.Combine(t.Project, ".git/hooks")) > 0);
+        Assert.True(IndexOf(a, "--ro-bind", Path.Combine(t.Project, ".git/config")) > 0);
+        Assert.Equal(-1, IndexOf(a, "--ro-bind", Path.Combine(t.Project, ".git")));   // objects, refs, index stay writable
+        Assert.True(IndexOf2(a, "--dev", "/dev"), "root gets a private /dev: it owns the raw disks");
+        Assert.Equal(["--", "/usr/bin/cat", "x"], a.TakeLast(3));
+        Assert.False(IndexOf2(EscalatedLaunch.Build(policy, ["cat"], Bwrap, "/usr/bin/cat", callerIsRoot: false)!.Arguments, "--dev", "/dev"));
+    }
+
+    [Fact]
+    public void AnEscalatedRunWithNothingDeniedHasNoSandboxAndWithoutBwrapItIsRefused()
+    {
+        using var t = new TempTree();
+        Assert.Null(EscalatedLaunch.Build(Policy(t), ["true"], Bwrap, "/bin/true", callerIsRoot: false));
+        var secret = t.Write("s.env", "k");
+        var e = Assert.Throws<SandboxUnavailableException>(() => EscalatedLaunch.Build(Policy(t) with { DenyRead = [secret] }, ["true"], LauncherOnly, "/bin/true", false));
+        Assert.Contains("deny_read", e.Message);
+        Assert.Contains("bubblewrap", e.Remedy);
+    }
+
     private static bool IndexOf2(IReadOnlyList<string> args, string flag, string value)
     {
         for (int i = 0; i + 1 < args.Count; i++) if (args[i] == flag && args[i + 1] == value) return true;
