@@ -71,7 +71,7 @@ try {
     Show '... and a forbidden rule cannot be overridden, even with -Force'
     New-Item -ItemType Directory -Force (Join-Path $codexHome 'rules') | Out-Null
     Set-Content (Join-Path $codexHome 'rules/default.rules') 'prefix_rule(pattern = ["curl"], decision = "forbidden", justification = "no downloads: use the package mirror")'
-    Invoke-SandboxedCommand -Force curl https://example.com -ErrorAction Continue
+    Invoke-SandboxedCommand -Force -ErrorAction Continue curl https://example.com
 
     Show 'An approved change, undone from its checkpoint'
     New-Item -ItemType Directory -Force src | Out-Null; Set-Content src/app.txt 'important'
