@@ -45,6 +45,11 @@ try {
     Show '... and a write outside it is denied by the kernel'
     Invoke-SandboxedCommand touch /etc/codexsandbox-demo | Format-List ExitCode, Stderr, LikelySandboxDenial, Backend
 
+    Show 'A program''s flags are its own: parameters go first, everything after the program is the program''s'
+    Invoke-SandboxedCommand -SandboxMode ReadOnly ls -a -t | Format-List Argv, SandboxMode, NetworkAccess, Escalated
+    try { Invoke-SandboxedCommand -Sand ReadOnly ls }
+    catch { Write-Host "Refused, nothing ran: $($_.Exception.Message)" }
+
     Show '.git stays read-only inside the workspace (no planted hooks)'
     Invoke-SandboxedCommand -Command 'echo "[core] hooksPath = /tmp/evil" >> .git/config' | Format-List ExitCode, Stderr
 
