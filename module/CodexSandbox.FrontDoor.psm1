@@ -22,6 +22,7 @@ function Invoke-SandboxedCommand {
     param()
 
     begin {
+        $__cxsbRunning = $false
         $__cxsbStatement = if ($MyInvocation.psobject.Properties['Statement']) { $MyInvocation.Statement } else { $null }
         # Splatted variables (@p): their values say how many words each gave, and hashtables give named parameters,
         # which PowerShell moves to the end of the call. Looked up from the caller's scope (1) outwards, past this one.
@@ -42,6 +43,7 @@ function Invoke-SandboxedCommand {
             }
         }
         $__cxsbCall = [CodexSandbox.Commands.SandboxedCommandFrontDoor]::Prepare($args, $__cxsbStatement, $MyInvocation.ExpectingInput, $__cxsbSplatted)
+        if ($null -eq $__cxsbCall) { return }   # Prepare failed (its error is written); nothing runs
         # A refusal reads like a binding error of the command itself ("Invoke-SandboxedCommand: ..." at the caller's line),
         # with the id '<ErrorId>,Invoke-SandboxedCommand'; nothing runs.
         if ($null -ne $__cxsbCall.Error) { Microsoft.PowerShell.Utility\Write-Error -ErrorRecord $__cxsbCall.Error -ErrorAction Stop }
@@ -87,6 +89,10 @@ function Invoke-SandboxedCommand {
 
     end {
         if ($__cxsbRunning) { $__cxsbSteppable.End() }
+        # As PowerShell does, the pipeline variable does not outlive the pipeline.
+        if ($__cxsbRunning -and $null -ne $__cxsbCall.PipelineVariable) {
+            Microsoft.PowerShell.Utility\Remove-Variable -Name $__cxsbCall.PipelineVariable -Scope 1 -ErrorAction Ignore
+        }
     }
 }
 

@@ -222,6 +222,7 @@ Describe 'The front door''s reading of a call' {
         It 'sets -PipelineVariable for the rest of the caller''s pipeline' {
             $seen = Invoke-SandboxedCommand -PipelineVariable fdPv @common ./argv.sh pv | ForEach-Object { $fdPv.Stdout }
             $seen | Should -Be "pv`n"
+            Test-Path variable:fdPv | Should -BeFalse -Because 'it does not outlive the pipeline'
         }
 
         It 'previews with -WhatIf and runs nothing; -Confirm:$false runs' {
