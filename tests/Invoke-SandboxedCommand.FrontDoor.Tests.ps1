@@ -310,6 +310,12 @@ Describe 'The front door''s reading of a call' {
             (Invoke-SandboxedCommand -ConfigPath $cfg ./argv.sh -- @where).Argv | Should -Be @('./argv.sh', '--')
         }
 
+        It 'passes -? to the program after -- or quoted (unquoted, PowerShell shows the help before any command runs)' {
+            (Invoke-SandboxedCommand @common -- ./argv.sh -?).Argv | Should -Be @('./argv.sh', '-?')
+            (Invoke-SandboxedCommand @common ./argv.sh '-?').Stdout | Should -Be "-?`n"
+            (Invoke-SandboxedCommand ./argv.sh -? | Out-String) | Should -Match 'Decides, approves and runs'
+        }
+
         It 'passes what a native program would get: -x:y, -x: y, a,b, numbers as typed, lists from variables' {
             $list = 'p', 'q'
             $r = Invoke-SandboxedCommand @common ./argv.sh -x:y -x: y pid,comm 0x10 1.10 007 $list '' 'a b' --long=v
