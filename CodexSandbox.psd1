@@ -9,9 +9,10 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('CodexSandbox.format.ps1xml')
-    NestedModules        = @('CodexSandbox.Assertions.psm1')
+    NestedModules        = @('CodexSandbox.Assertions.psm1', 'CodexSandbox.FrontDoor.psm1')
+    # Invoke-SandboxedCommand is the front-door function of CodexSandbox.FrontDoor.psm1, which calls the cmdlet of
+    # that name; the cmdlet is not exported, so the name means one command (and Get-Help shows one topic).
     CmdletsToExport      = @(
-        'Invoke-SandboxedCommand'
         'Get-SandboxPolicy'
         'Test-SandboxConfig'
         'Get-SandboxCapability'
@@ -20,7 +21,7 @@
         'Undo-SandboxChange'
         'Get-SandboxCheckpoint'
     )
-    FunctionsToExport    = @()
+    FunctionsToExport    = @('Invoke-SandboxedCommand')
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{

@@ -39,12 +39,12 @@ function Measure-Median([scriptblock] `$Action, [int] `$N = 200) {
     (`$samples | Sort-Object)[[int](`$N / 2)]
 }
 `$direct = Measure-Median { & /bin/true }
-`$launcher = Measure-Median { Invoke-SandboxedCommand /bin/true -ConfigPath (Join-Path `$cfgDir 'off.toml') }
+`$launcher = Measure-Median { Invoke-SandboxedCommand -ConfigPath (Join-Path `$cfgDir 'off.toml') /bin/true }
 `$bwrapArgs = @('--new-session','--die-with-parent','--unshare-user','--unshare-pid','--unshare-net','--cap-drop','ALL','--ro-bind','/','/','--dev','/dev','--proc','/proc')
 `$cap = Get-SandboxCapability
 if (`$cap.BwrapWorks) {
     `$bwrap = Measure-Median { & `$cap.BwrapPath @bwrapArgs /bin/true }
-    `$both = Measure-Median { Invoke-SandboxedCommand /bin/true -ConfigPath (Join-Path `$cfgDir 'req.toml') }
+    `$both = Measure-Median { Invoke-SandboxedCommand -ConfigPath (Join-Path `$cfgDir 'req.toml') /bin/true }
 }
 if (`$cap.BwrapWorks) {
     # Containment cost: the bwrap path for workspace-write /bin/true, before (the host's /tmp shared, a working directory
@@ -57,9 +57,9 @@ if (`$cap.BwrapWorks) {
     Set-Content (Join-Path `$cfgDir 'allow.toml') "[sandbox_linux]``nnamespaces = 'required'``n[sandbox_network]``nmode = 'allowlist'``nallowed_domains = ['example.com']"
     # Interleaved, so a change in the machine's load during the run weighs on every variant alike.
     `$variants = [ordered]@{
-        before = { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'shared.toml') }
-        after = { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$nested.FullName -WritableRoot `$outer.FullName -ConfigPath (Join-Path `$cfgDir 'req.toml') }
-        allow = { Invoke-SandboxedCommand /bin/true -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'allow.toml') }
+        before = { Invoke-SandboxedCommand -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'shared.toml') /bin/true }
+        after = { Invoke-SandboxedCommand -SandboxMode WorkspaceWrite -WorkingDirectory `$nested.FullName -WritableRoot `$outer.FullName -ConfigPath (Join-Path `$cfgDir 'req.toml') /bin/true }
+        allow = { Invoke-SandboxedCommand -SandboxMode WorkspaceWrite -WorkingDirectory `$plain.FullName -ConfigPath (Join-Path `$cfgDir 'allow.toml') /bin/true }
     }
     `$samples = @{}; foreach (`$k in `$variants.Keys) { `$samples[`$k] = [System.Collections.Generic.List[double]]::new(); foreach (`$i in 1..10) { & `$variants[`$k] | Out-Null } }
     foreach (`$i in 1..150) {

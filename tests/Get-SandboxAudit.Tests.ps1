@@ -15,7 +15,7 @@ Describe 'Get-SandboxAudit' {
         $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
         Set-Content (Join-Path $rules 'default.rules') 'prefix_rule(pattern = ["curl"], decision = "forbidden", justification = "no downloads")'
         $script:ok = Invoke-SandboxedCommand ls @common
-        Invoke-SandboxedCommand curl x @common -ErrorAction SilentlyContinue
+        Invoke-SandboxedCommand -ErrorAction SilentlyContinue curl x @common
         $script:approved = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Force @common -- touch ./f
         $script:failed = Invoke-SandboxedCommand -Command 'echo secret-free; exit 3' @common
         Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite @common -ErrorAction SilentlyContinue -- touch ./g
@@ -121,7 +121,7 @@ Describe 'Audit failures' {
         Set-Content $blocker 'x'
         $opt = Join-Path $t.Root 'optional.toml'
         Set-Content $opt "[sandbox_audit]`npath = '$blocker/log/sandbox-audit.jsonl'"
-        $r = Invoke-SandboxedCommand true -ConfigPath $opt -WorkingDirectory $ws -WarningVariable w -WarningAction SilentlyContinue
+        $r = Invoke-SandboxedCommand -ConfigPath $opt -WorkingDirectory $ws -WarningVariable w -WarningAction SilentlyContinue true
         $r.ExitCode | Should -Be 0
         $r.AuditId | Should -BeNullOrEmpty
         ($w -join "`n") | Should -Match 'audit log'

@@ -36,6 +36,19 @@ Describe 'Help' {
         (Get-Help Get-SandboxPolicy -Parameter $Parameter).Description.Text | Should -Not -BeNullOrEmpty
     }
 
+    It 'says how the two forms of Invoke-SandboxedCommand differ, and shows -FilePath by name only' {
+        $help = Get-Help Invoke-SandboxedCommand -Full
+        $text = ($help | Out-String) -replace '\s+', ' '
+        $text | Should -Match 'Invoke-SandboxedCommand \[parameters\] \[--\] <program> <arguments>'
+        $text | Should -Match 'every word after it is the program''s'
+        $text | Should -Match 'spelled in full'
+        $text | Should -Match '-FilePath <program> -ArgumentList'
+        $text | Should -Match 'ParameterNotSpelledInFull'
+        ($help.Syntax.SyntaxItem | Where-Object { $_.Parameter.Name -contains 'FilePath' }).Parameter |
+            Where-Object Name -in 'FilePath', 'ArgumentList' | ForEach-Object { $_.Position | Should -Be 'named' }
+        (Get-Help about_CodexSandbox | Out-String) | Should -Match 'its flags are its own'
+    }
+
     It 'has the about topic' {
         $about = Get-Help about_CodexSandbox
         ($about | Out-String) | Should -Match 'Approvals in scripts and CI'

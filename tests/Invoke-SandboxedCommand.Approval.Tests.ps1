@@ -36,7 +36,7 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
         $rules = New-Item -ItemType Directory -Force (Join-Path $t.CodexHome 'rules')
         Set-Content (Join-Path $rules 'default.rules') 'prefix_rule(pattern = ["curl"], decision = "forbidden", justification = "no downloads in the sandbox")'
         try {
-            Invoke-SandboxedCommand curl x -Force -ConfigPath $cfg -WorkingDirectory $ws -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Invoke-SandboxedCommand -Force -ConfigPath $cfg -WorkingDirectory $ws -ErrorVariable err -ErrorAction SilentlyContinue curl x | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -Be 'CommandRejected,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
             $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
             $err[0].Exception.Message | Should -Match 'no downloads in the sandbox'
@@ -50,7 +50,7 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
     }
 
     It 'rejects -RequestUnsandboxed outside on-request, and asks (needs -Force) under on-request' {
-        Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy Never true @common -ErrorVariable err -ErrorAction SilentlyContinue
+        Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy Never -ErrorVariable err -ErrorAction SilentlyContinue true @common
         $err[0].FullyQualifiedErrorId | Should -BeLike 'CommandRejected,*'
         Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy OnRequest -Command 'echo $CODEX_SANDBOX' @common -ErrorVariable err2 -ErrorAction SilentlyContinue
         $err2[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'

@@ -9,9 +9,9 @@ BeforeAll {
 AfterAll { Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue }
 
 Describe 'Invoke-SandboxedCommand' {
-    It 'runs an argv with the remaining arguments: Invoke-SandboxedCommand ls -la /' {
+    It 'runs a program with its arguments: Invoke-SandboxedCommand -ConfigPath <cfg> ls -la /' {
         Push-Location $ws
-        try { $r = Invoke-SandboxedCommand ls -la / -ConfigPath $cfg }
+        try { $r = Invoke-SandboxedCommand -ConfigPath $cfg ls -la / }
         finally { Pop-Location }
         $r | Should -BeOfType ([CodexSandbox.SandboxResult])
         $r.Argv | Should -Be @('ls', '-la', '/')
@@ -121,18 +121,18 @@ Describe 'Invoke-SandboxedCommand' {
 
     Context 'bad input' {
         It 'reports an unknown command as CommandNotFound with exit code 127' {
-            Invoke-SandboxedCommand no-such-program-xyz @common -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            Invoke-SandboxedCommand -ErrorVariable err -ErrorAction SilentlyContinue no-such-program-xyz @common | Out-Null
             $err[0].FullyQualifiedErrorId | Should -Be 'CommandNotFound,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
             $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $global:LASTEXITCODE | Should -Be 127
         }
 
         It 'reports a missing working directory' {
-            { Invoke-SandboxedCommand true -WorkingDirectory (Join-Path $t.Root 'missing') } | Should -Throw -ErrorId 'WorkingDirectoryNotFound,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+            { Invoke-SandboxedCommand -WorkingDirectory (Join-Path $t.Root 'missing') true } | Should -Throw -ErrorId 'WorkingDirectoryNotFound,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
         }
 
         It 'skips a missing writable root with a warning and still runs' {
-            $r = Invoke-SandboxedCommand -SandboxMode WorkspaceWrite true -WritableRoot (Join-Path $t.Root 'nope') -ConfigPath $cfg -WorkingDirectory $ws -WarningVariable warn -WarningAction SilentlyContinue
+            $r = Invoke-SandboxedCommand -SandboxMode WorkspaceWrite -WritableRoot (Join-Path $t.Root 'nope') -ConfigPath $cfg -WorkingDirectory $ws -WarningVariable warn -WarningAction SilentlyContinue true
             $r.ExitCode | Should -Be 0
             ($warn -join "`n") | Should -Match 'does not exist and was skipped'
         }
@@ -145,7 +145,7 @@ Describe 'Invoke-SandboxedCommand' {
         }
 
         It 'refuses a NUL character in an argument' {
-            Invoke-SandboxedCommand echo "a`0b" @common -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            Invoke-SandboxedCommand -ErrorVariable err -ErrorAction SilentlyContinue echo "a`0b" @common | Out-Null
             $err[0].FullyQualifiedErrorId | Should -Be 'InvalidCommandArgument,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
             $err[0].Exception.Message | Should -Match 'NUL'
         }
@@ -153,7 +153,7 @@ Describe 'Invoke-SandboxedCommand' {
         It 'reports an argument list beyond the kernel limit without hanging' {
             $huge = 'x' * 200000
             $args = 1..20 | ForEach-Object { $huge }
-            $r = Invoke-SandboxedCommand echo @args @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $r = Invoke-SandboxedCommand -ErrorVariable err -ErrorAction SilentlyContinue echo @args @common
             if ($err) { $err[0].FullyQualifiedErrorId | Should -BeIn @('ArgumentListTooLong,CodexSandbox.Commands.InvokeSandboxedCommandCommand', 'StartFailed,CodexSandbox.Commands.InvokeSandboxedCommandCommand') }
             else { $r.ExitCode | Should -Not -Be 0 }
         }
@@ -162,10 +162,10 @@ Describe 'Invoke-SandboxedCommand' {
             $req = Join-Path $t.Root 'required.toml'
             Set-Content $req "[sandbox_linux]`nnamespaces = 'required'"
             if ((Get-SandboxCapability).BwrapWorks) {
-                (Invoke-SandboxedCommand true -ConfigPath $req -WorkingDirectory $ws).Backend | Should -Be 'linux-bwrap'
+                (Invoke-SandboxedCommand -ConfigPath $req -WorkingDirectory $ws true).Backend | Should -Be 'linux-bwrap'
             }
             else {
-                Invoke-SandboxedCommand true -ConfigPath $req -WorkingDirectory $ws -ErrorVariable err -ErrorAction SilentlyContinue
+                Invoke-SandboxedCommand -ConfigPath $req -WorkingDirectory $ws -ErrorVariable err -ErrorAction SilentlyContinue true
                 $err[0].FullyQualifiedErrorId | Should -BeLike 'SandboxUnavailable,*'
                 $err[0].ErrorDetails.RecommendedAction | Should -Match 'bubblewrap'
             }

@@ -4,13 +4,27 @@ BeforeAll {
 }
 
 Describe 'CodexSandbox module' {
-    It 'exports exactly the cmdlets its assembly defines' {
+    It 'exports exactly the cmdlets its assembly defines, Invoke-SandboxedCommand through its front-door function' {
         $inAssembly = $module.ImplementingAssembly.GetTypes() |
             Where-Object { $_.IsPublic -and -not $_.IsAbstract -and $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
             ForEach-Object { $a = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]; "$($a.VerbName)-$($a.NounName)" }
         $manifest = Import-PowerShellDataFile (Join-Path $module.ModuleBase 'CodexSandbox.psd1')
-        ($manifest.CmdletsToExport | Sort-Object) | Should -Be ($inAssembly | Sort-Object)
-        ($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be ($inAssembly | Sort-Object)
+        $manifest.FunctionsToExport | Should -Be @('Invoke-SandboxedCommand')
+        (@($manifest.CmdletsToExport) + $manifest.FunctionsToExport | Sort-Object) | Should -Be ($inAssembly | Sort-Object)
+        (@($module.ExportedCmdlets.Keys) + $module.ExportedFunctions.Keys | Sort-Object) | Should -Be ($inAssembly | Sort-Object)
+        $module.ExportedCmdlets.Keys | Should -Not -Contain 'Invoke-SandboxedCommand'
+    }
+
+    It 'has one command named Invoke-SandboxedCommand: the front door, with the output type and help of the cmdlet' {
+        $all = @(Get-Command Invoke-SandboxedCommand -All)
+        $all.Count | Should -Be 1
+        $all[0].CommandType | Should -Be 'Function'
+        $all[0].CmdletBinding | Should -BeFalse -Because 'an advanced function would bind (and abbreviate) parameters and add the common ones'
+        $all[0].Parameters.Count | Should -Be 0
+        $all[0].OutputType.Name | Should -Be 'CodexSandbox.SandboxResult'
+        $all[0].OutputType.Type | Should -Be ([CodexSandbox.SandboxResult])
+        @(Get-Help Invoke-SandboxedCommand).Count | Should -Be 1 -Because 'one topic, not a list of two'
+        (Get-Help Invoke-SandboxedCommand).Synopsis | Should -BeLike 'Decides, approves and runs*'
     }
 
     It 'keeps the engine and Tomlyn out of the default load context' {

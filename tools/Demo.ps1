@@ -45,6 +45,11 @@ try {
     Show '... and a write outside it is denied by the kernel'
     Invoke-SandboxedCommand touch /etc/codexsandbox-demo | Format-List ExitCode, Stderr, LikelySandboxDenial, Backend
 
+    Show 'A program''s flags are its own: parameters go first, everything after the program is the program''s'
+    Invoke-SandboxedCommand -SandboxMode ReadOnly ls -a -t | Format-List Argv, SandboxMode, NetworkAccess, Escalated
+    try { Invoke-SandboxedCommand -Sand ReadOnly ls }
+    catch { Write-Host "Refused, nothing ran: $($_.Exception.Message)" }
+
     Show '.git stays read-only inside the workspace (no planted hooks)'
     Invoke-SandboxedCommand -Command 'echo "[core] hooksPath = /tmp/evil" >> .git/config' | Format-List ExitCode, Stderr
 
@@ -71,7 +76,7 @@ try {
     Show '... and a forbidden rule cannot be overridden, even with -Force'
     New-Item -ItemType Directory -Force (Join-Path $codexHome 'rules') | Out-Null
     Set-Content (Join-Path $codexHome 'rules/default.rules') 'prefix_rule(pattern = ["curl"], decision = "forbidden", justification = "no downloads: use the package mirror")'
-    Invoke-SandboxedCommand -Force curl https://example.com -ErrorAction Continue
+    Invoke-SandboxedCommand -Force -ErrorAction Continue curl https://example.com
 
     Show 'An approved change, undone from its checkpoint'
     New-Item -ItemType Directory -Force src | Out-Null; Set-Content src/app.txt 'important'

@@ -35,7 +35,20 @@ function Get-AcceptedValue([System.Management.Automation.ParameterMetadata] $Par
     return @()
 }
 
-$commands = foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
+# The exported cmdlets, and the cmdlets behind a front-door function of the same name (Invoke-SandboxedCommand: the
+# module exports a function that calls the cmdlet, which it does not export); their help page documents the cmdlet.
+$cmdlets = @(Get-Command -Module $module.Name -CommandType Cmdlet)
+$frontDoors = @(Get-Command -Module $module.Name -CommandType Function).Name
+if ($frontDoors.Count -gt 0 -and $module.ImplementingAssembly) {
+    foreach ($type in $module.ImplementingAssembly.GetExportedTypes()) {
+        $attribute = $type.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) | Select-Object -First 1
+        if (-not $attribute) { continue }
+        $name = "$($attribute.VerbName)-$($attribute.NounName)"
+        if ($frontDoors -contains $name) { $cmdlets += [System.Management.Automation.CmdletInfo]::new($name, $type) }
+    }
+}
+
+$commands = foreach ($command in $cmdlets | Sort-Object Name) {
     $parameters = foreach ($parameter in $command.Parameters.Values) {
         if ($common -contains $parameter.Name -or $parameter.IsDynamic) { continue }
         $sets = foreach ($entry in $parameter.ParameterSets.GetEnumerator()) {

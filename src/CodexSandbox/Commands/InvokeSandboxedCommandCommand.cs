@@ -31,13 +31,17 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     private RuleSet? _rules;
     private AuditTrail? _audit;
 
+    // -FilePath and -ArgumentList bind by name only: a positional or remaining-arguments binding let the program's own
+    // flags land in our parameters (cat -r bound -RequestUnsandboxed). The module's Invoke-SandboxedCommand function is the
+    // front door for "Invoke-SandboxedCommand <program> <arguments>" (SandboxedCommandFrontDoor).
+
     /// <summary>The program to run; found on the sandbox's PATH.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ArgvSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ArgvSet)]
     [ValidateNotNullOrEmpty]
     public string FilePath { get; set; } = "";
 
     /// <summary>Its arguments, passed as they are (no shell).</summary>
-    [Parameter(Position = 1, ParameterSetName = ArgvSet, ValueFromRemainingArguments = true)]
+    [Parameter(ParameterSetName = ArgvSet)]
     [AllowEmptyString]
     public string[] ArgumentList { get; set; } = [];
 
