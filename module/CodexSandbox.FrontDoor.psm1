@@ -98,7 +98,9 @@ function Invoke-SandboxedCommand {
 
 # Unbind it from this module (see above): the same text, compiled without a session state of its own.
 $frontDoor = [scriptblock]::Create(${function:Invoke-SandboxedCommand}.ToString())
-Microsoft.PowerShell.Management\Set-Item -Path function:script:Invoke-SandboxedCommand -Value $frontDoor
+# The function drive's variable syntax, not Set-Item: module-qualifying Set-Item loads Microsoft.PowerShell.Management,
+# which cost Import-Module about 100 ms.
+${function:script:Invoke-SandboxedCommand} = $frontDoor
 # Tab completion: the function has no parameters of its own, so its words go to a native completer (values of our
 # parameters, program names; FrontDoorCompleter says what it cannot do).
 Microsoft.PowerShell.Core\Register-ArgumentCompleter -Native -CommandName Invoke-SandboxedCommand -ScriptBlock {
