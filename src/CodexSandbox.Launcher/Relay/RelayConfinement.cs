@@ -15,16 +15,14 @@ namespace CodexSandbox.Launcher.Relay;
 internal sealed unsafe class RelayConfinement
 {
     private const nint SysCreateRuleset = 444, SysRestrictSelf = 446;
-    private const uint RetKillProcess = 0x80000000, RetAllow = 0x7FFF0000, Eperm = 0x00050000 | Libc.EPERM;
+    private const uint RetAllow = 0x7FFF0000, Eperm = 0x00050000 | Libc.EPERM;
     private const uint AfUnix = 1, SockStream = 1, SockTypeMask = 0xF, CloneThread = 0x00010000;
-    private const int SeccompSetModeFilter = 1, SeccompFilterFlagTsync = 1;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct RulesetAttr { public ulong HandledAccessFs; public ulong HandledAccessNet; public ulong Scoped; }
 
     private readonly int _rulesetFd;
-    private readonly BpfProgram.SockFprog* _program;
-    private readonly nint _seccompSyscall;
+    private readonly FrozenFilter _filter;
 
     public RelayConfinement(SyscallTable table)
     {
@@ -53,19 +51,7 @@ internal sealed unsafe class RelayConfinement
             rules[58] = Deny(); // vfork
         }
 
-        var program = new BpfProgram();
-        program.Load(BpfProgram.OffsetArch);
-        program.JumpIfEqual(table.AuditArch, 1, 0);
-        program.Return(RetKillProcess);
-        program.Load(BpfProgram.OffsetNr);
-        foreach (var (nr, block) in rules)
-        {
-            program.JumpIfEqual((uint)nr, 0, block.Count);
-            program.Append(block);
-        }
-        program.Return(RetAllow);
-        _program = program.Freeze();
-        _seccompSyscall = table.SeccompCall;
+        _filter = new FrozenFilter(table, rules, Eperm);
     }
 
     private static BpfProgram Deny()
@@ -113,11 +99,5 @@ internal sealed unsafe class RelayConfinement
     }
 
     /// <summary>Installs the relay's socket/exec filter on every thread. Needs no_new_privs.</summary>
-    public bool InstallFilter()
-    {
-        if (Libc.syscall(_seccompSyscall, SeccompSetModeFilter, SeccompFilterFlagTsync, (nint)_program, 0, 0) == 0) return true;
-        if (Libc.syscall(_seccompSyscall, SeccompSetModeFilter, 0, (nint)_program, 0, 0) == 0) return true;
-        Diagnostics.ErrorErrno("seccomp(SECCOMP_SET_MODE_FILTER)"u8, Libc.Errno);
-        return false;
-    }
+    public bool InstallFilter() => _filter.Install();
 }

@@ -8,19 +8,17 @@ namespace CodexSandbox.Launcher.Seccomp;
 /// errno, a foreign architecture is killed) and installs it after no_new_privs.</summary>
 internal sealed unsafe class SeccompFilter
 {
-    private const uint RetKillProcess = 0x80000000, RetAllow = 0x7FFF0000, RetErrno = 0x00050000;
+    private const uint RetAllow = 0x7FFF0000, RetErrno = 0x00050000;
     private const uint Eperm = RetErrno | Libc.EPERM, Enosys = RetErrno | Libc.ENOSYS;
     private const uint AfUnix = 1, AfInet = 2, AfInet6 = 10, SockStream = 1, SockDgram = 2, SockTypeMask = 0xF;
     private const uint IpprotoTcp = 6, MsgFastopen = 0x20000000;
     private const uint Tiocsti = 0x5412, Tioclinux = 0x541C;
     // CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET (NEWTIME is clone3/unshare-only).
     private const uint CloneNamespaceFlags = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
-    private const int SeccompSetModeFilter = 1, SeccompFilterFlagTsync = 1;
 
-    private readonly BpfProgram.SockFprog* _program;
-    private readonly nint _seccompSyscall;
+    private readonly FrozenFilter _filter;
 
-    public int InstructionCount { get; }
+    public int InstructionCount => _filter.InstructionCount;
 
     public SeccompFilter(SyscallTable table, LaunchOptions options)
     {
@@ -90,26 +88,7 @@ internal sealed unsafe class SeccompFilter
             // proxy: AllowOnlyTcp already refuses AF_UNIX.
         }
 
-        var program = new BpfProgram();
-        program.Load(BpfProgram.OffsetArch);
-        program.JumpIfEqual(table.AuditArch, 1, 0);
-        program.Return(RetKillProcess);
-        program.Load(BpfProgram.OffsetNr);
-        if (table.X32Bit != 0)
-        {
-            program.JumpIfAnyBit(table.X32Bit, 0, 1);
-            program.Return(Eperm);
-        }
-        foreach (var (nr, block) in rules)
-        {
-            program.JumpIfEqual((uint)nr, 0, block.Count);
-            program.Append(block);
-        }
-        program.Return(RetAllow);
-
-        InstructionCount = program.Count;
-        _program = program.Freeze();
-        _seccompSyscall = table.SeccompCall;
+        _filter = new FrozenFilter(table, rules, Eperm);
     }
 
     /// <summary>arg[index] (low 32 bits) has any of <paramref name="bits"/> ⇒ EPERM.</summary>
@@ -183,13 +162,6 @@ internal sealed unsafe class SeccompFilter
         return b;
     }
 
-    /// <summary>Installs the filter (all threads when the kernel can, else this thread; the filter
-    /// is inherited across execve either way). Needs no_new_privs.</summary>
-    public bool Install()
-    {
-        if (Libc.syscall(_seccompSyscall, SeccompSetModeFilter, SeccompFilterFlagTsync, (nint)_program, 0, 0) == 0) return true;
-        if (Libc.syscall(_seccompSyscall, SeccompSetModeFilter, 0, (nint)_program, 0, 0) == 0) return true;
-        Diagnostics.ErrorErrno("seccomp(SECCOMP_SET_MODE_FILTER)"u8, Libc.Errno);
-        return false;
-    }
+    /// <summary>Installs the filter. Needs no_new_privs.</summary>
+    public bool Install() => _filter.Install();
 }
