@@ -112,6 +112,30 @@ Describe 'Credential files with [sandbox_credentials] deny_read = false' {
     }
 }
 
+Describe 'Credential files with the launcher alone (Landlock grants no read beneath them)' {
+    BeforeAll {
+        if (-not $skipReason) { $script:w = New-CredentialWorld }
+        if ($w) { Set-Content $w.Config ((Get-Content -Raw $w.Config) -replace 'namespaces = "required"', 'namespaces = "off"') }
+    }
+    AfterAll { if ($w) { Remove-Item -Recurse -Force $w.Root -ErrorAction SilentlyContinue } }
+    BeforeEach { if ($skipReason) { Set-ItResult -Skipped -Because $skipReason } }
+
+    It 'fails to read <_> and returns none of it' -ForEach 'ssh_key', 'aws', 'netrc', 'auth' {
+        $r = Invoke-Cat $w $_ -Mode ReadOnly
+        $r.Backend | Should -Be 'linux-launcher'
+        $r.ExitCode | Should -Not -Be 0 -Because "stdout was: $($r.Stdout)"
+        $r.Stdout | Should -Not -Match 'SECRET'
+        $r.Stderr | Should -Match 'Permission denied'
+        ($r.Enforcement -join "`n") | Should -Match 'deny-read: \d+ path\(s\) cannot be read'
+    }
+
+    It 'still reads <_>' -ForEach 'ssh_pub', 'known_hosts' {
+        $r = Invoke-Cat $w $_ -Mode ReadOnly
+        $r.ExitCode | Should -Be 0 -Because $r.Stderr
+        $r.Stdout | Should -Be "SECRET-$_"
+    }
+}
+
 Describe 'deny_read survives an approved escalation' {
     BeforeAll { if (-not $skipReason) { $script:w = New-CredentialWorld } }
     AfterAll { if ($w) { Remove-Item -Recurse -Force $w.Root -ErrorAction SilentlyContinue } }

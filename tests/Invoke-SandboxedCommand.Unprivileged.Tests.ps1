@@ -168,3 +168,50 @@ Describe 'Containment as an unprivileged user, with the <Layer> layer' -ForEach 
         }
     }
 }
+
+Describe 'Trusted files inside the workspace, as an unprivileged user, with the <Layer> layer' -ForEach $layers {
+    BeforeAll {
+        $script:skip = if (-not $canDrop) { 'creating an unprivileged process needs root and setpriv (util-linux)' }
+                       elseif ($Layer -eq 'bwrap' -and -not $cap.BwrapWorks) { "bubblewrap is not usable here: $($cap.BwrapProblem)" }
+        if (-not $skip) {
+            $script:root = Join-Path (Get-TestBase) "cxsb-unpriv-t-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+            $script:ws = (New-Item -ItemType Directory -Force (Join-Path $root 'ws')).FullName
+            & chmod 755 $root
+            # $CODEX_HOME and a copy of the launcher both inside the workspace, all owned by the unprivileged user.
+            $script:codexHome = (New-Item -ItemType Directory -Force (Join-Path $ws 'codex-home/log')).Parent.FullName
+            Set-Content (Join-Path $codexHome 'config.toml') '# mine'
+            Set-Content (Join-Path $codexHome 'log/sandbox-audit.jsonl') '{"seq":1}'
+            $script:bin = (New-Item -ItemType Directory -Force (Join-Path $ws 'modcopy/bin/linux-x64')).FullName
+            Copy-Item $cap.LauncherPath $bin
+            & chown -R 65534:65534 $ws
+            $script:cfg = Join-Path $root 'config.toml'
+            Set-Content $cfg "[sandbox_linux]`nnamespaces = '$(if ($Layer -eq 'bwrap') { 'required' } else { 'off' })'"
+        }
+    }
+    AfterAll { if ($root) { Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue } }
+    BeforeEach { if ($skip) { Set-ItResult -Skipped -Because $skip } }
+
+    It 'cannot rewrite $CODEX_HOME, truncate the audit log or replace the launcher; without namespaces the run is refused' {
+        $saved = $env:CODEX_HOME, $env:CODEXSANDBOX_LAUNCHER
+        try {
+            $env:CODEX_HOME = $codexHome; $env:CODEXSANDBOX_LAUNCHER = Join-Path $bin 'codex-linux-sandbox'
+            $refusal = $null
+            try { $policy = Get-SandboxPolicy -TargetPlatform Linux -SandboxMode WorkspaceWrite -ConfigPath $cfg -WorkingDirectory $ws -WarningAction SilentlyContinue -ErrorAction Stop }
+            catch { $refusal = $_ }
+        }
+        finally { $env:CODEX_HOME, $env:CODEXSANDBOX_LAUNCHER = $saved }
+        if ($Layer -eq 'launcher') {
+            $refusal | Should -Not -BeNullOrEmpty -Because 'the launcher alone cannot keep them read-only inside a writable root'
+            "$refusal" | Should -Match 'inside a writable root'
+            return
+        }
+        $refusal | Should -BeNullOrEmpty
+        $prefix = @($policy.LaunchPlan.Program) + @($policy.LaunchPlan.Arguments | Select-Object -SkipLast 1)
+        $line = "echo pwned > '$codexHome/config.toml'; true > '$codexHome/log/sandbox-audit.jsonl'; mv '$bin/codex-linux-sandbox' '$bin/x'; echo done"
+        $output = & $setpriv --reuid=65534 --regid=65534 --clear-groups -- @prefix /bin/sh -c $line 2>&1
+        ($output -join "`n") | Should -Match 'done'
+        Get-Content -Raw (Join-Path $codexHome 'config.toml') | Should -Match '# mine'
+        (Get-Item (Join-Path $codexHome 'log/sandbox-audit.jsonl')).Length | Should -BeGreaterThan 0
+        Test-Path (Join-Path $bin 'codex-linux-sandbox') | Should -BeTrue
+    }
+}
