@@ -153,6 +153,10 @@ Import-Module '$module'
 `$r2 = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -ConfigPath '$cfg' -WorkingDirectory '$ws' -- touch "./`$Name"
 "second=`$(`$r2.ExitCode)/`$(`$r2.DecisionSource)"
 if (`$Error.Count) { "error=`$(`$Error[0].FullyQualifiedErrorId)" }
+# Another runspace of this process (a hosted one: it cannot prompt) does not share this session's "Yes to All".
+`$other = [powershell]::Create()
+`$null = `$other.AddScript("Import-Module '$module'; ```$ErrorActionPreference = 'Stop'; try { ```$r = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -ConfigPath '$cfg' -WorkingDirectory '$ws' -- touch './`$Name'; 'ran/' + ```$r.DecisionSource } catch { ```$_.FullyQualifiedErrorId }")
+"other=`$(`$other.Invoke())"
 "@
         function script:Invoke-Answered([string] $Answers, [string] $Name) {
             Push-Location (Join-Path $PSScriptRoot '..')
@@ -172,6 +176,7 @@ if (`$Error.Count) { "error=`$(`$Error[0].FullyQualifiedErrorId)" }
         $out = Invoke-Answered 'a' 'p2'
         $out | Should -Contain 'first=0/User/True'
         $out | Should -Contain 'second=0/Session'
+        ($out -join "`n") | Should -Match 'other=ApprovalRequired' -Because 'Yes to All belongs to the runspace that answered'
     }
 
     It 'does not run after No, and says so' {

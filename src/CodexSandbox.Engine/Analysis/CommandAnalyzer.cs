@@ -15,14 +15,14 @@ public static class CommandAnalyzer
     /// A POSIX line is analysed as the script of <c>/bin/sh -c</c>, exactly like a <c>bash -lc</c> wrapper's script.
     /// </summary>
     public static CommandAssessment Assess(string command, ShellKind? shell, RuleSet? rules, SandboxMode sandboxMode,
-        ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs os = HostOs.Linux,
+        ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs? os = null,
         NetworkMode network = NetworkMode.Off, IReadOnlyList<string>? writableRoots = null, string? workingDirectory = null)
         => Decide(Analyze(command, shell), rules, sandboxMode, approvalPolicy, requestEscalation, justification, os,
             network, writableRoots, workingDirectory);
 
     /// <summary>Assesses an argv run directly (wrappers such as <c>bash -lc</c> and <c>pwsh -c</c> are looked into).</summary>
     public static CommandAssessment AssessArgv(IReadOnlyList<string> argv, RuleSet? rules, SandboxMode sandboxMode,
-        ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs os = HostOs.Linux,
+        ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs? os = null,
         NetworkMode network = NetworkMode.Off, IReadOnlyList<string>? writableRoots = null, string? workingDirectory = null)
         => Decide(AnalyzeArgv(argv), rules, sandboxMode, approvalPolicy, requestEscalation, justification, os,
             network, writableRoots, workingDirectory);
@@ -138,7 +138,7 @@ public static class CommandAnalyzer
 
     /// <summary>Adds rule matches and the approval decision to an analysis.</summary>
     public static CommandAssessment Decide(CommandAnalysis analysis, RuleSet? rules, SandboxMode sandboxMode, ApprovalPolicy approvalPolicy,
-        bool requestEscalation = false, string? justification = null, HostOs os = HostOs.Linux,
+        bool requestEscalation = false, string? justification = null, HostOs? os = null,
         NetworkMode network = NetworkMode.Off, IReadOnlyList<string>? writableRoots = null, string? workingDirectory = null)
     {
         rules ??= RuleSet.Empty;
@@ -178,7 +178,7 @@ public static class CommandAnalyzer
                 analysis.SegmentDangerReasons[i], matches);
         }
         var outcome = ApprovalEngine.Decide(new ApprovalRequest(verdicts, analysis.UsesComplexParsing, sandboxMode, approvalPolicy,
-            requestEscalation, justification, os));
+            requestEscalation, justification, os ?? HostOsInfo.Current));
         var reasons = Reasons(analysis, outcome, allMatches, sandboxMode, approvalPolicy);
         bool usesNetwork = EffectAnalysis.AddNetworkReasons(analysis, reasons, EffectiveNetwork(outcome, sandboxMode, network));
         EffectAnalysis.AddWriteReasons(analysis, reasons, RunsOutsideSandbox(outcome) ? SandboxMode.DangerFullAccess : sandboxMode,

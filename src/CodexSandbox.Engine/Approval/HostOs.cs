@@ -7,3 +7,10 @@ public enum HostOs
     MacOS,
     Windows,
 }
+
+/// <summary>The host this process runs on, for the approval rules that depend on it.</summary>
+public static class HostOsInfo
+{
+    public static HostOs Current { get; } =
+        OperatingSystem.IsWindows() ? HostOs.Windows : OperatingSystem.IsMacOS() ? HostOs.MacOS : HostOs.Linux;
+}

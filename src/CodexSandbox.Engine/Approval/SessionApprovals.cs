@@ -16,10 +16,5 @@ public sealed class SessionApprovals
     public bool IsApproved(string canonicalKey, string workingDirectory = "", bool escalated = false)
         => _approved.ContainsKey((canonicalKey, workingDirectory, escalated));
 
-    public bool Revoke(string canonicalKey, string workingDirectory = "", bool escalated = false)
-        => _approved.TryRemove((canonicalKey, workingDirectory, escalated), out _);
-
     public int Count => _approved.Count;
-
-    public void Clear() => _approved.Clear();
 }

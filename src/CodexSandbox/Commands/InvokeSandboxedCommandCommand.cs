@@ -22,8 +22,12 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     private const string CommandLineSet = "CommandLine";
     private const string ScriptBlockSet = "ScriptBlock";
 
-    // "Yes to All" approves the same canonical command for the rest of the session (all invocations).
-    private static readonly SessionApprovals s_session = new();
+    // "Yes to All" approves the same canonical command for the rest of the session (all invocations) — the runspace's
+    // session, so another runspace in the same process (a job, a hosted runspace) is asked again.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, SessionApprovals> s_sessions = new();
+
+    private static SessionApprovals Session =>
+        s_sessions.GetValue((object?)System.Management.Automation.Runspaces.Runspace.DefaultRunspace ?? s_sessions, _ => new SessionApprovals());
 
     private readonly CancellationTokenSource _stop = new();
     private bool _yesToAll, _noToAll;
@@ -222,7 +226,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     {
         var policy = _policy!;
         bool escalated = !assessment.RunsSandboxed;
-        if (s_session.IsApproved(assessment.CanonicalKey, policy.WorkingDirectory, escalated))
+        if (Session.IsApproved(assessment.CanonicalKey, policy.WorkingDirectory, escalated))
         {
             _audit!.Append(Entry(AuditEventType.ApprovalGranted, argv, display, "Prompt", "Session", reason, assessment, runId));
             return DecisionSource.Session;
@@ -257,7 +261,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             WriteError(Errors.Record(new OperationCanceledException($"'{display}' was not approved."), "ApprovalDenied", ErrorCategory.OperationStopped, display));
             return null;
         }
-        if (_yesToAll) s_session.Approve(assessment.CanonicalKey, policy.WorkingDirectory, escalated);
+        if (_yesToAll) Session.Approve(assessment.CanonicalKey, policy.WorkingDirectory, escalated);
         _audit.Append(Entry(AuditEventType.ApprovalGranted, argv, display, "Prompt", "User", reason, assessment, runId));
         return DecisionSource.User;
     }

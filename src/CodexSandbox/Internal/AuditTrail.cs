@@ -9,7 +9,6 @@ namespace CodexSandbox.Internal;
 /// </summary>
 internal sealed class AuditTrail(AuditSettings settings, PSCmdlet cmdlet)
 {
-    public bool Enabled => settings.Enabled;
 
     /// <summary>Appends; returns the record id, or null when auditing is off or the write failed (and was only warned about).</summary>
     public string? Append(AuditEntry entry)
