@@ -78,17 +78,24 @@ function Invoke-SandboxedCommand {
         else {
             $__cxsbScript = { & $__cxsbCommand @__cxsbParameters }
         }
-        $__cxsbSteppable = $__cxsbScript.GetSteppablePipeline($MyInvocation.CommandOrigin)
-        $__cxsbSteppable.Begin($MyInvocation.ExpectingInput)
+        # Without pipeline input the cmdlet is invoked directly in `end`, so its output (-Stream's lines) reaches the
+        # caller as it comes and a stopping pipeline (Select-Object -First) stops it; a steppable pipeline begun
+        # without a cmdlet would hand its output back only when each step returns.
+        $__cxsbDirect = -not $MyInvocation.ExpectingInput
+        if (-not $__cxsbDirect) {
+            $__cxsbSteppable = $__cxsbScript.GetSteppablePipeline($MyInvocation.CommandOrigin)
+            $__cxsbSteppable.Begin($MyInvocation.ExpectingInput)
+        }
         $__cxsbRunning = $?
     }
 
     process {
-        if ($__cxsbRunning) { $__cxsbSteppable.Process($_) }
+        if ($__cxsbRunning -and -not $__cxsbDirect) { $__cxsbSteppable.Process($_) }
     }
 
     end {
-        if ($__cxsbRunning) { $__cxsbSteppable.End() }
+        if ($__cxsbRunning -and $__cxsbDirect) { & $__cxsbScript }
+        elseif ($__cxsbRunning) { $__cxsbSteppable.End() }
         # As PowerShell does, the pipeline variable does not outlive the pipeline.
         if ($__cxsbRunning -and $null -ne $__cxsbCall.PipelineVariable) {
             Microsoft.PowerShell.Utility\Remove-Variable -Name $__cxsbCall.PipelineVariable -Scope 1 -ErrorAction Ignore

@@ -64,6 +64,15 @@ Describe 'Invoke-SandboxedCommand' {
         $info.Tags | Should -Contain 'stderr'
     }
 
+    It 'stops the run when the pipeline stops reading a -Stream (Select-Object -First)' {
+        $tag = "cxsb-stream-$(Get-Random -Minimum 1000 -Maximum 9999)"
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $first = Invoke-SandboxedCommand -Command "i=0; while [ `$i -lt 600 ]; do echo line-`$i; i=`$((i+1)); sleep 0.05; done; echo $tag" -Stream @common | Select-Object -First 2
+        $sw.Stop()
+        $first | Should -Be @('line-0', 'line-1')
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 20 -Because 'the command (30 s of output) is ended, not waited for'
+    }
+
     It 'adds -Environment variables after the environment policy' {
         $r = Invoke-SandboxedCommand -Command 'echo "$FOO"' -Environment @{ FOO = 'bar' } @common
         $r.Stdout | Should -Be "bar`n"

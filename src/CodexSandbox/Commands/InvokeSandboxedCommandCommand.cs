@@ -317,16 +317,30 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     // The runner reports lines from its reader threads; only the pipeline thread may write, so lines are queued.
     private SandboxResult RunStreaming(RunRequest request, SandboxHost host, ConcurrentQueue<NetworkDecision> decisions)
     {
-        using var lines = new BlockingCollection<OutputLine>();
+        var lines = new BlockingCollection<OutputLine>();
         var task = Task.Run(() =>
         {
             try { return SandboxExecutor.Run(request, host, lines.Add, _stop.Token, decisions.Enqueue); }
             finally { lines.CompleteAdding(); }
         });
-        foreach (var line in lines.GetConsumingEnumerable())
+        try
         {
-            if (line.IsError) WriteInformation(new HostInformationMessage { Message = line.Text, NoNewLine = false }, ["PSHOST", "stderr"]);
-            else WriteObject(line.Text);
+            foreach (var line in lines.GetConsumingEnumerable())
+            {
+                if (line.IsError) WriteInformation(new HostInformationMessage { Message = line.Text, NoNewLine = false }, ["PSHOST", "stderr"]);
+                else WriteObject(line.Text);
+            }
+        }
+        finally
+        {
+            if (!task.IsCompleted)
+            {
+                // The pipeline stopped under us (Ctrl+C, Select-Object -First): end the run, and let the producer finish
+                // before the queue it adds to goes away.
+                _stop.Cancel();
+                try { task.Wait(); } catch (AggregateException) { }
+            }
+            lines.Dispose();
         }
         return task.GetAwaiter().GetResult();
     }

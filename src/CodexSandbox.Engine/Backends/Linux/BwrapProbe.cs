@@ -46,9 +46,10 @@ public static class BwrapProbe
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
+        // Both streams are read asynchronously, so the wait below (not a blocking read) decides when to give up.
         var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(10_000)) { p.Kill(true); return (-1, "timed out"); }
-        return (p.ExitCode, stdout + stderr.Result);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(10_000)) { p.Kill(true); return (-1, "timed out after 10 s"); }
+        return (p.ExitCode, stdout.Result + stderr.Result);
     }
 }
