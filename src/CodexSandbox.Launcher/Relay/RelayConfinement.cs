@@ -19,7 +19,7 @@ internal sealed unsafe class RelayConfinement
     private const uint AfUnix = 1, SockStream = 1, SockTypeMask = 0xF, CloneThread = 0x00010000;
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct RulesetAttr { public ulong HandledAccessFs; public ulong HandledAccessNet; public ulong Scoped; }
+    internal struct RulesetAttr { public ulong HandledAccessFs; public ulong HandledAccessNet; public ulong Scoped; }
 
     private readonly int _rulesetFd;
     private readonly FrozenFilter _filter;
