@@ -20,13 +20,13 @@ internal sealed unsafe class LandlockRuleset
     private const int RulePathBeneath = 1, RuleNetPort = 2;
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct RulesetAttr { public ulong HandledAccessFs; public ulong HandledAccessNet; public ulong Scoped; }
+    internal struct RulesetAttr { public ulong HandledAccessFs; public ulong HandledAccessNet; public ulong Scoped; }
 
     [StructLayout(LayoutKind.Sequential, Pack = 1)]
-    private struct PathBeneathAttr { public ulong AllowedAccess; public int ParentFd; }
+    internal struct PathBeneathAttr { public ulong AllowedAccess; public int ParentFd; }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct NetPortAttr { public ulong AllowedAccess; public ulong Port; }
+    internal struct NetPortAttr { public ulong AllowedAccess; public ulong Port; }
 
     // Always readable and writable, even under --deny /dev.
     private static readonly string[] Devices = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"];

@@ -4,13 +4,25 @@ namespace CodexSandbox.Launcher.Native;
 
 /// <summary>The libc entry points the launcher needs, bound directly at link time (DirectPInvoke).</summary>
 /// <remarks>Every signature is blittable, so no marshalling code runs and nothing is allocated per
-/// call; that matters after RLIMIT_AS is lowered, when the managed heap must not grow.</remarks>
+/// call; that matters after RLIMIT_AS is lowered, when the managed heap must not grow.
+/// <para>open, prctl and syscall (and <see cref="Posix.fcntl"/>, <see cref="PathCalls.openat"/>) are
+/// variadic in C and are declared here with fixed arguments. That is sound on the two ABIs the launcher
+/// is built for: on x86_64 (System V) and on aarch64 Linux (AAPCS64, unlike Apple's arm64 ABI, which
+/// puts variadic arguments on the stack) variadic integer and pointer arguments travel in the same
+/// registers as fixed ones, and glibc reads them with va_arg of the type declared here: int for
+/// open's mode, unsigned long for prctl's, long for syscall's (its x86_64 and aarch64 versions are
+/// assembly that just moves the registers), a pointer-sized value for fcntl's. So each variadic
+/// argument is passed at that width (nint/nuint where glibc reads a long or a pointer). None of them
+/// takes a floating-point argument, so x86_64's AL (vector-register count) is never consulted for
+/// one. There is no non-variadic libc entry for these calls to switch to (syscall itself is
+/// variadic), so the declarations stay; a port to another ABI must revisit them.</para></remarks>
 internal static unsafe class Libc
 {
     private const string Lib = "libc";
 
     [DllImport(Lib, SetLastError = true)] public static extern nint write(int fd, byte* buf, nint count);
     [DllImport(Lib, SetLastError = true)] public static extern nint read(int fd, byte* buf, nint count);
+    // Variadic in C (see the remarks): glibc reads mode as int, only with O_CREAT or O_TMPFILE.
     [DllImport(Lib, SetLastError = true)] public static extern int open(byte* path, int flags, int mode);
     [DllImport(Lib, SetLastError = true)] public static extern int close(int fd);
     [DllImport(Lib, SetLastError = true)] public static extern int chdir(byte* path);
@@ -19,7 +31,9 @@ internal static unsafe class Libc
     [DllImport(Lib, SetLastError = true)] public static extern int execv(byte* path, byte** argv);
     [DllImport(Lib, SetLastError = true)] public static extern int getrlimit(int resource, RLimit* limit);
     [DllImport(Lib, SetLastError = true)] public static extern int setrlimit(int resource, RLimit* limit);
+    // Variadic in C (see the remarks): glibc reads four unsigned longs.
     [DllImport(Lib, SetLastError = true)] public static extern int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+    // Variadic in C (see the remarks): glibc hands six longs to the kernel, the sixth read from the stack; no call here uses it.
     [DllImport(Lib, SetLastError = true)] public static extern nint syscall(nint number, nint a1, nint a2, nint a3, nint a4, nint a5);
     [DllImport(Lib, SetLastError = true)] public static extern int setsid();
     [DllImport(Lib, SetLastError = true)] public static extern int getppid();

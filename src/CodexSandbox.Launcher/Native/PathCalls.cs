@@ -8,6 +8,7 @@ internal static unsafe class PathCalls
 {
     private const string Lib = "libc";
 
+    // Variadic in C (see Libc's remarks): glibc reads mode as int, only with O_CREAT or O_TMPFILE.
     [DllImport(Lib, SetLastError = true)] public static extern int openat(int dirfd, byte* path, int flags, int mode);
     /// <summary>With a caller buffer of <see cref="PathMax"/> bytes: nothing to free.</summary>
     [DllImport(Lib, SetLastError = true)] public static extern byte* realpath(byte* path, byte* resolved);

@@ -28,7 +28,8 @@ internal static unsafe class Posix
     [DllImport(Lib, SetLastError = true)] public static extern int waitid(int idType, int id, void* info, int options);
     [DllImport(Lib, SetLastError = true)] public static extern int kill(int pid, int signal);
     [DllImport(Lib, SetLastError = true)] public static extern int getpid();
-    [DllImport(Lib, SetLastError = true)] public static extern int fcntl(int fd, int command, int argument);
+    // Variadic in C (see Libc's remarks): glibc reads the argument as a pointer-sized value.
+    [DllImport(Lib, SetLastError = true)] public static extern int fcntl(int fd, int command, nint argument);
     [DllImport(Lib, SetLastError = true)] public static extern int nanosleep(TimeSpec* request, TimeSpec* remaining);
     [DllImport(Lib, SetLastError = true)] public static extern nint opendir(byte* path);
     [DllImport(Lib, SetLastError = true)] public static extern byte* readdir(nint directory);

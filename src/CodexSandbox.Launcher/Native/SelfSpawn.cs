@@ -34,7 +34,7 @@ internal static unsafe class SelfSpawn
     public static int MoveAtLeast(int fd, int minimum)
     {
         if (fd >= minimum) return fd;
-        int moved = Posix.fcntl(fd, Posix.F_DUPFD_CLOEXEC, minimum);
+        int moved = Posix.fcntl(fd, Posix.F_DUPFD_CLOEXEC, (nint)minimum);
         if (moved < 0) return -Libc.Errno;
         Libc.close(fd);
         return moved;

@@ -18,10 +18,10 @@ internal static unsafe class PrivilegeDrop
     private const uint SecureBits = 0x01 | 0x02 | 0x20 | 0x40 | 0x80;
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct CapHeader { public uint Version; public int Pid; }
+    internal struct CapHeader { public uint Version; public int Pid; }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct CapData { public uint Effective; public uint Permitted; public uint Inheritable; }
+    internal struct CapData { public uint Effective; public uint Permitted; public uint Inheritable; }
 
     /// <summary>Applies everything; on failure prints one line and returns false.</summary>
     public static bool Apply(int originalParent, nint capsetSyscall)

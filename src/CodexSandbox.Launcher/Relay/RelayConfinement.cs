@@ -19,7 +19,7 @@ internal sealed unsafe class RelayConfinement
     private const uint AfUnix = 1, SockStream = 1, SockTypeMask = 0xF, CloneThread = 0x00010000;
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct RulesetAttr { public ulong HandledAccessFs; public ulong HandledAccessNet; public ulong Scoped; }
+    internal struct RulesetAttr { public ulong HandledAccessFs; public ulong HandledAccessNet; public ulong Scoped; }
 
     private readonly int _rulesetFd;
     private readonly FrozenFilter _filter;
@@ -34,6 +34,14 @@ internal sealed unsafe class RelayConfinement
         _rulesetFd = (int)Libc.syscall(SysCreateRuleset, (nint)(&attr), sizeof(RulesetAttr), 0, 0, 0);
         if (_rulesetFd < 0) throw LauncherException.FromErrno(LauncherException.LauncherError, "landlock_create_ruleset"u8, Libc.Errno);
 
+        _filter = new FrozenFilter(table, FilterRules(table), Eperm);
+    }
+
+    /// <summary>The relay's whole seccomp program, not frozen (for tests).</summary>
+    internal static BpfProgram FilterProgram(SyscallTable table) => FrozenFilter.Assemble(table, FilterRules(table), Eperm);
+
+    private static SortedDictionary<int, BpfProgram> FilterRules(SyscallTable table)
+    {
         bool x64 = table.Name == "x86_64";
         var rules = new SortedDictionary<int, BpfProgram>
         {
@@ -51,7 +59,7 @@ internal sealed unsafe class RelayConfinement
             rules[58] = Deny(); // vfork
         }
 
-        _filter = new FrozenFilter(table, rules, Eperm);
+        return rules;
     }
 
     private static BpfProgram Deny()

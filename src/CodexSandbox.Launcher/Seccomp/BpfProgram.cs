@@ -41,6 +41,9 @@ internal sealed unsafe class BpfProgram
         _code.Add(new SockFilter { Code = code, Jt = (byte)jt, Jf = (byte)jf, K = k });
     }
 
+    /// <summary>The instructions as built (for tests, which run them in an interpreter).</summary>
+    internal SockFilter[] ToArray() => [.. _code];
+
     /// <summary>Copies the program to native memory (allocated now, before any limit) and returns the
     /// sock_fprog pointer to hand to seccomp(2).</summary>
     public SockFprog* Freeze()

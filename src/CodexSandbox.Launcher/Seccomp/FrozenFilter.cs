@@ -19,6 +19,16 @@ internal sealed unsafe class FrozenFilter
     /// <param name="rules">One block per syscall number, each ending in its own returns.</param>
     public FrozenFilter(SyscallTable table, SortedDictionary<int, BpfProgram> rules, uint x32Action)
     {
+        var program = Assemble(table, rules, x32Action);
+        InstructionCount = program.Count;
+        _program = program.Freeze();
+        _seccompSyscall = table.SeccompCall;
+    }
+
+    /// <summary>The whole program before it is frozen: the architecture check, the x32 check, one
+    /// block per listed syscall, then allow.</summary>
+    internal static BpfProgram Assemble(SyscallTable table, SortedDictionary<int, BpfProgram> rules, uint x32Action)
+    {
         var program = new BpfProgram();
         program.Load(BpfProgram.OffsetArch);
         program.JumpIfEqual(table.AuditArch, 1, 0);
@@ -35,9 +45,7 @@ internal sealed unsafe class FrozenFilter
             program.Append(block);
         }
         program.Return(RetAllow);
-        InstructionCount = program.Count;
-        _program = program.Freeze();
-        _seccompSyscall = table.SeccompCall;
+        return program;
     }
 
     /// <summary>Installs the filter (all threads when the kernel can, else this thread; it is inherited

@@ -20,7 +20,12 @@ internal sealed unsafe class SeccompFilter
 
     public int InstructionCount => _filter.InstructionCount;
 
-    public SeccompFilter(SyscallTable table, LaunchOptions options)
+    public SeccompFilter(SyscallTable table, LaunchOptions options) => _filter = new FrozenFilter(table, Rules(table, options), Eperm);
+
+    /// <summary>The whole program for <paramref name="options"/>, not frozen (for tests).</summary>
+    internal static BpfProgram Program(SyscallTable table, LaunchOptions options) => FrozenFilter.Assemble(table, Rules(table, options), Eperm);
+
+    private static SortedDictionary<int, BpfProgram> Rules(SyscallTable table, LaunchOptions options)
     {
         // Ordered map: each syscall appears once, its block decides and returns.
         var rules = new SortedDictionary<int, BpfProgram>();
@@ -88,7 +93,7 @@ internal sealed unsafe class SeccompFilter
             // proxy: AllowOnlyTcp already refuses AF_UNIX.
         }
 
-        _filter = new FrozenFilter(table, rules, Eperm);
+        return rules;
     }
 
     /// <summary>arg[index] (low 32 bits) has any of <paramref name="bits"/> ⇒ EPERM.</summary>

@@ -8,22 +8,26 @@ internal static partial class LinuxNative
     private const int LandlockCreateRulesetVersion = 1;
     private const int PrGetSeccomp = 21;
 
+    // syscall and prctl are variadic in C. On x86_64 and aarch64 Linux variadic integer arguments
+    // travel in the same registers as fixed ones, so fixed declarations work as long as each argument
+    // has the width glibc reads with va_arg: long for syscall (as the launcher declares it), unsigned
+    // long for prctl. (Apple's arm64 ABI would differ; these are only called on Linux.)
     [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static extern long Syscall(long number, IntPtr attr, nuint size, uint flags);
+    private static extern nint Syscall(nint number, nint a1, nint a2, nint a3);
 
     [DllImport("libc", EntryPoint = "prctl", SetLastError = true)]
-    private static extern int Prctl(int option, ulong a2, ulong a3, ulong a4, ulong a5);
+    private static extern int Prctl(int option, nuint a2, nuint a3, nuint a4, nuint a5);
 
     /// <summary>The kernel's Landlock ABI version, or 0 when Landlock is missing or disabled.</summary>
     public static int LandlockAbi()
     {
-        long number = RuntimeInformation.ProcessArchitecture switch
+        nint number = RuntimeInformation.ProcessArchitecture switch
         {
             Architecture.X64 or Architecture.Arm64 => 444, // landlock_create_ruleset has the same number on both
             _ => -1,
         };
         if (number < 0) return 0;
-        long abi = Syscall(number, IntPtr.Zero, 0, LandlockCreateRulesetVersion);
+        nint abi = Syscall(number, 0, 0, LandlockCreateRulesetVersion);
         return abi > 0 ? (int)abi : 0;
     }
 
