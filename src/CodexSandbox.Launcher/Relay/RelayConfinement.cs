@@ -52,6 +52,8 @@ internal sealed unsafe class RelayConfinement
             [x64 ? 59 : 221] = Deny(),  // execve
             [x64 ? 322 : 281] = Deny(), // execveat
             [table.Clone] = ThreadsOnly(),
+            // clone3 passes its flags in memory the filter cannot read: ENOSYS makes libc fall back to clone (checked above).
+            [SyscallTable.Clone3] = Enosys(),
         };
         if (x64)
         {
@@ -84,6 +86,13 @@ internal sealed unsafe class RelayConfinement
     }
 
     /// <summary>clone only with CLONE_THREAD (the runtime may start a thread; no new process).</summary>
+    private static BpfProgram Enosys()
+    {
+        var b = new BpfProgram();
+        b.Return(0x00050000 | Libc.ENOSYS);
+        return b;
+    }
+
     private static BpfProgram ThreadsOnly()
     {
         var b = new BpfProgram();

@@ -231,6 +231,7 @@ public sealed class SeccompProgramTests
         Expect(Eperm, p, "clone(SIGCHLD)", Table.Clone, Sigchld, 0);
         Expect(Eperm, p, "clone(0)", Table.Clone, 0, 0);
         Expect(Allow, p, "clone(thread flags)", Table.Clone, CloneThreadFlags, 0);
+        Expect(Enosys, p, "clone3", SyscallTable.Clone3, 0, 88);
         if (X64)
         {
             Expect(Eperm, p, "fork", 57);
