@@ -11,6 +11,10 @@
     the SHA-256 of their inputs (sources, csproj, Directory.*.props, global.json, SDK version, build arguments)
     differs from the stamp in artifacts/stamps/ written after their last success, or their output is missing.
     The stage itself is reassembled from those outputs on every run. Clean removes outputs and stamps.
+.PARAMETER Filter
+    Test only: run just the tests whose name contains this string. xunit gets
+    `--filter "FullyQualifiedName~<Filter>"` (namespace.class.method); Pester gets `Filter.FullName = "*<Filter>*"`
+    (the Describe/Context/It names joined by dots; file names are not matched).
 #>
 [CmdletBinding()]
 param(
@@ -19,7 +23,11 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # letters, digits, space, '.', '_', '-': nothing that is syntax in a dotnet test filter or a wildcard
+    [ValidatePattern('^[\w .-]+$')]
+    [string] $Filter
 )
 
 $ErrorActionPreference = 'Stop'
@@ -191,8 +199,12 @@ function Invoke-Test {
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse) {
         $env:CODEXSANDBOX_LAUNCHER = Get-ChildItem (Join-Path $Stage 'bin') -Filter codex-linux-sandbox -Recurse -ErrorAction SilentlyContinue |
             Select-Object -First 1 -ExpandProperty FullName
-        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFilePrefix=$($project.BaseName)" --results-directory $results
-        if ($LASTEXITCODE -ne 0) { $xunitFailed = $true }
+        $filterArgs = if ($Filter) { @('--filter', "FullyQualifiedName~$Filter") } else { @() }
+        $noMatch = $false
+        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFilePrefix=$($project.BaseName)" --results-directory $results @filterArgs |
+            ForEach-Object { if ("$_" -match 'No test matches the given testcase filter') { $noMatch = $true }; $_ } | Out-Host
+        # A filter that matches nothing in this project is 0 tests run, not a failure.
+        if ($LASTEXITCODE -ne 0 -and -not ($Filter -and $noMatch)) { $xunitFailed = $true }
     }
     $xunit = Get-TrxCounts $results
 
@@ -200,13 +212,20 @@ function Invoke-Test {
     $packages = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
     $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
     $summary = Join-Path $Artifacts 'pester-summary.json'
-    $code = Invoke-ChildPwsh (Join-Path $Root 'tests/Invoke-PesterTests.ps1') @('-PesterPath', $pester, '-ModulePath', (Join-Path $Stage 'CodexSandbox.psd1'), '-SummaryPath', $summary)
+    if (Test-Path $summary) { Remove-Item -Force $summary }
+    $pesterArgs = @('-PesterPath', $pester, '-ModulePath', (Join-Path $Stage 'CodexSandbox.psd1'), '-SummaryPath', $summary)
+    if ($Filter) { $pesterArgs += @('-FullNameFilter', "*$Filter*") }
+    $code = Invoke-ChildPwsh (Join-Path $Root 'tests/Invoke-PesterTests.ps1') $pesterArgs
     $pesterCounts = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
 
     $passed = $xunit.Passed + $pesterCounts.Passed
     $failed = $xunit.Failed + $pesterCounts.Failed
     if ($failed -eq 0 -and ($xunitFailed -or $code -ne 0)) { $failed = 1 }   # a runner crash counts as a failure
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pesterCounts.Passed) passed, $($pesterCounts.Failed) failed"
+    if ($Filter) {
+        Write-Host "FILTERED RUN (-Filter '$Filter': xunit FullyQualifiedName~$Filter, Pester FullName *$Filter*), not the full suite."
+        if ($passed + $failed -eq 0) { Write-Warning "No test matched '$Filter'." }
+    }
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }
