@@ -107,7 +107,9 @@ function Get-SharedInputs {
     # and the SDK actually picked (global.json rolls forward).
     if (-not $script:SdkVersion) { $script:SdkVersion = "$(& dotnet --version)".Trim() }
     [pscustomobject]@{
-        Paths = @('Directory.Build.props', 'Directory.Packages.props', 'Directory.Build.targets', 'global.json', 'NuGet.config', 'nuget.config')
+        # (missing files count too: one appearing changes the hash)
+        Paths = @('Directory.Build.props', 'Directory.Packages.props', 'Directory.Build.targets', 'global.json', 'NuGet.config', 'nuget.config',
+            '.editorconfig', 'src/Directory.Build.props', 'src/Directory.Build.targets', 'tools/Directory.Build.props', 'tools/Directory.Build.targets')
         Extra = @("sdk=$script:SdkVersion", "configuration=$Configuration", "version=$Version")
     }
 }
