@@ -6,6 +6,15 @@
     Tasks: Build (stage out/CodexSandbox/<version>/), Help (markdown -> MAML), Test (xunit, then Pester in a child
     `pwsh -NoProfile -NonInteractive`; ends with one line "N passed, N failed"), Demo, Bench, Clean.
     Run it with the pinned PowerShell: `dotnet tool restore; dotnet pwsh ./build.ps1 Test`.
+
+    Build is incremental: the module publish, the NativeAOT launcher publish and the help build each run only when
+    the SHA-256 of their inputs (sources, csproj, Directory.*.props, global.json, SDK version, build arguments)
+    differs from the stamp in artifacts/stamps/ written after their last success, or their output is missing.
+    The stage itself is reassembled from those outputs on every run. Clean removes outputs and stamps.
+.PARAMETER Filter
+    Test only: run just the tests whose name contains this string. xunit gets
+    `--filter "FullyQualifiedName~<Filter>"` (namespace.class.method); Pester gets `Filter.FullName = "*<Filter>*"`
+    (the Describe/Context/It names joined by dots; file names are not matched).
 #>
 [CmdletBinding()]
 param(
@@ -14,7 +23,11 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # letters, digits, space, '.', '_', '-': nothing that is syntax in a dotnet test filter or a wildcard
+    [ValidatePattern('^[\w .-]+$')]
+    [string] $Filter
 )
 
 $ErrorActionPreference = 'Stop'
@@ -23,6 +36,7 @@ $Root = $PSScriptRoot
 $Version = (Import-PowerShellDataFile (Join-Path $Root 'CodexSandbox.psd1')).ModuleVersion
 $Stage = Join-Path $Root "out/CodexSandbox/$Version"
 $Artifacts = Join-Path $Root 'artifacts'
+$SdkVersion = $null   # `dotnet --version`, read once by Get-SharedInputs
 
 function Invoke-Dotnet {
     # Every dotnet call is checked: a failed step stops the build.
@@ -49,39 +63,123 @@ function Invoke-Clean {
     }
 }
 
-function Invoke-Build {
-    $publish = Join-Path $Artifacts 'publish/CodexSandbox'
-    if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
-    Invoke-Dotnet publish (Join-Path $Root 'src/CodexSandbox/CodexSandbox.csproj') -c $Configuration -o $publish "-p:Version=$Version" --nologo -v quiet
+function Get-InputHash {
+    # SHA-256 over the build arguments and every input file (relative path + content), bin/ and obj/ excluded.
+    # Content, not write times: a touched but unchanged file costs nothing, and a checkout that keeps old times
+    # still rebuilds.
+    param([string[]] $Paths, [string[]] $Extra = @())
+    $sha = [System.Security.Cryptography.IncrementalHash]::CreateHash([System.Security.Cryptography.HashAlgorithmName]::SHA256)
+    $add = { param([string] $text) $sha.AppendData([System.Text.Encoding]::UTF8.GetBytes("$text`n")) }
+    foreach ($item in $Extra) { & $add "arg:$item" }
+    $files = foreach ($path in $Paths) {
+        $full = Join-Path $Root $path
+        if (Test-Path $full -PathType Leaf) { Get-Item -Force $full }
+        elseif (Test-Path $full -PathType Container) {
+            Get-ChildItem -Force -Recurse -File $full | Where-Object {
+                $_.FullName.Substring($Root.Length) -notmatch '[\\/](bin|obj)[\\/]'
+            }
+        }
+        else { & $add "missing:$path" }
+    }
+    foreach ($file in $files | Sort-Object { $_.FullName.Substring($Root.Length) } -CaseSensitive -Unique) {
+        & $add "file:$($file.FullName.Substring($Root.Length).Replace('\', '/'))"
+        $sha.AppendData([System.Security.Cryptography.SHA256]::HashData([System.IO.File]::ReadAllBytes($file.FullName)))
+    }
+    [System.Convert]::ToHexString($sha.GetHashAndReset())
+}
 
+function Invoke-Step {
+    # Runs $Action unless the stamp for $Name holds $Hash and every path in $Outputs exists.
+    # The stamp is removed before the step and written only after it succeeds, so a failure always rebuilds.
+    param([string] $Name, [string] $Hash, [string[]] $Outputs, [scriptblock] $Action, [switch] $Force)
+    $stamp = Join-Path $Artifacts "stamps/$Name.stamp"
+    $upToDate = -not $Force -and (Test-Path $stamp) -and ((Get-Content -Raw $stamp).Trim() -eq $Hash) -and
+        -not ($Outputs | Where-Object { -not (Test-Path $_) })
+    if ($upToDate) { Write-Host "$Name is up to date (inputs unchanged since the last build)."; return }
+    if (Test-Path $stamp) { Remove-Item -Force $stamp }
+    & $Action | Out-Host
+    New-Item -ItemType Directory -Force (Split-Path $stamp) | Out-Null
+    Set-Content -Path $stamp -Value $Hash -NoNewline
+}
+
+function Get-SharedInputs {
+    # What every dotnet build here depends on besides its own project: repository-wide MSBuild and SDK settings,
+    # and the SDK actually picked (global.json rolls forward).
+    if (-not $script:SdkVersion) { $script:SdkVersion = "$(& dotnet --version)".Trim() }
+    [pscustomobject]@{
+        # (missing files count too: one appearing changes the hash)
+        Paths = @('Directory.Build.props', 'Directory.Packages.props', 'Directory.Build.targets', 'global.json', 'NuGet.config', 'nuget.config',
+            '.editorconfig', 'src/Directory.Build.props', 'src/Directory.Build.targets', 'tools/Directory.Build.props', 'tools/Directory.Build.targets')
+        Extra = @("sdk=$script:SdkVersion", "configuration=$Configuration", "version=$Version")
+    }
+}
+
+function Invoke-Build {
+    $shared = Get-SharedInputs
+    $publish = Join-Path $Artifacts 'publish/CodexSandbox'
+    $rootFiles = 'CodexSandbox.dll', 'CodexSandbox.pdb', 'CodexSandbox.Contracts.dll', 'CodexSandbox.Contracts.pdb'
+    $depFiles = 'CodexSandbox.Engine.dll', 'CodexSandbox.Engine.pdb', 'Tomlyn.dll'
+    $moduleHash = Get-InputHash -Paths (@('src/CodexSandbox', 'src/CodexSandbox.Contracts', 'src/CodexSandbox.Engine') + $shared.Paths) -Extra ($shared.Extra + 'module-publish-1')
+    Invoke-Step -Name 'module' -Hash $moduleHash -Outputs (($rootFiles + $depFiles) | ForEach-Object { Join-Path $publish $_ }) -Action {
+        if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
+        Invoke-Dotnet publish (Join-Path $Root 'src/CodexSandbox/CodexSandbox.csproj') -c $Configuration -o $publish "-p:Version=$Version" --nologo -v quiet
+    }
+
+    $launcher = Join-Path $Root 'src/CodexSandbox.Launcher/CodexSandbox.Launcher.csproj'
+    $launcherOut = $null
+    if ((Test-Path $launcher) -and $IsLinux) {
+        $rid = if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'linux-arm64' } else { 'linux-x64' }
+        $launcherOut = Join-Path $Artifacts "publish/launcher/$rid"
+        $launcherHash = Get-InputHash -Paths (@('src/CodexSandbox.Launcher') + $shared.Paths) -Extra ($shared.Extra + "rid=$rid" + 'launcher-publish-1')
+        Invoke-Step -Name "launcher-$rid" -Hash $launcherHash -Outputs (Join-Path $launcherOut 'codex-linux-sandbox') -Action {
+            if (Test-Path $launcherOut) { Remove-Item -Recurse -Force $launcherOut }
+            Invoke-Dotnet publish $launcher -c Release -r $rid -o $launcherOut --nologo -v quiet
+        }
+    }
+
+    $helpOut = Invoke-HelpBuild
+
+    # The stage is reassembled from the outputs above every time (a copy, well under a second), so it never
+    # keeps a file from an older build.
     if (Test-Path $Stage) { Remove-Item -Recurse -Force $Stage }
     $deps = New-Item -ItemType Directory -Force (Join-Path $Stage 'Dependencies')
     # Named files only. The engine and Tomlyn go to Dependencies/ and nowhere else: a copy at the root
     # would be found by default probing and defeat the load-context isolation.
-    foreach ($name in 'CodexSandbox.dll', 'CodexSandbox.pdb', 'CodexSandbox.Contracts.dll', 'CodexSandbox.Contracts.pdb') {
-        Copy-Item (Join-Path $publish $name) $Stage
-    }
-    foreach ($name in 'CodexSandbox.Engine.dll', 'CodexSandbox.Engine.pdb', 'Tomlyn.dll') {
-        Copy-Item (Join-Path $publish $name) $deps
-    }
+    foreach ($name in $rootFiles) { Copy-Item (Join-Path $publish $name) $Stage }
+    foreach ($name in $depFiles) { Copy-Item (Join-Path $publish $name) $deps }
     Copy-Item (Join-Path $Root 'CodexSandbox.psd1') $Stage
     Copy-Item (Join-Path $Root 'module/*') $Stage -Recurse
-
-    $launcher = Join-Path $Root 'src/CodexSandbox.Launcher/CodexSandbox.Launcher.csproj'
-    if ((Test-Path $launcher) -and $IsLinux) {
-        $rid = if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'linux-arm64' } else { 'linux-x64' }
-        Invoke-Dotnet publish $launcher -c Release -r $rid -o (Join-Path $Stage "bin/$rid") --nologo -v quiet
-        Get-ChildItem (Join-Path $Stage "bin/$rid") -Exclude 'codex-linux-sandbox' | Remove-Item -Recurse -Force
+    if ($launcherOut) {
+        $bin = New-Item -ItemType Directory -Force (Join-Path $Stage "bin/$rid")
+        Copy-Item (Join-Path $launcherOut 'codex-linux-sandbox') $bin
     }
-    Invoke-Help
+    if ($helpOut) { Copy-Item $helpOut $Stage -Recurse }
     Write-Host "Staged CodexSandbox $Version in $Stage"
 }
 
-function Invoke-Help {
+function Invoke-HelpBuild {
+    # Builds the MAML help into artifacts/publish/help/en-US (skipped when its inputs are unchanged); returns that folder.
+    param([switch] $Force)
     $builder = Join-Path $Root 'tools/CodexSandbox.HelpBuilder/CodexSandbox.HelpBuilder.csproj'
-    if (-not (Test-Path $builder)) { return }
-    $out = Join-Path $Stage 'en-US'
-    Invoke-Dotnet run --project $builder -c Release -- (Join-Path $Root 'docs/en-US') $out
+    if (-not (Test-Path $builder)) { return $null }
+    $shared = Get-SharedInputs
+    $out = Join-Path $Artifacts 'publish/help/en-US'
+    $hash = Get-InputHash -Paths (@('tools/CodexSandbox.HelpBuilder', 'docs/en-US') + $shared.Paths) -Extra ($shared.Extra + 'help-build-1')
+    Invoke-Step -Name 'help' -Hash $hash -Outputs $out -Force:$Force -Action {
+        if (Test-Path $out) { Remove-Item -Recurse -Force $out }
+        Invoke-Dotnet run --project $builder -c Release -- (Join-Path $Root 'docs/en-US') $out | Out-Host
+    }
+    $out
+}
+
+function Invoke-Help {
+    # The Help task always rebuilds the help and puts it into the stage.
+    $out = Invoke-HelpBuild -Force
+    if (-not $out) { return }
+    $target = Join-Path $Stage 'en-US'
+    if (Test-Path $target) { Remove-Item -Recurse -Force $target }
+    New-Item -ItemType Directory -Force $Stage | Out-Null
+    Copy-Item $out $Stage -Recurse
 }
 
 function Get-TrxCounts {
@@ -103,8 +201,12 @@ function Invoke-Test {
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse) {
         $env:CODEXSANDBOX_LAUNCHER = Get-ChildItem (Join-Path $Stage 'bin') -Filter codex-linux-sandbox -Recurse -ErrorAction SilentlyContinue |
             Select-Object -First 1 -ExpandProperty FullName
-        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFilePrefix=$($project.BaseName)" --results-directory $results
-        if ($LASTEXITCODE -ne 0) { $xunitFailed = $true }
+        $filterArgs = if ($Filter) { @('--filter', "FullyQualifiedName~$Filter") } else { @() }
+        $noMatch = $false
+        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFilePrefix=$($project.BaseName)" --results-directory $results @filterArgs |
+            ForEach-Object { if ("$_" -match 'No test matches the given testcase filter') { $noMatch = $true }; $_ } | Out-Host
+        # A filter that matches nothing in this project is 0 tests run, not a failure.
+        if ($LASTEXITCODE -ne 0 -and -not ($Filter -and $noMatch)) { $xunitFailed = $true }
     }
     $xunit = Get-TrxCounts $results
 
@@ -112,13 +214,20 @@ function Invoke-Test {
     $packages = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
     $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
     $summary = Join-Path $Artifacts 'pester-summary.json'
-    $code = Invoke-ChildPwsh (Join-Path $Root 'tests/Invoke-PesterTests.ps1') @('-PesterPath', $pester, '-ModulePath', (Join-Path $Stage 'CodexSandbox.psd1'), '-SummaryPath', $summary)
+    if (Test-Path $summary) { Remove-Item -Force $summary }
+    $pesterArgs = @('-PesterPath', $pester, '-ModulePath', (Join-Path $Stage 'CodexSandbox.psd1'), '-SummaryPath', $summary)
+    if ($Filter) { $pesterArgs += @('-FullNameFilter', "*$Filter*") }
+    $code = Invoke-ChildPwsh (Join-Path $Root 'tests/Invoke-PesterTests.ps1') $pesterArgs
     $pesterCounts = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
 
     $passed = $xunit.Passed + $pesterCounts.Passed
     $failed = $xunit.Failed + $pesterCounts.Failed
     if ($failed -eq 0 -and ($xunitFailed -or $code -ne 0)) { $failed = 1 }   # a runner crash counts as a failure
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pesterCounts.Passed) passed, $($pesterCounts.Failed) failed"
+    if ($Filter) {
+        Write-Host "FILTERED RUN (-Filter '$Filter': xunit FullyQualifiedName~$Filter, Pester FullName *$Filter*), not the full suite."
+        if ($passed + $failed -eq 0) { Write-Warning "No test matched '$Filter'." }
+    }
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }

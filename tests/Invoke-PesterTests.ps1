@@ -7,7 +7,9 @@ param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $SummaryPath,
-    [string[]] $Path = @($PSScriptRoot)
+    [string[]] $Path = @($PSScriptRoot),
+    # Run only the tests whose full name (Describe/Context/It names joined by dots) is -like this pattern.
+    [string] $FullNameFilter
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -16,6 +18,7 @@ $env:CODEXSANDBOX_TEST_MODULE = (Resolve-Path $ModulePath).Path
 $config = New-PesterConfiguration
 $config.Run.Path = $Path
 $config.Run.PassThru = $true
+if ($FullNameFilter) { $config.Filter.FullName = $FullNameFilter }
 $config.Output.Verbosity = 'Detailed'
 $config.Should.ErrorAction = 'Continue'
 $result = Invoke-Pester -Configuration $config
