@@ -4,7 +4,7 @@ namespace CodexSandbox.Launcher.Cli;
 
 /// <summary>Gets the arguments as the raw bytes the kernel passed, so a file name that is not valid
 /// UTF-8 reaches PROGRAM unchanged (the managed string[] has already replaced such bytes).</summary>
-internal static unsafe class CommandLineReader
+internal static class CommandLineReader
 {
     public static List<byte[]> Read(string[] managedArgs)
     {
@@ -22,27 +22,9 @@ internal static unsafe class CommandLineReader
 
     private static List<byte[]>? ReadProcCmdline()
     {
-        int fd;
-        fixed (byte* path = "/proc/self/cmdline\0"u8) fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
-        if (fd < 0) return null;
-        byte[] data = new byte[4096];
-        int length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == data.Length) Array.Resize(ref data, data.Length * 2);
-                nint n;
-                fixed (byte* p = data) n = Libc.read(fd, p + length, data.Length - length);
-                if (n < 0) return null;
-                if (n == 0) break;
-                length += (int)n;
-            }
-        }
-        finally
-        {
-            Libc.close(fd);
-        }
+        byte[]? data = SmallFile.ReadAll("/proc/self/cmdline\0"u8);
+        if (data is null) return null;
+        int length = data.Length;
         var args = new List<byte[]>();
         int start = 0;
         for (int i = 0; i < length; i++)

@@ -262,14 +262,17 @@ internal sealed unsafe class LandlockRuleset
     }
 
     /// <summary>Enforces the ruleset on this thread (inherited across execve). Needs no_new_privs.</summary>
-    public bool Restrict()
+    public bool Restrict() => RestrictSelf(_rulesetFd);
+
+    /// <summary>landlock_restrict_self with <paramref name="rulesetFd"/>, then closes it; on failure prints one line.</summary>
+    public static bool RestrictSelf(int rulesetFd)
     {
-        if (Libc.syscall(SysRestrictSelf, _rulesetFd, 0, 0, 0, 0) != 0)
+        if (Libc.syscall(SysRestrictSelf, rulesetFd, 0, 0, 0, 0) != 0)
         {
             Diagnostics.ErrorErrno("landlock_restrict_self"u8, Libc.Errno);
             return false;
         }
-        Libc.close(_rulesetFd);
+        Libc.close(rulesetFd);
         return true;
     }
 }

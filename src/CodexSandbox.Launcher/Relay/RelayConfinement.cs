@@ -14,7 +14,7 @@ namespace CodexSandbox.Launcher.Relay;
 /// allowing only AF_UNIX stream sockets, no bind/listen/socketpair, no execve, no new processes.</summary>
 internal sealed unsafe class RelayConfinement
 {
-    private const nint SysCreateRuleset = 444, SysRestrictSelf = 446;
+    private const nint SysCreateRuleset = 444;
     private const uint RetAllow = 0x7FFF0000, Eperm = 0x00050000 | Libc.EPERM;
     private const uint AfUnix = 1, SockStream = 1, SockTypeMask = 0xF, CloneThread = 0x00010000;
 
@@ -104,16 +104,7 @@ internal sealed unsafe class RelayConfinement
     }
 
     /// <summary>Enters the Landlock domain. Needs no_new_privs.</summary>
-    public bool Restrict()
-    {
-        if (Libc.syscall(SysRestrictSelf, _rulesetFd, 0, 0, 0, 0) != 0)
-        {
-            Diagnostics.ErrorErrno("landlock_restrict_self"u8, Libc.Errno);
-            return false;
-        }
-        Libc.close(_rulesetFd);
-        return true;
-    }
+    public bool Restrict() => LandlockRuleset.RestrictSelf(_rulesetFd);
 
     /// <summary>Installs the relay's socket/exec filter on every thread. Needs no_new_privs.</summary>
     public bool InstallFilter() => _filter.Install();

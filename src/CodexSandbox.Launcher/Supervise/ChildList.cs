@@ -12,7 +12,7 @@ internal static unsafe class ChildList
         // Children started or adopted by the main thread (the group leader adopts orphans while it
         // lives); the supervisor never starts processes from other threads.
         byte[] path = System.Text.Encoding.ASCII.GetBytes($"/proc/self/task/{self}/children\0");
-        byte[]? list = ReadAll(path);
+        byte[]? list = SmallFile.ReadAll(path);
         if (list is null)
         {
             Scan(self, into);
@@ -49,7 +49,7 @@ internal static unsafe class ChildList
                     pid = pid * 10 + (name[i] - '0');
                 }
                 if (pid <= 0 || i == 0) continue;
-                byte[]? stat = ReadAll(System.Text.Encoding.ASCII.GetBytes($"/proc/{pid}/stat\0"));
+                byte[]? stat = SmallFile.ReadAll(System.Text.Encoding.ASCII.GetBytes($"/proc/{pid}/stat\0"));
                 if (stat is not null && ParentOf(stat) == self) into.Add(pid);
             }
         }
@@ -68,32 +68,5 @@ internal static unsafe class ChildList
         int value = 0, i = close + 4; // ") S " then the ppid
         for (; i < stat.Length && stat[i] is >= (byte)'0' and <= (byte)'9'; i++) value = value * 10 + (stat[i] - '0');
         return i == close + 4 ? -1 : value;
-    }
-
-    /// <summary>The whole content of a (small, /proc) file, or null when it cannot be opened or read.</summary>
-    public static byte[]? ReadAll(ReadOnlySpan<byte> nulTerminatedPath)
-    {
-        int fd;
-        fixed (byte* p = nulTerminatedPath) fd = Libc.open(p, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
-        if (fd < 0) return null;
-        try
-        {
-            byte[] data = new byte[4096];
-            int length = 0;
-            while (true)
-            {
-                if (length == data.Length) Array.Resize(ref data, data.Length * 2);
-                nint n;
-                fixed (byte* p = data) n = Libc.read(fd, p + length, data.Length - length);
-                if (n < 0) return null;
-                if (n == 0) break;
-                length += (int)n;
-            }
-            return data.AsSpan(0, length).ToArray();
-        }
-        finally
-        {
-            Libc.close(fd);
-        }
     }
 }

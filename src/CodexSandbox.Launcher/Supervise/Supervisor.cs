@@ -184,7 +184,7 @@ internal static unsafe class Supervisor
     /// <summary>The environment this process was started with (/proc/self/environ), as NAME=VALUE entries.</summary>
     private static List<byte[]> ReadEnvironment()
     {
-        byte[] data = ChildList.ReadAll("/proc/self/environ\0"u8)
+        byte[] data = SmallFile.ReadAll("/proc/self/environ\0"u8)
             ?? throw LauncherException.FromErrno(LauncherException.LauncherError, "/proc/self/environ"u8, Libc.Errno);
         var entries = new List<byte[]>();
         int start = 0;
