@@ -4,7 +4,8 @@
     Builds, stages, tests, demonstrates and benchmarks the CodexSandbox module.
 .DESCRIPTION
     Tasks: Build (stage out/CodexSandbox/<version>/), Help (markdown -> MAML), Test (xunit, then Pester in a child
-    `pwsh -NoProfile -NonInteractive`; ends with one line "N passed, N failed"), Demo, Bench, Clean.
+    `pwsh -NoProfile -NonInteractive`; lists the skipped tests grouped by reason, then ends with one line
+    "N passed, N failed"), Demo, Bench, Clean.
     Run it with the pinned PowerShell: `dotnet tool restore; dotnet pwsh ./build.ps1 Test`.
 
     Build is incremental: the module publish, the NativeAOT launcher publish and the help build each run only when
@@ -185,12 +186,35 @@ function Invoke-Help {
 function Get-TrxCounts {
     param([string] $Directory)
     $passed = 0; $failed = 0
+    $skipped = [System.Collections.Generic.List[object]]::new()
     foreach ($trx in Get-ChildItem $Directory -Filter *.trx -ErrorAction SilentlyContinue) {
-        $counters = ([xml](Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
+        $run = ([xml](Get-Content -Raw $trx.FullName)).TestRun
+        $counters = $run.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        # A skipped xunit test is a result with outcome NotExecuted and the Skip text as its message (the counters
+        # leave it out).
+        foreach ($result in $run.SelectNodes("*[local-name()='Results']/*[local-name()='UnitTestResult'][@outcome='NotExecuted']")) {
+            $message = $result.SelectSingleNode("*[local-name()='Output']/*[local-name()='ErrorInfo']/*[local-name()='Message']")
+            $skipped.Add([pscustomobject]@{ Name = $result.testName; Reason = if ($message) { $message.InnerText.Trim() } else { 'no reason given' } })
+        }
     }
-    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped }
+}
+
+function Write-SkipSummary {
+    # Every skipped test, grouped by its reason, so a machine that cannot run some tests (a hosted runner without user
+    # namespaces, another OS) says which and why. Printed before the final "N passed, N failed" line.
+    param([object[]] $Xunit, [object[]] $Pester, [object[]] $Projects)
+    $all = @($Xunit) + @($Pester) + @($Projects) | Where-Object { $_ }
+    if (-not $all) { Write-Host 'Skipped: none.'; return }
+    $parts = @("xunit $(@($Xunit | Where-Object { $_ }).Count)", "Pester $(@($Pester | Where-Object { $_ }).Count)")
+    if ($Projects) { $parts += "whole test projects $(@($Projects).Count)" }
+    Write-Host "Skipped: $($all.Count) ($($parts -join ', ')), by reason:"
+    foreach ($group in $all | Group-Object Reason | Sort-Object Count -Descending) {
+        Write-Host ("  {0} x {1}" -f $group.Count, $group.Name)
+        foreach ($test in $group.Group) { Write-Host "      $($test.Name)" }
+    }
 }
 
 function Invoke-Test {
@@ -198,7 +222,13 @@ function Invoke-Test {
     $results = Join-Path $Artifacts 'testresults'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
     $xunitFailed = $false
+    $skippedProjects = @()
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter *.Tests.csproj -Recurse) {
+        if ($project.BaseName -eq 'CodexSandbox.Launcher.Tests' -and -not $IsLinux) {
+            # Every test there starts the NativeAOT Linux launcher (Landlock, seccomp, bubblewrap), which exists only on Linux.
+            $skippedProjects += [pscustomobject]@{ Name = "$($project.BaseName) (the whole project)"; Reason = 'the launcher codex-linux-sandbox and everything these tests attempt are Linux only' }
+            continue
+        }
         $env:CODEXSANDBOX_LAUNCHER = Get-ChildItem (Join-Path $Stage 'bin') -Filter codex-linux-sandbox -Recurse -ErrorAction SilentlyContinue |
             Select-Object -First 1 -ExpandProperty FullName
         $filterArgs = if ($Filter) { @('--filter', "FullyQualifiedName~$Filter") } else { @() }
@@ -218,15 +248,16 @@ function Invoke-Test {
     $pesterArgs = @('-PesterPath', $pester, '-ModulePath', (Join-Path $Stage 'CodexSandbox.psd1'), '-SummaryPath', $summary)
     if ($Filter) { $pesterArgs += @('-FullNameFilter', "*$Filter*") }
     $code = Invoke-ChildPwsh (Join-Path $Root 'tests/Invoke-PesterTests.ps1') $pesterArgs
-    $pesterCounts = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    $pesterCounts = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; SkippedTests = @() } }
 
     $passed = $xunit.Passed + $pesterCounts.Passed
     $failed = $xunit.Failed + $pesterCounts.Failed
     if ($failed -eq 0 -and ($xunitFailed -or $code -ne 0)) { $failed = 1 }   # a runner crash counts as a failure
+    Write-SkipSummary -Xunit $xunit.Skipped -Pester $pesterCounts.SkippedTests -Projects $skippedProjects
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pesterCounts.Passed) passed, $($pesterCounts.Failed) failed"
     if ($Filter) {
         Write-Host "FILTERED RUN (-Filter '$Filter': xunit FullyQualifiedName~$Filter, Pester FullName *$Filter*), not the full suite."
-        if ($passed + $failed -eq 0) { Write-Warning "No test matched '$Filter'." }
+        if ($passed + $failed + @($xunit.Skipped).Count + @($pesterCounts.SkippedTests).Count -eq 0) { Write-Warning "No test matched '$Filter'." }
     }
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }

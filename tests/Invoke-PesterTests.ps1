@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    Runs every tests/*.Tests.ps1 against the staged module and writes the pass/fail counts as JSON.
+    Runs every tests/*.Tests.ps1 against the staged module and writes the pass/fail counts, and each skipped test
+    with its reason, as JSON.
     Called by build.ps1 in a child `pwsh -NoProfile -NonInteractive`.
 #>
 param(
@@ -23,10 +24,23 @@ $config.Output.Verbosity = 'Detailed'
 $config.Should.ErrorAction = 'Continue'
 $result = Invoke-Pester -Configuration $config
 
+# Each skipped test with its reason (Set-ItResult -Skipped -Because), for the summary build.ps1 prints.
+$skipped = foreach ($test in $result.Skipped) {
+    $message = @($test.ErrorRecord | ForEach-Object { $_.Exception.Message } | Where-Object { $_ }) | Select-Object -First 1
+    # A test skipped before it starts keeps <key> in its name: fill in its test case, so each case is named.
+    $name = $test.ExpandedPath
+    if ($test.Data -is [System.Collections.IDictionary]) { foreach ($key in $test.Data.Keys) { $name = $name.Replace("<$key>", "$($test.Data[$key])") } }
+    [pscustomobject]@{
+        Name   = $name
+        Reason = if ($message) { $message -replace '^is skipped, because ', '' } else { 'no reason given (It -Skip without Set-ItResult -Because)' }
+    }
+}
+
 [pscustomobject]@{
-    Passed  = $result.PassedCount
+    Passed       = $result.PassedCount
     # A broken container marks its tests failed already; count it only when nothing else did.
-    Failed  = [math]::Max($result.FailedCount + $result.FailedBlocksCount, [int]($result.Result -ne 'Passed'))
-    Skipped = $result.SkippedCount
-} | ConvertTo-Json | Set-Content -Path $SummaryPath
+    Failed       = [math]::Max($result.FailedCount + $result.FailedBlocksCount, [int]($result.Result -ne 'Passed'))
+    Skipped      = $result.SkippedCount
+    SkippedTests = @($skipped)
+} | ConvertTo-Json -Depth 3 | Set-Content -Path $SummaryPath
 if ($result.Result -ne 'Passed') { exit 1 }

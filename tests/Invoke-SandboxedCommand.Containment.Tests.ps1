@@ -64,7 +64,7 @@ AfterAll { Remove-Item -Recurse -Force $home0.Root -ErrorAction SilentlyContinue
 
 Describe 'Containment with the <Layer> layer' -ForEach $layers {
     BeforeAll {
-        $script:skipReason = if ($Layer -eq 'bwrap' -and -not $cap.BwrapWorks) { "bubblewrap is not usable here: $($cap.BwrapProblem)" }
+        $script:skipReason = if ($why = Get-LayerSkipReason $Layer $cap) { $why }
                              elseif (-not $py) { 'python3 is not installed' }
         if (-not $skipReason) { $script:w = New-EscapeWorld -Layer $Layer }
     }
@@ -293,7 +293,7 @@ f=$(mktemp -d 2>/dev/null || echo .); echo ok
 
 Describe 'Allowlist network: nothing but the proxy (E7), <Layer> layer' -ForEach $layers {
     BeforeAll {
-        $script:skipReason = if ($Layer -eq 'bwrap' -and -not $cap.BwrapWorks) { "bubblewrap is not usable here: $($cap.BwrapProblem)" }
+        $script:skipReason = if ($why = Get-LayerSkipReason $Layer $cap) { $why }
                              elseif (-not $py) { 'python3 is not installed' }
                              elseif ($cap.LandlockAbi -lt 4) { "Landlock ABI $($cap.LandlockAbi) has no TCP rules; allowlist mode is refused" }
         if (-not $skipReason) {

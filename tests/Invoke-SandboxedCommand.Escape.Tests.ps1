@@ -16,7 +16,7 @@ AfterAll { Remove-Item -Recurse -Force $home0.Root -ErrorAction SilentlyContinue
 
 Describe 'Escape suite with the <Layer> layer' -ForEach $layers {
     BeforeAll {
-        $script:skipReason = if ($Layer -eq 'bwrap' -and -not $cap.BwrapWorks) { "bubblewrap is not usable here: $($cap.BwrapProblem)" }
+        $script:skipReason = if ($why = Get-LayerSkipReason $Layer $cap) { $why }
         if (-not $skipReason) { $script:w = New-EscapeWorld -Layer $Layer }
     }
     AfterAll { if ($w) { Remove-Item -Recurse -Force $w.Root -ErrorAction SilentlyContinue } }
@@ -312,7 +312,7 @@ print(""io_uring"", libc.syscall(425, 4, buf), ctypes.get_errno())'"
 
 Describe 'Resource limits (<Layer> layer)' -ForEach $layers {
     BeforeAll {
-        $script:skipReason = if ($Layer -eq 'bwrap' -and -not $cap.BwrapWorks) { "bubblewrap is not usable here: $($cap.BwrapProblem)" }
+        $script:skipReason = if ($why = Get-LayerSkipReason $Layer $cap) { $why }
     }
     BeforeEach { if ($skipReason) { Set-ItResult -Skipped -Because $skipReason } }
 

@@ -43,3 +43,10 @@ function Get-RealPython {
 function Get-BwrapProblem {
     (Get-SandboxCapability).BwrapProblem
 }
+
+function Get-LayerSkipReason {
+    # Why the suite of this Linux layer cannot run here, or nothing when it can.
+    param([string] $Layer, $Capability)
+    if (-not $IsLinux) { return 'the Linux launcher and bubblewrap exist only on Linux; the macOS and Windows attempts are in Invoke-SandboxedCommand.Platform.Tests.ps1' }
+    if ($Layer -eq 'bwrap' -and -not $Capability.BwrapWorks) { return "bubblewrap is not usable here: $($Capability.BwrapProblem)" }
+}

@@ -154,6 +154,17 @@ public class SeatbeltPlannerTests
         Assert.Equal(["echo", "x"], SeatbeltPlanner.WithLimits(new ResourceLimits { MemoryMB = 64 }, ["echo", "x"]));
     }
 
+    [Theory]
+    [InlineData(SandboxMode.ReadOnly)]
+    [InlineData(SandboxMode.WorkspaceWrite)]
+    public void A_process_left_running_after_the_run_is_reported_as_not_contained(SandboxMode mode)
+    {
+        // Checked for real on macOS by Invoke-SandboxedCommand.Platform.Tests.ps1 (a background sleep outlives the run).
+        var plan = new SeatbeltPlanner(Options).Plan(WorkspaceWithGit() with { SandboxMode = mode }, ["true"]);
+        Assert.Contains(plan.NotEnforced, n => n.StartsWith("process-lifetime: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Enforced, e => e.StartsWith("process-lifetime", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Limits_are_reported_as_not_enforced()
     {

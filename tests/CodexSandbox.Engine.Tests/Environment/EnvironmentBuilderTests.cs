@@ -1,4 +1,5 @@
 using CodexSandbox.Engine.Environment;
+using CodexSandbox.Engine.Tests.Platforms;
 
 namespace CodexSandbox.Engine.Tests.Environment;
 
@@ -118,10 +119,9 @@ public class EnvironmentBuilderTests
         Assert.False(r.Environment.ContainsKey("EDITOR"));
     }
 
-    [Fact]
+    [PlatformFact(TestSystems.Linux | TestSystems.MacOS, "on Windows the Windows rules are the default (Windows_core_keeps_the_system_folders_ignoring_case tests them)")]
     public void Posix_rules_stay_the_default_off_windows()
     {
-        if (OperatingSystem.IsWindows()) return;
         var r = Build(new EnvironmentPolicy());
         Assert.False(r.Environment.ContainsKey("PATHEXT"));
         Assert.False(r.Environment.ContainsKey("path"));

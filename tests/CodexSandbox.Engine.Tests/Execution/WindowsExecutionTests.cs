@@ -1,5 +1,6 @@
 using CodexSandbox.Engine.Backends;
 using CodexSandbox.Engine.Execution;
+using CodexSandbox.Engine.Tests.Platforms;
 
 namespace CodexSandbox.Engine.Tests.Execution;
 
@@ -35,10 +36,10 @@ public sealed class WindowsExecutionTests
         Assert.Contains(launch.NotEnforced, n => n.StartsWith("network: off is only asked for", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [PlatformFact(TestSystems.Linux | TestSystems.MacOS,
+        "on Windows this call starts the command for real; tests/Invoke-SandboxedCommand.Platform.Tests.ps1 runs it there")]
     public void Running_the_windows_sandbox_elsewhere_fails_closed()
     {
-        if (OperatingSystem.IsWindows()) return; // on Windows this would start the command
         var e = Assert.Throws<SandboxUnavailableException>(() => SandboxExecutor.Run(Request(SandboxMode.ReadOnly), Windows, null, CancellationToken.None));
         Assert.Contains("only be started on Windows", e.Message);
     }

@@ -114,6 +114,8 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
             not.Add("resource-limits: process count; macOS only limits the processes of the whole user, which would also stop the user's other programs");
         not.Add("read: the whole disk stays readable apart from deny_read (as in Codex's full-read mode)");
         not.Add("namespace-pid: other processes exist and are listed, but cannot be signalled or inspected");
+        // sandbox-exec is started as a plain child (no process group or container), so nothing ends what it leaves behind.
+        not.Add("process-lifetime: a process the command leaves running (in the background, or re-parented by a double fork) outlives the run; Seatbelt has no process container, and a timeout or Ctrl+C ends only the processes still in the command's tree");
         if (policy.TempFolders.Count > 0)
             not.Add("private-tmp: Seatbelt cannot give the command its own /tmp and $TMPDIR: the host's are shared (writable in workspace-write), with the endpoints other processes keep there");
         return (enforced, not);
