@@ -99,7 +99,8 @@ BeforeAll {
     $script:readme = @(Get-ReadmeCommands)
     $script:testCommand = @($readme | Where-Object { $_ -match '(^|\s)\./build\.ps1 Test\s*$' })
     $script:sdk = (Get-Content -Raw (Join-Path $repo 'global.json') | ConvertFrom-Json).sdk.version
-    $script:text = Get-Content -Raw $workflowPath
+    # LF only, so the edits below match on a checkout with CRLF line ends (Git on Windows) as well.
+    $script:text = (Get-Content -Raw $workflowPath) -replace "`r`n", "`n"
     $script:problems = @(Get-WorkflowProblem -Text $text -TestCommand "$testCommand".Trim() -Sdk $sdk)
 }
 
@@ -120,12 +121,12 @@ Describe 'CI workflow (.github/workflows/ci.yml)' {
         @{ area = 'yaml'; change = 'a key is duplicated'; from = '(?m)^(\s+)timeout-minutes: (\d+)$'; to = "`$1timeout-minutes: `$2`n`$1timeout-minutes: `$2" }
         @{ area = 'matrix'; change = 'macOS is left out'; from = ', macos-latest\]'; to = ']' }
         @{ area = 'matrix'; change = 'an include adds a Windows variant'; from = '(?m)^(\s+)os: (\[.*\])$'; to = "`$1os: `$2`n`$1include:`n`$1  - os: windows-latest`n`$1    variant: other" }
-        @{ area = 'matrix'; change = 'fail-fast is left at its default'; from = '(?m)^\s+fail-fast: false\r?\n'; to = '' }
+        @{ area = 'matrix'; change = 'fail-fast is left at its default'; from = '(?m)^\s+fail-fast: false\n'; to = '' }
         @{ area = 'command'; change = 'the test step is skipped on Windows'; from = '(?m)^(\s+)run: (dotnet tool restore && dotnet pwsh -NoProfile \./build\.ps1 Test)$'; to = "`$1if: runner.os != 'Windows'`n`$1run: `$2" }
         @{ area = 'command'; change = 'the test command gets another switch'; from = 'dotnet pwsh -NoProfile \./build\.ps1 Test'; to = 'dotnet pwsh -NoProfile ./build.ps1 Test -Filter Ci' }
         @{ area = 'command'; change = 'the shell is pwsh'; from = '(?m)^(\s+)shell: bash$'; to = '$1shell: pwsh' }
         @{ area = 'sdk'; change = 'setup-dotnet installs another SDK'; from = 'global-json-file: global.json'; to = 'dotnet-version: 9.0.100' }
-        @{ area = 'bubblewrap'; change = 'bubblewrap is installed on every system'; from = "(?m)^\s+if: runner\.os == 'Linux'\r?\n"; to = '' }
+        @{ area = 'bubblewrap'; change = 'bubblewrap is installed on every system'; from = "(?m)^\s+if: runner\.os == 'Linux'\n"; to = '' }
         @{ area = 'capability'; change = 'the capability report is missing'; from = 'Show-SandboxCapability'; to = 'Show-Nothing' }
     ) {
         $broken = [regex]::Replace($text, $from, $to)
