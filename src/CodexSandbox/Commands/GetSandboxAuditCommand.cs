@@ -98,11 +98,11 @@ public sealed class GetSandboxAuditCommand : PSCmdlet
         }
         catch (AuditLogException e)
         {
-            ThrowTerminatingError(Errors.Record(e, "AuditLogUnreadable", ErrorCategory.ReadError, path, "Check the path and its permissions."));
+            ThrowTerminatingError(Errors.Record(e, Errors.AuditLogUnreadable, path));
         }
         catch (UnauthorizedAccessException e)
         {
-            ThrowTerminatingError(Errors.Record(e, "AuditLogUnreadable", ErrorCategory.PermissionDenied, path, "Check the permissions of the log folder."));
+            ThrowTerminatingError(Errors.Record(e, Errors.AuditLogUnreadable, path, "Check the permissions of the log folder."));
         }
         finally
         {

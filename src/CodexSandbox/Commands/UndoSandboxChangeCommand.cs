@@ -29,8 +29,7 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
             var message = checkpoint is null
                 ? $"No checkpoint belongs to '{Id}'."
                 : $"No checkpoint was taken for '{Id}': {checkpoint.Reason}";
-            WriteError(Errors.Record(new ItemNotFoundException(message), "CheckpointNotFound", ErrorCategory.ObjectNotFound, Id,
-                "Get-SandboxCheckpoint lists the checkpoints; take one with Invoke-SandboxedCommand -Checkpoint."));
+            WriteError(Errors.Record(new ItemNotFoundException(message), Errors.CheckpointNotFound, Id));
             return;
         }
 
@@ -41,7 +40,7 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         }
         catch (CheckpointException e)
         {
-            WriteError(Errors.Record(e, "UndoFailed", ErrorCategory.InvalidOperation, Id));
+            WriteError(Errors.Record(e, Errors.UndoFailed, Id));
             return;
         }
         foreach (var conflict in plan.Conflicts) WriteWarning($"Conflict, left alone: {conflict}");
@@ -57,7 +56,7 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         {
             var result = store.Undo(checkpoint, dryRun: false, force: Force);
             foreach (var conflict in result.Conflicts.Except(plan.Conflicts)) WriteWarning($"Conflict, left alone: {conflict}");
-            new AuditTrail(AuditLogLocation.Settings(SessionState.Path.CurrentFileSystemLocation.ProviderPath), this).Append(new AuditEntry
+            new AuditTrail(AuditLogLocation.Settings(SessionState.Path.CurrentFileSystemLocation.ProviderPath), WriteWarning).Append(new AuditEntry
             {
                 EventType = AuditEventType.UndoPerformed, RelatedId = checkpoint.AuditId, WritableRoots = checkpoint.Roots,
                 Reason = Force ? "forced: conflicts overwritten" : null,
@@ -74,7 +73,7 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         }
         catch (CheckpointException e)
         {
-            WriteError(Errors.Record(e, "UndoFailed", ErrorCategory.InvalidOperation, Id));
+            WriteError(Errors.Record(e, Errors.UndoFailed, Id));
         }
     }
 
