@@ -117,5 +117,17 @@ public sealed class GetSandboxAuditCommand : PSCmdlet
         warnings.Clear();
     }
 
-    private string DefaultLogPath() => AuditLogLocation.Resolve(SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+    private string DefaultLogPath()
+    {
+        var cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        try
+        {
+            return AuditLogLocation.Resolve(cwd);
+        }
+        catch (Exception e) when (Errors.FromException(e, cwd) is { } record)
+        {
+            ThrowTerminatingError(record); // the log the config names is unknown; -Path reads one anyway
+            throw;
+        }
+    }
 }

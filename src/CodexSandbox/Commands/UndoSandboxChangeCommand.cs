@@ -52,11 +52,15 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         }
         if (!ShouldProcess(Describe(checkpoint, plan), $"Undo the changes of run {checkpoint.AuditId ?? checkpoint.Id}?", "Undo-SandboxChange")) return;
 
+        // Undo needs only the checkpoint store and the audit settings: a config that cannot be used does not stop it (the
+        // default log records it, after a warning), and a required log that cannot be written stops it before any change.
+        var audit = new AuditTrail(AuditLogLocation.SettingsOrDefaults(SessionState.Path.CurrentFileSystemLocation.ProviderPath, WriteWarning), WriteWarning);
         try
         {
+            audit.EnsureWritable();
             var result = store.Undo(checkpoint, dryRun: false, force: Force);
             foreach (var conflict in result.Conflicts.Except(plan.Conflicts)) WriteWarning($"Conflict, left alone: {conflict}");
-            new AuditTrail(AuditLogLocation.Settings(SessionState.Path.CurrentFileSystemLocation.ProviderPath), WriteWarning).Append(new AuditEntry
+            audit.Append(new AuditEntry
             {
                 EventType = AuditEventType.UndoPerformed, RelatedId = checkpoint.AuditId, WritableRoots = checkpoint.Roots,
                 Reason = Force ? "forced: conflicts overwritten" : null,
@@ -74,6 +78,10 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         catch (CheckpointException e)
         {
             WriteError(Errors.Record(e, Errors.UndoFailed, Id));
+        }
+        catch (AuditUnavailableException e)
+        {
+            WriteError(Errors.Record(e, Errors.AuditLogUnavailable, e.Path));
         }
     }
 
