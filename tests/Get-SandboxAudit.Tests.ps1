@@ -111,8 +111,10 @@ Describe 'Audit failures' {
         Set-Content $req "[sandbox_audit]`nrequired = true`npath = '$blocker/log/sandbox-audit.jsonl'"
         $marker = Join-Path $ws 'should-not-exist'
         Invoke-SandboxedCommand -SandboxMode WorkspaceWrite -ConfigPath $req -WorkingDirectory $ws -Command "touch '$marker'" -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -Be 'SandboxUnavailable,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
+        $err[0].FullyQualifiedErrorId | Should -Be 'AuditLogUnavailable,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
         $err[0].Exception.Message | Should -Match 'required'
+        $err[0].CategoryInfo.Category | Should -Be 'WriteError'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'required = false'
         Test-Path $marker | Should -BeFalse
     }
 

@@ -97,3 +97,35 @@ Describe 'Piping a result' {
         Get-Content (Join-Path $repo 'f.txt') | Should -Be 'one'
     }
 }
+
+Describe 'Undo with a config that cannot be used' {
+    It 'undoes, returns its result and records it in the default audit log, after a warning naming the <Problem>' -TestCases @(
+        @{ Problem = 'TOML syntax error'; Text = "sandbox_mode = `"read-only`nnetwork_access = false"; Expected = 'config\.toml:1' }
+        @{ Problem = 'wrong-typed value'; Text = 'sandbox_mode = 5'; Expected = 'sandbox_mode' }
+    ) {
+        $repo = (New-Item -ItemType Directory -Force (Join-Path $t.Root "broken-$([guid]::NewGuid().ToString('n').Substring(0,6))")).FullName
+        Set-Content (Join-Path $repo 'f.txt') 'one'
+        $r = Invoke-SandboxedCommand -Checkpoint -SandboxMode WorkspaceWrite -Command 'echo two > f.txt' -ConfigPath $cfg -WorkingDirectory $repo -WarningAction SilentlyContinue
+        $userConfig = Join-Path $t.CodexHome 'config.toml'
+        Set-Content $userConfig $Text
+        try {
+            { Get-SandboxPolicy -WorkingDirectory $repo } | Should -Throw -ErrorId 'Config*Error,*'   # the config really is unusable
+            $u = Undo-SandboxChange -Id $r.AuditId -Confirm:$false -WarningVariable w -WarningAction SilentlyContinue -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -BeNullOrEmpty
+            $u | Should -BeOfType ([CodexSandbox.UndoResult])
+            $u.Restored | Should -Contain (Join-Path $repo 'f.txt')
+            Get-Content (Join-Path $repo 'f.txt') | Should -Be 'one'
+            $warning = $w -join "`n"
+            $warning | Should -Match 'config in effect cannot be used'
+            $warning | Should -Match $Expected
+            $log = Join-Path $t.CodexHome 'log/sandbox-audit.jsonl'
+            $warning | Should -Match ([regex]::Escape($log))
+            $rec = Get-SandboxAudit -Path $log -EventType UndoPerformed | Where-Object RelatedId -EQ $r.AuditId
+            $rec | Should -HaveCount 1
+            $rec.Details['checkpoint'] | Should -Be $r.CheckpointId
+            # A query without -Path cannot know which log the config names: it stops with the config's error.
+            { Get-SandboxAudit -EventType UndoPerformed } | Should -Throw -ErrorId 'Config*Error,CodexSandbox.Commands.GetSandboxAuditCommand'
+        }
+        finally { Remove-Item $userConfig -ErrorAction SilentlyContinue }
+    }
+}

@@ -98,11 +98,11 @@ public sealed class GetSandboxAuditCommand : PSCmdlet
         }
         catch (AuditLogException e)
         {
-            ThrowTerminatingError(Errors.Record(e, "AuditLogUnreadable", ErrorCategory.ReadError, path, "Check the path and its permissions."));
+            ThrowTerminatingError(Errors.Record(e, Errors.AuditLogUnreadable, path));
         }
         catch (UnauthorizedAccessException e)
         {
-            ThrowTerminatingError(Errors.Record(e, "AuditLogUnreadable", ErrorCategory.PermissionDenied, path, "Check the permissions of the log folder."));
+            ThrowTerminatingError(Errors.Record(e, Errors.AuditLogUnreadable, path, "Check the permissions of the log folder."));
         }
         finally
         {
@@ -117,5 +117,17 @@ public sealed class GetSandboxAuditCommand : PSCmdlet
         warnings.Clear();
     }
 
-    private string DefaultLogPath() => AuditLogLocation.Resolve(SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+    private string DefaultLogPath()
+    {
+        var cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        try
+        {
+            return AuditLogLocation.Resolve(cwd);
+        }
+        catch (Exception e) when (Errors.FromException(e, cwd) is { } record)
+        {
+            ThrowTerminatingError(record); // the log the config names is unknown; -Path reads one anyway
+            throw;
+        }
+    }
 }

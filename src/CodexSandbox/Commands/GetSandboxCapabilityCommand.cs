@@ -24,7 +24,7 @@ public sealed class GetSandboxCapabilityCommand : PSCmdlet
             try { host = SandboxHost.Detect(moduleBase); }
             catch (SandboxUnavailableException e)
             {
-                ThrowTerminatingError(Errors.Record(e, "SandboxUnavailable", ErrorCategory.NotImplemented, System.Runtime.InteropServices.RuntimeInformation.OSDescription, e.Remedy));
+                ThrowTerminatingError(Errors.Record(e, Errors.SandboxUnavailable, System.Runtime.InteropServices.RuntimeInformation.OSDescription, e.Remedy));
                 return;
             }
             WriteObject(PlatformCapability.Describe(host, SessionState.Path.CurrentFileSystemLocation.ProviderPath));

@@ -34,10 +34,8 @@ public sealed class GetSandboxCheckpointCommand : PSCmdlet
             selected = _all.Where(c => patterns.Any(p => p.IsMatch(c.Id) || (c.AuditId is not null && p.IsMatch(c.AuditId))));
             foreach (var id in Id.Where(i => !WildcardPattern.ContainsWildcardCharacters(i) && !_all.Any(c => c.Id == i || c.AuditId == i)))
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No checkpoint has the id or audit id '{id}'."), "CheckpointNotFound", ErrorCategory.ObjectNotFound, id)
-                {
-                    ErrorDetails = new ErrorDetails($"No checkpoint has the id or audit id '{id}'.") { RecommendedAction = "Run Get-SandboxCheckpoint to list them; checkpoints older than the audit retention are pruned." },
-                });
+                WriteError(Errors.Record(new ItemNotFoundException($"No checkpoint has the id or audit id '{id}'."), Errors.CheckpointNotFound, id,
+                    "Run Get-SandboxCheckpoint to list them; checkpoints older than the audit retention are pruned."));
             }
         }
         if (Last > 0) selected = selected.Take(Last);

@@ -35,7 +35,7 @@ public sealed class GetSandboxPolicyCommand : SandboxCmdletBase
             }
             catch (SandboxUnavailableException e)
             {
-                ThrowTerminatingError(Errors.Record(e, "SandboxUnavailable", ErrorCategory.ResourceUnavailable, platform, e.Remedy));
+                ThrowTerminatingError(Errors.Record(e, Errors.SandboxUnavailable, platform, e.Remedy));
             }
         }
         WriteObject(policy);

@@ -22,16 +22,6 @@ namespace CodexSandbox.Commands;
 /// </remarks>
 public static class SandboxedCommandFrontDoor
 {
-    public const string ParameterNotSpelledInFull = nameof(ParameterNotSpelledInFull);
-    public const string NotAParameter = nameof(NotAParameter);
-    public const string MissingParameterValue = nameof(MissingParameterValue);
-    public const string DuplicateParameter = nameof(DuplicateParameter);
-    public const string ConflictingCommand = nameof(ConflictingCommand);
-    public const string NoCommand = nameof(NoCommand);
-    public const string ListArgument = nameof(ListArgument);
-    public const string CallNotMatched = nameof(CallNotMatched);
-    public const string StopParsingNotSupported = nameof(StopParsingNotSupported);
-
     private const string CommandName = "Invoke-SandboxedCommand";
     private const string ParameterNameNote = "<CommandParameterName>";
 
@@ -69,8 +59,9 @@ public static class SandboxedCommandFrontDoor
         public ErrorRecord Record { get; } = record;
     }
 
-    private static FrontDoorException Refuse(string id, object? target, string message, string remedy) =>
-        new(Errors.Record(new ArgumentException(message), id, ErrorCategory.InvalidArgument, target, remedy));
+    // The refusals' ids are the front-door kinds of the error catalogue; each refusal also names its own fix.
+    private static FrontDoorException Refuse(ErrorKind kind, object? target, string message, string remedy) =>
+        new(Errors.Record(new ArgumentException(message), kind, target, remedy));
 
     private sealed class Reader(object?[] args, string? statement, IDictionary? splatted, CmdletInfo cmdlet)
     {
@@ -101,12 +92,12 @@ public static class SandboxedCommandFrontDoor
             bool hasStopParsing = statement is not null && statement.Contains("--%", StringComparison.Ordinal) && Map is { HasStopParsing: true };
             if ((hasSplat || hasDashDash || hasStopParsing) && !Map!.Valid)
             {
-                throw Refuse(CallNotMatched, statement, "Invoke-SandboxedCommand could not match the words of this call to the values PowerShell passed, so it cannot tell where its parameters end.",
+                throw Refuse(Errors.CallNotMatched, statement, "Invoke-SandboxedCommand could not match the words of this call to the values PowerShell passed, so it cannot tell where its parameters end.",
                     "Call it with -FilePath <program> -ArgumentList <arguments> (and parameters by name), or without splatting.");
             }
             if (hasStopParsing)
             {
-                throw Refuse(StopParsingNotSupported, "--%", "The stop-parsing token '--%' cannot be passed through Invoke-SandboxedCommand.",
+                throw Refuse(Errors.StopParsingNotSupported, "--%", "The stop-parsing token '--%' cannot be passed through Invoke-SandboxedCommand.",
                     "Quote the arguments instead, or run the line with -Command '<shell line>'.");
             }
             int end = hasSplat ? Map!.NamedSplatStart : args.Length;
@@ -136,14 +127,14 @@ public static class SandboxedCommandFrontDoor
             var warnings = new List<string>();
             if (i < end)
             {
-                if (IsList(args[i])) throw Refuse(ListArgument, Text(args[i]), $"The program to run must be one word, but PowerShell made a list of '{Text(args[i])}'.",
+                if (IsList(args[i])) throw Refuse(Errors.ListArgument, Text(args[i]), $"The program to run must be one word, but PowerShell made a list of '{Text(args[i])}'.",
                     "Quote the program name, or give it with -FilePath.");
                 program = Text(args[i]);
                 ReadProgramArguments(i + 1, end, dashDash, program, programArgs, warnings);
                 foreach (var name in s_commandParameters)
                 {
                     if (!_bound.ContainsKey(name)) continue;
-                    throw Refuse(ConflictingCommand, program,
+                    throw Refuse(Errors.ConflictingCommand, program,
                         $"Invoke-SandboxedCommand got both -{_parameters[name].Name} and the program '{program}'; give one command only.",
                         $"Either write the program first with its arguments (Invoke-SandboxedCommand {program} ...), or use -FilePath <program> -ArgumentList <arguments>, -Command or -ScriptBlock without a program.");
                 }
@@ -152,7 +143,7 @@ public static class SandboxedCommandFrontDoor
             }
             else if (!expectingInput && !_bound.ContainsKey("FilePath") && !_bound.ContainsKey("Command") && !_bound.ContainsKey("ScriptBlock"))
             {
-                throw Refuse(NoCommand, null, "Invoke-SandboxedCommand needs a command to run.",
+                throw Refuse(Errors.NoCommand, null, "Invoke-SandboxedCommand needs a command to run.",
                     "Write the program and its arguments after the parameters (Invoke-SandboxedCommand -SandboxMode ReadOnly ls -la), or give -Command '<shell line>' or -ScriptBlock { ... }.");
             }
             return Finish(warnings);
@@ -189,7 +180,7 @@ public static class SandboxedCommandFrontDoor
             if (!_parameters.TryGetValue(token.Name, out var parameter)) throw NotOurs(token.Name, spelled, beforeProgram);
             if (_bound.ContainsKey(parameter.Name))
             {
-                throw Refuse(DuplicateParameter, spelled, $"-{parameter.Name} is given twice.", $"Give -{parameter.Name} once, before the program.");
+                throw Refuse(Errors.DuplicateParameter, spelled, $"-{parameter.Name} is given twice.", $"Give -{parameter.Name} once, before the program.");
             }
             if (token.Text.EndsWith(':'))
             {
@@ -205,7 +196,7 @@ public static class SandboxedCommandFrontDoor
             if (i + 1 >= end || i + 1 == dashDash || ParameterToken(args[i + 1]) is not null)
             {
                 var next = i + 1 < end && i + 1 != dashDash ? $" (it is followed by '{Text(args[i + 1])}')" : "";
-                throw Refuse(MissingParameterValue, spelled, $"-{parameter.Name} needs a value{next}.",
+                throw Refuse(Errors.MissingParameterValue, spelled, $"-{parameter.Name} needs a value{next}.",
                     $"Write -{parameter.Name} <value> before the program; quote a value that starts with '-'.");
             }
             _bound[parameter.Name] = args[i + 1];
@@ -227,9 +218,9 @@ public static class SandboxedCommandFrontDoor
             if (matches.Count > 0)
             {
                 var full = matches.Count == 1 ? matches[0] : string.Join(", ", matches.Take(matches.Count - 1)) + " or " + matches[^1];
-                return Refuse(ParameterNotSpelledInFull, spelled, $"'{spelled}' {where}: write {full}.", $"Spell the parameter in full ({full}).{forProgram}");
+                return Refuse(Errors.ParameterNotSpelledInFull, spelled, $"'{spelled}' {where}: write {full}.", $"Spell the parameter in full ({full}).{forProgram}");
             }
-            return Refuse(NotAParameter, spelled, $"'{spelled}' {where}, and it is not one of them.",
+            return Refuse(Errors.NotAParameter, spelled, $"'{spelled}' {where}, and it is not one of them.",
                 beforeProgram ? $"Put the program first.{forProgram}" : "Remove it from the hashtable, or pass it to the program as an argument after the program.");
         }
 
@@ -286,7 +277,7 @@ public static class SandboxedCommandFrontDoor
             throw UnknownList(value);
         }
 
-        private static FrontDoorException UnknownList(object? value) => Refuse(ListArgument, Text(value),
+        private static FrontDoorException UnknownList(object? value) => Refuse(Errors.ListArgument, Text(value),
             $"An argument is a list ({Text(value)}), and PowerShell does not say whether it was typed as one word with commas or holds separate arguments.",
             "Quote it to pass one word ('a,b'), or give the program with -FilePath <program> -ArgumentList <arguments> to pass the values as separate arguments.");
     }

@@ -52,8 +52,7 @@ public sealed class TestCommandSafetyCommand : SandboxCmdletBase
         var extra = RulesPath.Select(GetUnresolvedProviderPathFromPSPath).ToList();
         foreach (var missing in extra.Where(p => !File.Exists(p)))
         {
-            ThrowTerminatingError(Internal.Errors.Record(new FileNotFoundException($"The rules file '{missing}' does not exist.", missing),
-                "RulesNotFound", ErrorCategory.ObjectNotFound, missing, "Check -RulesPath."));
+            ThrowTerminatingError(Internal.Errors.Record(new FileNotFoundException($"The rules file '{missing}' does not exist.", missing), Internal.Errors.RulesNotFound, missing));
         }
         // the same rules a run would use: a broken file is reported as the error a run would stop with, not assessed around
         _rules = LoadRules(extra);

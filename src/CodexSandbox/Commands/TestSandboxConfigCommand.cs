@@ -44,8 +44,7 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             if (!File.Exists(full))
             {
                 _anyError = true;
-                WriteError(Errors.Record(new FileNotFoundException($"The config file '{full}' does not exist.", full),
-                    Errors.ConfigNotFound, ErrorCategory.ObjectNotFound, full, "Check the path."));
+                WriteError(Errors.Record(new FileNotFoundException($"The config file '{full}' does not exist.", full), Errors.ConfigNotFound, full, "Check the path."));
                 continue;
             }
             // A .rules file is checked as exec-policy rules, anything else as config.toml.

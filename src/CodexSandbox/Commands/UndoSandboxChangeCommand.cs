@@ -29,8 +29,7 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
             var message = checkpoint is null
                 ? $"No checkpoint belongs to '{Id}'."
                 : $"No checkpoint was taken for '{Id}': {checkpoint.Reason}";
-            WriteError(Errors.Record(new ItemNotFoundException(message), "CheckpointNotFound", ErrorCategory.ObjectNotFound, Id,
-                "Get-SandboxCheckpoint lists the checkpoints; take one with Invoke-SandboxedCommand -Checkpoint."));
+            WriteError(Errors.Record(new ItemNotFoundException(message), Errors.CheckpointNotFound, Id));
             return;
         }
 
@@ -41,7 +40,7 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         }
         catch (CheckpointException e)
         {
-            WriteError(Errors.Record(e, "UndoFailed", ErrorCategory.InvalidOperation, Id));
+            WriteError(Errors.Record(e, Errors.UndoFailed, Id));
             return;
         }
         foreach (var conflict in plan.Conflicts) WriteWarning($"Conflict, left alone: {conflict}");
@@ -53,11 +52,15 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         }
         if (!ShouldProcess(Describe(checkpoint, plan), $"Undo the changes of run {checkpoint.AuditId ?? checkpoint.Id}?", "Undo-SandboxChange")) return;
 
+        // Undo needs only the checkpoint store and the audit settings: a config that cannot be used does not stop it (the
+        // default log records it, after a warning), and a required log that cannot be written stops it before any change.
+        var audit = new AuditTrail(AuditLogLocation.SettingsOrDefaults(SessionState.Path.CurrentFileSystemLocation.ProviderPath, WriteWarning), WriteWarning);
         try
         {
+            audit.EnsureWritable();
             var result = store.Undo(checkpoint, dryRun: false, force: Force);
             foreach (var conflict in result.Conflicts.Except(plan.Conflicts)) WriteWarning($"Conflict, left alone: {conflict}");
-            new AuditTrail(AuditLogLocation.Settings(SessionState.Path.CurrentFileSystemLocation.ProviderPath), this).Append(new AuditEntry
+            audit.Append(new AuditEntry
             {
                 EventType = AuditEventType.UndoPerformed, RelatedId = checkpoint.AuditId, WritableRoots = checkpoint.Roots,
                 Reason = Force ? "forced: conflicts overwritten" : null,
@@ -74,7 +77,11 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         }
         catch (CheckpointException e)
         {
-            WriteError(Errors.Record(e, "UndoFailed", ErrorCategory.InvalidOperation, Id));
+            WriteError(Errors.Record(e, Errors.UndoFailed, Id));
+        }
+        catch (AuditUnavailableException e)
+        {
+            WriteError(Errors.Record(e, Errors.AuditLogUnavailable, e.Path));
         }
     }
 

@@ -1,3 +1,4 @@
+using CodexSandbox.Engine.Audit;
 using CodexSandbox.Engine.Configuration;
 using CodexSandbox.Engine.Policy;
 
@@ -8,9 +9,28 @@ internal static class AuditLogLocation
 {
     public static string Resolve(string workingDirectory) => Settings(workingDirectory).Path;
 
-    public static AuditSettings Settings(string workingDirectory)
+    public static AuditSettings Settings(string workingDirectory) => Settings(ConfigRequest.FromEnvironment(workingDirectory));
+
+    /// <summary>
+    /// The audit settings of the config in effect; when that config cannot be used (a syntax error, a wrong value, a
+    /// missing profile), the defaults — <c>$CODEX_HOME/log/sandbox-audit.jsonl</c> — after a warning that names the
+    /// problem. For steps that must be recorded whatever the config says, such as an undo.
+    /// </summary>
+    public static AuditSettings SettingsOrDefaults(string workingDirectory, Action<string> warn)
     {
-        var config = ConfigLoader.Load(ConfigRequest.FromEnvironment(workingDirectory));
-        return PolicyResolver.Resolve(config, new PolicyOverrides(), new Dictionary<string, string>()).Audit;
+        var request = ConfigRequest.FromEnvironment(workingDirectory);
+        try
+        {
+            return Settings(request);
+        }
+        catch (Exception e) when (e is ConfigException or ProfileNotFoundException)
+        {
+            var defaults = new AuditSettings { Path = AuditLog.DefaultPath(request.CodexHome) };
+            warn($"The config in effect cannot be used ({e.Message}); this is recorded in the default audit log {defaults.Path}. Test-SandboxConfig lists every problem.");
+            return defaults;
+        }
     }
+
+    private static AuditSettings Settings(ConfigRequest request) =>
+        PolicyResolver.Resolve(ConfigLoader.Load(request), new PolicyOverrides(), new Dictionary<string, string>()).Audit;
 }

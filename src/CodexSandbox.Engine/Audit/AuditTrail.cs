@@ -1,15 +1,13 @@
-using System.Management.Automation;
-using CodexSandbox.Engine.Audit;
-
-namespace CodexSandbox.Internal;
+namespace CodexSandbox.Engine.Audit;
 
 /// <summary>
-/// The cmdlets' door to the audit log: appends when auditing is enabled, turns a write failure into a warning,
-/// or — with <c>[sandbox_audit] required = true</c> — into an error that stops the run.
+/// The door to the audit log for a run or an undo: appends when auditing is enabled, turns a write failure into a
+/// warning, or — with <c>[sandbox_audit] required = true</c> — into an <see cref="AuditUnavailableException"/> that
+/// stops the run.
 /// </summary>
-internal sealed class AuditTrail(AuditSettings settings, PSCmdlet cmdlet)
+/// <param name="warn">Where a failed write that is not required is reported (the cmdlet's warning stream).</param>
+public sealed class AuditTrail(AuditSettings settings, Action<string> warn)
 {
-
     /// <summary>Appends; returns the record id, or null when auditing is off or the write failed (and was only warned about).</summary>
     public string? Append(AuditEntry entry)
     {
@@ -21,7 +19,7 @@ internal sealed class AuditTrail(AuditSettings settings, PSCmdlet cmdlet)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             if (settings.Required) throw new AuditUnavailableException(settings.Path, e);
-            cmdlet.WriteWarning($"The audit log {settings.Path} could not be written: {e.Message}");
+            warn($"The audit log {settings.Path} could not be written: {e.Message}");
             return null;
         }
     }
@@ -41,7 +39,3 @@ internal sealed class AuditTrail(AuditSettings settings, PSCmdlet cmdlet)
         }
     }
 }
-
-/// <summary>The audit log is required but cannot be written; nothing runs.</summary>
-internal sealed class AuditUnavailableException(string path, Exception inner)
-    : Exception($"The audit log {path} is required ([sandbox_audit] required = true) but cannot be written: {inner.Message}", inner);
