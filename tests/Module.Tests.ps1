@@ -59,6 +59,24 @@ Import-Module '$($module.Path -replace '\.dll$', '.psd1')'
         Remove-Item -Recurse -Force $t.Root, $dir -ErrorAction SilentlyContinue
     }
 
+    It 'lets go of the audit log file when the module is removed' -Skip:(-not $IsLinux) {
+        $t = New-TestCodexHome
+        $logDir = Join-Path $t.CodexHome 'log'
+        $script = @"
+Import-Module '$($module.Path -replace '\.dll$', '.psd1')'
+function Test-Held { @(Get-ChildItem "/proc/`$PID/fd" | ForEach-Object LinkTarget | Where-Object { `$_ -like '$logDir/*' }).Count -gt 0 }
+`$null = Invoke-SandboxedCommand -WorkingDirectory '$($t.Root)' -SandboxMode ReadOnly -Force -Command 'true'
+"held after a run: `$(Test-Held)"
+Remove-Module CodexSandbox
+"held after Remove-Module: `$(Test-Held)"
+"@
+        $out = @(Invoke-TestPwsh $script)
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        $out | Should -Contain 'held after a run: True' -Because 'the writer keeps the active file open between runs (else this test proves nothing)'
+        $out | Should -Contain 'held after Remove-Module: False'
+        Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue
+    }
+
     It 'has a format view for every output type' {
         $formatted = (Get-FormatData -TypeName 'CodexSandbox.*').TypeNames
         foreach ($cmd in Get-Command -Module CodexSandbox) {

@@ -19,6 +19,9 @@ public sealed class AuditLog : IDisposable
     public const string DefaultFileName = "sandbox-audit.jsonl";
 
     private static readonly ConcurrentDictionary<string, AuditLog> Shared = new(StringComparer.Ordinal);
+    // The shared instance used last; when another one is opened (the log path or its settings changed), the others'
+    // files are closed, so a session that moves its log does not keep the old one open.
+    private static AuditLog? s_current;
     private static readonly string DefaultModuleVersion = ReadModuleVersion();
     // Environment.UserName reads the user database on every call on Unix; neither changes within a process.
     private static readonly string CurrentUser = System.Environment.UserName;
@@ -43,12 +46,36 @@ public sealed class AuditLog : IDisposable
         _maxFileBytes = maxFileBytes ?? Math.Max(1, settings.MaxFileMB) * 1024L * 1024L;
     }
 
-    /// <summary>A shared instance per file path and settings; cmdlets use this so every run in a process shares one writer. Do not dispose it.</summary>
+    static AuditLog() => AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseShared();
+
+    /// <summary>
+    /// A shared instance per file path and settings; cmdlets use this so every run in a process shares one writer.
+    /// Opening another one closes the files of the rest (they reopen on their next append); <see cref="CloseShared"/>
+    /// closes them all.
+    /// </summary>
     public static AuditLog Open(AuditSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var key = $"{Path.GetFullPath(settings.Path)}|{settings.MaxFileMB}|{settings.RetentionDays}|{settings.RecordOutput}|{settings.Fsync}";
-        return Shared.GetOrAdd(key, _ => new AuditLog(settings));
+        var log = Shared.GetOrAdd(key, _ => new AuditLog(settings));
+        if (!ReferenceEquals(Interlocked.Exchange(ref s_current, log), log))
+        {
+            foreach (var other in Shared.Values)
+            {
+                if (!ReferenceEquals(other, log)) other.Dispose();
+            }
+        }
+        return log;
+    }
+
+    /// <summary>Closes and forgets every shared instance: when the module is removed, and at process exit.</summary>
+    public static void CloseShared()
+    {
+        Interlocked.Exchange(ref s_current, null);
+        foreach (var key in Shared.Keys)
+        {
+            if (Shared.TryRemove(key, out var log)) log.Dispose();
+        }
     }
 
     /// <summary><c>&lt;codexHome&gt;/log/sandbox-audit.jsonl</c>, the default when neither <c>log_dir</c> nor <c>[sandbox_audit] path</c> is set.</summary>
@@ -61,6 +88,12 @@ public sealed class AuditLog : IDisposable
 
     /// <summary>The active file.</summary>
     public string FilePath => _files.ActivePath;
+
+    /// <summary>True while the active file is open (between appends, until closed).</summary>
+    internal bool HoldsFile
+    {
+        get { lock (_gate) return _active is not null; }
+    }
 
     /// <summary>Written into every record; defaults to the engine assembly's version (the module's version).</summary>
     public string ModuleVersion { get; init; } = DefaultModuleVersion;

@@ -1,3 +1,5 @@
+using CodexSandbox.Engine.Environment;
+
 namespace CodexSandbox.Engine.Audit;
 
 /// <summary>
@@ -264,9 +266,9 @@ public static class AuditReader
     private sealed class Filter(AuditQuery q)
     {
         private readonly HashSet<string>? _events = q.EventTypes is { Count: > 0 } e ? e.Select(AuditFields.EventName).ToHashSet(StringComparer.Ordinal) : null;
-        private readonly WildcardSet? _decisions = WildcardSet.Create(q.Decisions);
-        private readonly WildcardSet? _commands = WildcardSet.Create(q.Commands);
-        private readonly WildcardSet? _ids = WildcardSet.Create(q.Ids);
+        private readonly WildcardMatcher[]? _decisions = Patterns(q.Decisions);
+        private readonly WildcardMatcher[]? _commands = Patterns(q.Commands);
+        private readonly WildcardMatcher[]? _ids = Patterns(q.Ids);
 
         public ProbeFields Needed { get; } =
             (q.Since is not null || q.Until is not null ? ProbeFields.Time : 0) |
@@ -280,11 +282,15 @@ public static class AuditReader
             if (q.Since is { } since && (!p.HasTime || p.Time < since)) return false;
             if (q.Until is { } until && (!p.HasTime || p.Time > until)) return false;
             if (_events is not null && (p.EventType is null || !_events.Contains(p.EventType))) return false;
-            if (_decisions is not null && !_decisions.IsMatch(p.Decision)) return false;
-            if (_commands is not null && !_commands.IsMatch(p.Command)) return false;
-            if (_ids is not null && !_ids.IsMatch(p.Id)) return false;
+            if (_decisions is not null && !WildcardMatcher.IsMatchAny(_decisions, p.Decision)) return false;
+            if (_commands is not null && !WildcardMatcher.IsMatchAny(_commands, p.Command)) return false;
+            if (_ids is not null && !WildcardMatcher.IsMatchAny(_ids, p.Id)) return false;
             return true;
         }
+
+        // PowerShell wildcards, as the cmdlet's [SupportsWildcards] parameters promise; any pattern may match.
+        private static WildcardMatcher[]? Patterns(IReadOnlyList<string>? patterns) =>
+            patterns is { Count: > 0 } ? patterns.Select(p => new WildcardMatcher(p, WildcardSyntax.PowerShell)).ToArray() : null;
     }
 
     /// <summary>The files and their lengths at one instant (taken under the writers' lock when possible), so a scan never sees half a rotation.</summary>

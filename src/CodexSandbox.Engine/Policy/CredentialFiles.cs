@@ -1,4 +1,5 @@
 using CodexSandbox.Engine.Configuration;
+using CodexSandbox.Engine.Policy.Layers;
 
 namespace CodexSandbox.Engine.Policy;
 
@@ -24,9 +25,9 @@ public static class CredentialFiles
     /// <param name="setting">The <see cref="ConfigKey"/> setting in effect, or null.</param>
     /// <param name="parentEnvironment">Where <c>HOME</c> comes from (fallback: the user profile folder).</param>
     /// <param name="codexHome"><c>$CODEX_HOME</c>, whose <c>auth.json</c> holds Codex's own login.</param>
-    public static IReadOnlyList<string> Resolve(Setting? setting, IReadOnlyDictionary<string, string> parentEnvironment, string codexHome, ICollection<PolicyOrigin> origins)
+    public static IReadOnlyList<string> Resolve(Sourced<bool>? setting, IReadOnlyDictionary<string, string> parentEnvironment, string codexHome, ICollection<PolicyOrigin> origins)
     {
-        origins.Add(setting?.Origin(ConfigKey) ?? new PolicyOrigin(ConfigKey, "true", PolicySource.Default));
+        origins.Add(setting?.Origin ?? new PolicyOrigin(ConfigKey, "true", PolicySource.Default));
         if (setting?.Value is false) return [];
         var home = parentEnvironment.TryGetValue("HOME", out var h) && h.Length > 0
             ? h

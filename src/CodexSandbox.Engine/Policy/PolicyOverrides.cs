@@ -1,3 +1,5 @@
+using CodexSandbox.Engine.Policy.Layers;
+
 namespace CodexSandbox.Engine.Policy;
 
 /// <summary>Values given as cmdlet parameters; they beat every config layer.</summary>
@@ -9,4 +11,15 @@ public sealed record PolicyOverrides
     public IReadOnlyList<string> WritableRoots { get; init; } = [];
     public bool? NetworkAccess { get; init; }
     public string? Profile { get; init; }
+
+    /// <summary>The parameters that replace a configured value, as the highest layer. <see cref="WritableRoots"/> add to the configured roots instead.</summary>
+    public LayerValues AsLayer() => new()
+    {
+        Profile = Profile is { } profile ? Sourced<string>.Parameter("profile", profile, profile) : null,
+        SandboxMode = SandboxMode is { } mode ? Sourced<SandboxMode>.Parameter("sandbox_mode", mode, ConfigNames.Of(mode)) : null,
+        ApprovalPolicy = ApprovalPolicy is { } approval ? Sourced<ApprovalPolicy>.Parameter("approval_policy", approval, ConfigNames.Of(approval)) : null,
+        NetworkMode = NetworkAccess is { } on
+            ? Sourced<NetworkMode>.Parameter("network_access", on ? CodexSandbox.NetworkMode.On : CodexSandbox.NetworkMode.Off, on ? "true" : "false")
+            : null,
+    };
 }

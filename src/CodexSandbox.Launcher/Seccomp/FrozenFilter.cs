@@ -14,14 +14,10 @@ internal sealed unsafe class FrozenFilter
     private readonly BpfProgram.SockFprog* _program;
     private readonly nint _seccompSyscall;
 
-    public int InstructionCount { get; }
-
     /// <param name="rules">One block per syscall number, each ending in its own returns.</param>
     public FrozenFilter(SyscallTable table, SortedDictionary<int, BpfProgram> rules, uint x32Action)
     {
-        var program = Assemble(table, rules, x32Action);
-        InstructionCount = program.Count;
-        _program = program.Freeze();
+        _program = Assemble(table, rules, x32Action).Freeze();
         _seccompSyscall = table.SeccompCall;
     }
 

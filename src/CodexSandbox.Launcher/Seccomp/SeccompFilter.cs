@@ -18,8 +18,6 @@ internal sealed unsafe class SeccompFilter
 
     private readonly FrozenFilter _filter;
 
-    public int InstructionCount => _filter.InstructionCount;
-
     public SeccompFilter(SyscallTable table, LaunchOptions options) => _filter = new FrozenFilter(table, Rules(table, options), Eperm);
 
     /// <summary>The whole program for <paramref name="options"/>, not frozen (for tests).</summary>

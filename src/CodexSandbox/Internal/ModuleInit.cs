@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 
 namespace CodexSandbox.Internal;
@@ -17,7 +18,16 @@ public sealed class ModuleInit : IModuleAssemblyInitializer, IModuleAssemblyClea
 
     public void OnImport() => AssemblyLoadContext.Default.Resolving += Resolve;
 
-    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= Resolve;
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        // The audit log keeps its file open between runs; Remove-Module lets go of it. An engine that never loaded has nothing open.
+        if (s_context.Assemblies.Any(a => a.GetName().Name == "CodexSandbox.Engine")) CloseAuditLogs();
+        AssemblyLoadContext.Default.Resolving -= Resolve;
+    }
+
+    // Separate and not inlined, so OnRemove itself does not need the engine loaded to compile.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CloseAuditLogs() => Engine.Audit.AuditLog.CloseShared();
 
     // Only the engine is answered here; everything the engine needs is found by its own context.
     private static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name) =>

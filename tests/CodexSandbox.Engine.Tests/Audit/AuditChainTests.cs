@@ -91,6 +91,41 @@ public class AuditChainTests
         Assert.Equal(Path.Combine("/home/u/.codex", "log", "sandbox-audit.jsonl"), AuditLog.DefaultPath("/home/u/.codex"));
     }
 
+    // Open and CloseShared act on the process-wide instances: these tests stay in this class, which runs its tests one at a time.
+    [Fact]
+    public void OpeningAnotherSharedLogClosesTheFilesOfTheOthers()
+    {
+        using var first = new AuditTestLog();
+        using var second = new AuditTestLog();
+        var a = AuditLog.Open(first.Settings);
+        a.Append(new AuditEntry { EventType = AuditEventType.CommandExecuted, Argv = ["/bin/true"] });
+        Assert.True(a.HoldsFile);
+
+        var b = AuditLog.Open(second.Settings);
+        Assert.False(a.HoldsFile);
+        b.Append(new AuditEntry { EventType = AuditEventType.CommandExecuted, Argv = ["/bin/true"] });
+        Assert.True(b.HoldsFile);
+
+        // A closed instance still works: it reopens its file and continues the chain.
+        a.Append(new AuditEntry { EventType = AuditEventType.CommandExecuted, Argv = ["/bin/false"] });
+        Assert.Equal([1L, 2L], first.All().Select(r => r.Seq));
+        Assert.True(AuditReader.Verify(first.LogPath).Intact);
+    }
+
+    [Fact]
+    public void CloseSharedClosesAndForgetsEverySharedLog()
+    {
+        using var log = new AuditTestLog();
+        var shared = AuditLog.Open(log.Settings);
+        shared.Append(new AuditEntry { EventType = AuditEventType.CommandExecuted, Argv = ["/bin/true"] });
+        Assert.True(shared.HoldsFile);
+
+        AuditLog.CloseShared();
+        Assert.False(shared.HoldsFile);
+        Assert.NotSame(shared, AuditLog.Open(log.Settings));
+        AuditLog.CloseShared();
+    }
+
     [Fact]
     public void PresetIdsLinkAnApprovalToItsRun()
     {
