@@ -133,19 +133,20 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
                 Unsandboxed = !assessment.RunsSandboxed,
             };
             SandboxHost host;
-            SandboxLaunch launch;
+            PlannedRun planned;
             try
             {
                 host = SandboxHost.Detect(ModuleBase);
-                launch = SandboxExecutor.Plan(request, host);
+                planned = SandboxExecutor.Plan(request, host);
             }
             catch (SandboxUnavailableException e)
             {
                 _audit!.Append(Entry(AuditEventType.SandboxUnavailable, argv, display, null, null, e.Message, assessment));
                 throw;
             }
+            using var run = planned;
 
-            if (!ShouldProcess(DescribePlan(display, assessment, launch), $"Run '{display}' in the sandbox?", "Invoke-SandboxedCommand")) return;
+            if (!ShouldProcess(LaunchPlanText.Describe(display, assessment, run.Plan), $"Run '{display}' in the sandbox?", "Invoke-SandboxedCommand")) return;
 
             var source = assessment.DecidedByRule ? DecisionSource.Rule : DecisionSource.Policy;
             if (assessment.Decision == ApprovalDecision.Prompt)
@@ -156,7 +157,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
 
             _audit!.EnsureWritable();
             var checkpoint = TakeCheckpoint(request, source, runId);
-            var result = Execute(request, host, display, assessment, source, reason, runId, checkpoint);
+            var result = Execute(run, display, assessment, source, reason, runId, checkpoint);
             if (result is null) return;
 
             if (result.LikelySandboxDenial)
@@ -165,7 +166,8 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
                 if (assessment.OffersUnsandboxedRetry && RetryApproved(display))
                 {
                     var retryId = AuditLog.NewId();
-                    var retry = Execute(request with { Unsandboxed = true }, host, display, assessment, DecisionSource.User, "retried without the sandbox after a likely sandbox denial", retryId, checkpoint: null);
+                    using var retryRun = SandboxExecutor.Plan(request with { Unsandboxed = true }, host);
+                    var retry = Execute(retryRun, display, assessment, DecisionSource.User, "retried without the sandbox after a likely sandbox denial", retryId, checkpoint: null);
                     if (retry is not null) result = retry;
                 }
             }
@@ -180,13 +182,14 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     }
 
     /// <summary>Runs (sandboxed or not, as the request says), audits the run, and returns the result with its audit id.</summary>
-    private SandboxResult? Execute(RunRequest request, SandboxHost host, string display, CommandAssessment assessment, DecisionSource source, string? reason, string runId, Checkpoint? checkpoint)
+    private SandboxResult? Execute(PlannedRun run, string display, CommandAssessment assessment, DecisionSource source, string? reason, string runId, Checkpoint? checkpoint)
     {
+        var request = run.Request;
         var decisions = new ConcurrentQueue<NetworkDecision>();
         SandboxResult result;
         try
         {
-            result = Stream ? RunStreaming(request, host, decisions) : SandboxExecutor.Run(request, host, null, _stop.Token, decisions.Enqueue);
+            result = Stream ? RunStreaming(run, decisions) : SandboxExecutor.Run(run, null, _stop.Token, decisions.Enqueue);
         }
         finally
         {
@@ -315,12 +318,12 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     };
 
     // The runner reports lines from its reader threads; only the pipeline thread may write, so lines are queued.
-    private SandboxResult RunStreaming(RunRequest request, SandboxHost host, ConcurrentQueue<NetworkDecision> decisions)
+    private SandboxResult RunStreaming(PlannedRun run, ConcurrentQueue<NetworkDecision> decisions)
     {
         var lines = new BlockingCollection<OutputLine>();
         var task = Task.Run(() =>
         {
-            try { return SandboxExecutor.Run(request, host, lines.Add, _stop.Token, decisions.Enqueue); }
+            try { return SandboxExecutor.Run(run, lines.Add, _stop.Token, decisions.Enqueue); }
             finally { lines.CompleteAdding(); }
         });
         try
@@ -358,7 +361,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             default:
                 var argv = new List<string> { FilePath };
                 argv.AddRange(ArgumentList);
-                return (argv, string.Join(' ', argv.Select(QuoteForDisplay)));
+                return (argv, string.Join(' ', argv.Select(LaunchPlanText.Quote)));
         }
     }
 
@@ -377,33 +380,6 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
         if (Environment is null) return result;
         foreach (DictionaryEntry e in Environment) result[e.Key.ToString()!] = e.Value?.ToString() ?? "";
         return result;
-    }
-
-    private static string QuoteForDisplay(string arg) =>
-        arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static string DescribePlan(string display, CommandAssessment assessment, SandboxLaunch launch)
-    {
-        // The Seatbelt profile is one long argument: the argv names it, and it follows on its own lines.
-        var shown = launch.Arguments.Select(a => launch.Profile is not null && ReferenceEquals(a, launch.Profile) ? "<profile>" : QuoteForDisplay(a));
-        var lines = new List<string>
-        {
-            $"Run '{display}' with backend {launch.Backend}: {assessment.Safety}, decision {assessment.Decision}{(assessment.Decision == ApprovalDecision.Prompt ? " (would ask)" : "")}.",
-            $"  argv: {string.Join(' ', new[] { QuoteForDisplay(launch.Program) }.Concat(shown))}",
-        };
-        if (launch.Windows is { } windows)
-        {
-            lines.Add($"  command line: {windows.CommandLine}");
-            lines.Add("  " + windows.Token);
-            lines.AddRange(windows.Acl.Select(a => "  acl: " + a));
-        }
-        var changes = launch.EnvironmentChanges.Select(kv => kv.Value is null ? $"-{kv.Key}" : $"{kv.Key}={(kv.Value.Length > 80 ? kv.Value[..77] + "..." : kv.Value)}").ToList();
-        if (changes.Count > 0) lines.Add("  environment: " + string.Join(", ", changes));
-        if (assessment.Reasons.Count > 0) lines.Add("  why: " + string.Join(" ", assessment.Reasons));
-        if (launch.Enforced.Count > 0) lines.Add("  enforced: " + string.Join("; ", launch.Enforced));
-        if (launch.NotEnforced.Count > 0) lines.Add("  not enforced: " + string.Join("; ", launch.NotEnforced));
-        if (launch.Profile is not null) lines.Add("  profile:" + System.Environment.NewLine + string.Join(System.Environment.NewLine, launch.Profile.ReplaceLineEndings("\n").Split('\n').Select(l => "    " + l)));
-        return string.Join(System.Environment.NewLine, lines);
     }
 
     private static string ModuleBase => Path.GetDirectoryName(typeof(InvokeSandboxedCommandCommand).Assembly.Location)!;
