@@ -40,4 +40,6 @@ public sealed record LaunchHostActions
         }
         return lines;
     }
+
+    public override string ToString() => string.Join("; ", Describe());
 }

@@ -238,15 +238,18 @@ public static class LinuxCommandBuilder
         {
             var directPorts = proxy?.DirectPorts ?? policy.AllowedPorts;
             foreach (var port in directPorts) args.AddRange(["--allow-tcp-connect", port.ToString(CultureInfo.InvariantCulture)]);
+            // A plan made without a run has no proxy bound yet: it says which ports will be added.
+            var ports = proxy is { Bound: true } ? string.Join(", ", directPorts)
+                : string.Join(", ", directPorts.Select(p => p.ToString(CultureInfo.InvariantCulture)).Prepend("the proxy's two (chosen when the run starts)"));
             if (useBwrap)
             {
                 foreach (var relay in proxy?.Relays ?? []) args.AddRange(["--relay", $"{relay.Port.ToString(CultureInfo.InvariantCulture)}={relay.Socket}"]);
-                enforced.Add($"network-allowlist: TCP connects only to 127.0.0.1 ports {string.Join(", ", directPorts)}, relayed to the host-side proxy{(policy.AllowedPorts.Count > 0 ? " and the allowed_ports" : "")}; the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+                enforced.Add($"network-allowlist: TCP connects only to 127.0.0.1 ports {ports}, relayed to the host-side proxy{(policy.AllowedPorts.Count > 0 ? " and the allowed_ports" : "")}; the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
             }
             else
             {
-                enforced.Add($"network-allowlist: TCP connects only to ports {string.Join(", ", directPorts)} (Landlock); the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
-                notEnforced.Add($"network-allowlist: without a private network namespace, any host that listens on port(s) {string.Join(", ", directPorts)} is reachable past the proxy (Landlock rules are by port, not by address)");
+                enforced.Add($"network-allowlist: TCP connects only to ports {ports} (Landlock); the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+                notEnforced.Add($"network-allowlist: without a private network namespace, any host that listens on port(s) {ports} is reachable past the proxy (Landlock rules are by port, not by address)");
             }
         }
         else if (policy.NetworkMode == NetworkMode.On && !useBwrap)
