@@ -154,6 +154,40 @@ Describe 'Get-SandboxPolicy -TargetPlatform' {
         $plan.Arguments | Should -Contain '--rw'
         $plan.EnvironmentChanges['CODEX_SANDBOX_NETWORK_DISABLED'] | Should -Be '1'
     }
+
+    It 'shows the plan a run carries out: the same Linux argv around the real command' {
+        if (-not $IsLinux) { Set-ItResult -Skipped -Because 'a Linux run is compared with the Linux plan' }
+        $plan = (Get-SandboxPolicy -TargetPlatform Linux -SandboxMode WorkspaceWrite -WorkingDirectory $proj -WarningAction SilentlyContinue).LaunchPlan
+        $r = Invoke-SandboxedCommand -SandboxMode WorkspaceWrite -WorkingDirectory $proj -WarningAction SilentlyContinue -FilePath true -ArgumentList 'one', 'two'
+        $r.ExitCode | Should -Be 0 -Because $r.Stderr
+        $r.LaunchPlan.Backend | Should -Be $plan.Backend
+        $r.Backend | Should -Be $plan.Backend
+        $r.LaunchPlan.Program | Should -Be $plan.Program
+        # Every plan names its own private TMPDIR (launcher-only layer); everything else is the same, up to the command.
+        $same = { param($a) $a -replace 'codex-sandbox-[0-9a-f]{16}', 'codex-sandbox-<run>' }
+        $planned = @($plan.Arguments | Select-Object -SkipLast 1 | ForEach-Object { & $same $_ }) + @('true', 'one', 'two')
+        @($r.LaunchPlan.Arguments | ForEach-Object { & $same $_ }) | Should -Be $planned
+        $r.Enforcement | Should -Be $plan.Enforced
+    }
+
+    It 'says the allowlist proxy''s ports are chosen when a run starts' {
+        $cfg = Join-Path $t.Root 'allow.toml'
+        Set-Content $cfg "[sandbox_network]`nmode = 'allowlist'`nallowed_domains = ['example.com']`nallowed_ports = [5432]"
+        $platforms = @('MacOS', 'Windows')
+        if (-not $IsLinux -or (Get-SandboxCapability).LandlockAbi -ge 4) { $platforms += 'Linux' }
+        foreach ($platform in $platforms) {
+            $plan = (Get-SandboxPolicy -TargetPlatform $platform -SandboxMode WorkspaceWrite -ConfigPath $cfg -WorkingDirectory $proj -WarningAction SilentlyContinue).LaunchPlan
+            $plan.Proxy | Should -Not -BeNullOrEmpty -Because $platform
+            $plan.Proxy.Bound | Should -BeFalse -Because $platform
+            "$($plan.Proxy)" | Should -Match 'chosen when the run starts'
+            ($plan.Notes -join ' ') | Should -Match 'bound when the run starts' -Because $platform
+        }
+        if ($platforms -contains 'Linux') {
+            $plan = (Get-SandboxPolicy -TargetPlatform Linux -SandboxMode WorkspaceWrite -ConfigPath $cfg -WorkingDirectory $proj -WarningAction SilentlyContinue).LaunchPlan
+            $plan.Proxy.DirectPorts | Should -Be @(5432)
+            ($plan | Format-List | Out-String) | Should -Match 'Proxy\s+: 127\.0\.0\.1, two free ports chosen when the run starts'
+        }
+    }
 }
 
 Describe 'Path completion' {

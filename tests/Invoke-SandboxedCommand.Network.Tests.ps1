@@ -71,3 +71,38 @@ Describe 'Network allowlist mode' {
         ($decisions | Where-Object Decision -EQ Block).Reason | Should -Be 'blocked-by-allowlist'
     }
 }
+
+Describe 'The plan of an allowlist run names the proxy it binds' {
+    BeforeEach {
+        if ($cap.LandlockAbi -lt 4) { Set-ItResult -Skipped -Because "Landlock ABI $($cap.LandlockAbi) has no TCP rules; allowlist mode is refused" }
+    }
+
+    It 'shows the proxy ports with -Verbose, and the command and the launcher get those ports' {
+        $out = Invoke-SandboxedCommand @common -Verbose -Command 'echo "$HTTP_PROXY $ALL_PROXY"' 4>&1
+        $r = $out | Where-Object { $_ -is [CodexSandbox.SandboxResult] }
+        $verbose = ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) -join "`n"
+        $m = [regex]::Match($verbose, 'proxy: 127\.0\.0\.1 port (\d+) \(HTTP\) and (\d+) \(SOCKS5\)')
+        $m.Success | Should -BeTrue -Because $verbose
+        $http, $socks = $m.Groups[1].Value, $m.Groups[2].Value
+        $r.Stdout.Trim() | Should -Be "http://127.0.0.1:$http socks5h://127.0.0.1:$socks"
+        $verbose | Should -Match "argv: .* --allow-tcp-connect $http "
+        $verbose | Should -Match "argv: .* --allow-tcp-connect $socks "
+        $r.LaunchPlan.Proxy.HttpPort | Should -Be $http
+        $r.LaunchPlan.Proxy.SocksPort | Should -Be $socks
+    }
+
+    It 'shows the proxy ports with -WhatIf, and runs nothing' {
+        $module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
+        $marker = Join-Path $ws 'whatif-allowlist'
+        $out = Invoke-TestPwsh ("Import-Module '$module'; `$env:CODEX_HOME = '$($t.CodexHome)'; `$env:CODEXSANDBOX_SYSTEM_CONFIG_DIR = '$($t.System)'; " +
+            "Invoke-SandboxedCommand -WhatIf -ConfigPath '$cfg' -WorkingDirectory '$ws' -Command 'touch $marker'")
+        $text = $out -join "`n"
+        $text | Should -Match "What if: Run 'touch $([regex]::Escape($marker))' with backend linux-"
+        $m = [regex]::Match($text, 'proxy: 127\.0\.0\.1 port (\d+) \(HTTP\) and (\d+) \(SOCKS5\)')
+        $m.Success | Should -BeTrue -Because $text
+        $http = $m.Groups[1].Value
+        $text | Should -Match "argv: .* --allow-tcp-connect $http "
+        $text | Should -Match "environment: .*HTTP_PROXY=http://127\.0\.0\.1:$http"
+        Test-Path $marker | Should -BeFalse
+    }
+}

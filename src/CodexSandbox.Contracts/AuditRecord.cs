@@ -20,6 +20,7 @@ public sealed class AuditRecord
     public SandboxMode? SandboxMode { get; init; }
     public NetworkMode? NetworkAccess { get; init; }
     public IReadOnlyList<string> WritableRoots { get; init; } = Array.Empty<string>();
+    /// <summary>The sandbox the run used, as written: one of <see cref="SandboxBackend"/> for the records this version writes.</summary>
     public string? Backend { get; init; }
     /// <summary>The protections that were active for the run.</summary>
     public IReadOnlyList<string> Enforcement { get; init; } = Array.Empty<string>();

@@ -1,23 +1,44 @@
 namespace CodexSandbox;
 
 /// <summary>
-/// How a command would be started in the sandbox on one platform: the program and arguments, the generated
-/// profile or ACL changes, the environment changes, and which protections hold and which do not.
+/// How a command is started on one platform: the program and arguments, the generated profile or ACL changes, the
+/// environment changes, the allowlist proxy, what the host does around the run, and which protections hold and which
+/// do not. One plan is built per run: <c>-WhatIf</c> and <c>-Verbose</c> show it, the run carries it out as it is, and
+/// <c>Get-SandboxPolicy -TargetPlatform</c> shows the plan the same builder makes for a stand-in command.
 /// </summary>
-public sealed class LaunchPlan
+public sealed record LaunchPlan
 {
+    private readonly string _backend = SandboxBackend.None;
+
     public TargetPlatform Platform { get; init; }
-    /// <summary><c>seatbelt</c>, <c>windows-restricted-token</c>, <c>linux-launcher</c>, <c>linux-bwrap+launcher</c>, or <c>none</c>.</summary>
-    public string Backend { get; init; } = "none";
-    /// <summary>The program started (an absolute path for the sandbox wrappers).</summary>
+
+    /// <summary>One of <see cref="SandboxBackend"/>; no other value is accepted.</summary>
+    public string Backend
+    {
+        get => _backend;
+        init => _backend = SandboxBackend.IsKnown(value) ? value
+            : throw new ArgumentException($"'{value}' is not a sandbox backend; the backends are {string.Join(", ", SandboxBackend.All)}.", nameof(value));
+    }
+
+    /// <summary>
+    /// False only for <see cref="SandboxBackend.None"/>: the command is started directly, with nothing around it. This is
+    /// the one notion of "no sandbox" a run has, whichever way it got there (danger-full-access or an approved escalation).
+    /// </summary>
+    public bool Sandboxed => _backend != SandboxBackend.None;
+
+    /// <summary>The program started (an absolute path for the sandbox wrappers; for a direct start, looked up on the command's PATH).</summary>
     public string Program { get; init; } = "";
     public IReadOnlyList<string> Arguments { get; init; } = [];
-    /// <summary>The generated Seatbelt profile (macOS only).</summary>
+    /// <summary>The generated Seatbelt profile (macOS only), also the argument after <c>-p</c>.</summary>
     public string? Profile { get; init; }
     /// <summary>The access-control entries applied before the run (Windows only).</summary>
     public IReadOnlyList<AclEntry>? AclPlan { get; init; }
-    /// <summary>Variables set for the command; a null value means the variable is removed.</summary>
+    /// <summary>Variables set for the command on top of the policy's environment; a null value means the variable is removed.</summary>
     public IReadOnlyDictionary<string, string?> EnvironmentChanges { get; init; } = new Dictionary<string, string?>();
+    /// <summary>Allowlist network mode: the proxy and the ports the sandbox may reach; null in the other modes and without a sandbox.</summary>
+    public ProxyEndpoints? Proxy { get; init; }
+    /// <summary>What the host creates, sets up and removes around the run.</summary>
+    public LaunchHostActions HostActions { get; init; } = LaunchHostActions.None;
     /// <summary>Protections this plan enforces.</summary>
     public IReadOnlyList<string> Enforced { get; init; } = [];
     /// <summary>Protections the policy asks for that this plan does not enforce, each with the reason.</summary>

@@ -25,7 +25,10 @@ public sealed class SandboxCapability
     public string? SandboxExecPath { get; init; }
     /// <summary>macOS: true when sandbox-exec could apply a trivial profile here (it cannot inside another sandbox).</summary>
     public bool SandboxExecWorks { get; init; }
-    /// <summary>The backend each mode uses here.</summary>
+    /// <summary>Said for a mode this machine cannot run (see <see cref="Missing"/> for why); not a backend.</summary>
+    public const string Unavailable = "unavailable";
+
+    /// <summary>The backend each mode uses here (one of <see cref="SandboxBackend"/>), or <see cref="Unavailable"/>.</summary>
     public IReadOnlyDictionary<SandboxMode, string> Backend { get; init; } = new Dictionary<SandboxMode, string>();
     /// <summary>Per mode, the protections that will be active.</summary>
     public IReadOnlyDictionary<SandboxMode, IReadOnlyList<string>> Protections { get; init; } = new Dictionary<SandboxMode, IReadOnlyList<string>>();

@@ -25,8 +25,10 @@ public sealed record SandboxResult
     public SandboxMode SandboxMode { get; init; }
     public bool NetworkAccess { get; init; }
     public IReadOnlyList<string> WritableRoots { get; init; } = [];
-    /// <summary><c>linux-bwrap</c>, <c>linux-launcher</c>, <c>seatbelt</c>, <c>windows</c>, or <c>none</c>.</summary>
+    /// <summary>The sandbox the run used: one of <see cref="SandboxBackend"/> (<c>linux-bwrap</c>, <c>linux-launcher</c>, <c>linux-escalated</c>, <c>seatbelt</c>, <c>windows-restricted-token</c>, <c>none</c>).</summary>
     public string Backend { get; init; } = "";
+    /// <summary>The launch plan the run carried out, as <c>-WhatIf</c> and <c>-Verbose</c> showed it.</summary>
+    public LaunchPlan? LaunchPlan { get; init; }
     /// <summary>The protections that were active.</summary>
     public IReadOnlyList<string> Enforcement { get; init; } = [];
     /// <summary>Protections the policy asks for that this machine could not give, with the reason.</summary>

@@ -69,9 +69,9 @@ public static class PlatformCapability
         foreach (var mode in Enum.GetValues<SandboxMode>())
         {
             var launch = plan(Sample(mode, cwd), ["<command>"]);
-            if (unavailable is not null && launch.Backend != "none")
+            if (unavailable is not null && launch.Sandboxed)
             {
-                report.Backend[mode] = "unavailable";
+                report.Backend[mode] = SandboxCapability.Unavailable;
                 report.Protections[mode] = [];
                 report.Missing[mode] = [unavailable];
                 continue;

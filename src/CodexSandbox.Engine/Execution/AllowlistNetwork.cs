@@ -1,4 +1,3 @@
-using CodexSandbox.Engine.Backends.Linux;
 using CodexSandbox.Engine.Network;
 
 namespace CodexSandbox.Engine.Execution;
@@ -16,7 +15,8 @@ internal sealed class AllowlistNetwork : IAsyncDisposable
     private AllowlistNetwork(NetworkProxy proxy) => Proxy = proxy;
 
     public NetworkProxy Proxy { get; }
-    public ProxyEndpoints Endpoints { get; private set; } = new([], [], null);
+    /// <summary>The bound proxy as a launch plan names it.</summary>
+    public ProxyEndpoints Endpoints { get; private set; } = new();
 
     public static async Task<AllowlistNetwork> StartAsync(NetworkPolicySettings settings, bool bridge, Action<NetworkDecision>? onDecision)
     {
@@ -35,19 +35,22 @@ internal sealed class AllowlistNetwork : IAsyncDisposable
         try
         {
             var direct = DirectPorts.For(settings, proxy);
-            var relays = new List<(int, string)>();
+            var relays = new List<ProxyRelay>();
             if (folder is not null)
             {
-                relays.Add((proxy.HttpPort, proxy.HttpSocketPath!));
-                relays.Add((proxy.SocksPort, proxy.SocksSocketPath!));
+                relays.Add(new ProxyRelay(proxy.HttpPort, proxy.HttpSocketPath!));
+                relays.Add(new ProxyRelay(proxy.SocksPort, proxy.SocksSocketPath!));
                 foreach (var port in direct.Where(p => p != proxy.HttpPort && p != proxy.SocksPort))
                 {
                     var forwarder = PortForwarder.Start(Path.Combine(folder, $"port-{port}.sock"), port);
                     network._forwarders.Add(forwarder);
-                    relays.Add((port, forwarder.SocketPath));
+                    relays.Add(new ProxyRelay(port, forwarder.SocketPath));
                 }
             }
-            network.Endpoints = new ProxyEndpoints(direct, relays, folder);
+            network.Endpoints = new ProxyEndpoints
+            {
+                HttpPort = proxy.HttpPort, SocksPort = proxy.SocksPort, DirectPorts = direct, Relays = relays, SocketFolder = folder,
+            };
             return network;
         }
         catch

@@ -6,29 +6,56 @@ using CodexSandbox.Engine.Network;
 
 namespace CodexSandbox.Engine.Execution;
 
-/// <summary>Runs one command under its policy: builds the platform launch, starts it, and describes the outcome.</summary>
+/// <summary>
+/// Runs one command under its policy in two steps: <see cref="Plan"/> builds the launch plan once (binding the allowlist
+/// proxy first, so the plan names its ports), the caller shows it, and <see cref="Run"/> carries out exactly that plan.
+/// </summary>
 public static class SandboxExecutor
 {
-    /// <summary>The launch a request would use on this host, without running it (for -WhatIf and the audit log).</summary>
-    public static SandboxLaunch Plan(RunRequest request, SandboxHost host) => Plan(request, host, network: null);
-
-    private static SandboxLaunch Plan(RunRequest request, SandboxHost host, AllowlistNetwork? network)
+    /// <summary>
+    /// Plans one run: refuses what this host cannot do, binds the allowlist proxy in allowlist mode, and builds the launch
+    /// plan. Nothing of the command runs. Show <see cref="PlannedRun.Plan"/> (-WhatIf, -Verbose), then pass the result to
+    /// <see cref="Run"/>; dispose it either way.
+    /// </summary>
+    public static PlannedRun Plan(RunRequest request, SandboxHost host)
     {
         foreach (var arg in request.Argv)
         {
             if (arg.Contains('\0')) throw new ArgumentException($"An argument contains a NUL character, which no program can receive: '{arg.Replace("\0", "\\0", StringComparison.Ordinal)}'.");
         }
-        if (request.Unsandboxed && request.Policy.SandboxMode != SandboxMode.DangerFullAccess && PlanEscalated(request, host) is { } escalated)
+        var policy = request.Policy;
+        if (request.Unsandboxed || policy.SandboxMode == SandboxMode.DangerFullAccess || policy.NetworkMode != NetworkMode.Allowlist)
         {
-            return escalated;
+            return new PlannedRun(request, PlanLaunch(request, host, proxy: null), network: null, decisions: null);
         }
-        var policy = request.Unsandboxed ? Unconfined(request.Policy) : request.Policy;
-        int[] proxyPorts = network is null ? [] : [network.Proxy.HttpPort, network.Proxy.SocksPort];
+        // With bubblewrap the sandbox gets a private network namespace, bridged to the proxy through unix sockets.
+        bool bridge = host.Platform == TargetPlatform.Linux && host.Linux is not null && LinuxCommandBuilder.UsesNamespaces(policy, host.Linux);
+        var decisions = new DecisionRelay();
+        var network = AllowlistNetwork.StartAsync(NetworkSettings(policy), bridge, decisions.Decided).GetAwaiter().GetResult();
+        try
+        {
+            return new PlannedRun(request, PlanLaunch(request, host, network.Endpoints), network, decisions);
+        }
+        catch
+        {
+            network.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    private static LaunchPlan PlanLaunch(RunRequest request, SandboxHost host, ProxyEndpoints? proxy)
+    {
+        var policy = request.Policy;
+        if (request.Unsandboxed && policy.SandboxMode != SandboxMode.DangerFullAccess)
+        {
+            return PlanEscalated(request, host) ?? DirectLaunch.ForEscalation(host.Platform, request.Argv);
+        }
+        IReadOnlyList<int> proxyPorts = proxy is { HttpPort: { } http, SocksPort: { } socks } ? [http, socks] : [];
         return host.Platform switch
         {
             TargetPlatform.MacOS => PlanSeatbelt(policy, request.Argv, host, proxyPorts),
-            TargetPlatform.Windows => PlanWindows(policy, request.Argv, proxyPorts),
-            _ => PlanLinux(policy, request.Argv, host, network),
+            TargetPlatform.Windows => new WindowsPlanner(new WindowsPlannerOptions { ProxyPorts = proxyPorts }).Plan(policy, request.Argv),
+            _ => PlanLinux(policy, request.Argv, host, proxy),
         };
     }
 
@@ -36,7 +63,7 @@ public static class SandboxExecutor
     /// An approved run outside the sandbox still keeps deny_read (credential files included): on Linux a deny-read-only
     /// bubblewrap sandbox, elsewhere a refusal. Null when nothing is denied: the run then has no sandbox, as approved.
     /// </summary>
-    private static SandboxLaunch? PlanEscalated(RunRequest request, SandboxHost host)
+    private static LaunchPlan? PlanEscalated(RunRequest request, SandboxHost host)
     {
         var policy = request.Policy;
         if (policy.DenyRead.Count == 0) return null;
@@ -45,7 +72,7 @@ public static class SandboxExecutor
             var env = new Dictionary<string, string>(policy.Environment, StringComparer.Ordinal);
             foreach (var (k, v) in request.ExtraEnvironment) env[k] = v;
             var program = ResolveProgram(request.Argv[0], env, policy.WorkingDirectory) ?? throw new ProgramNotFoundException(request.Argv[0]);
-            return EscalatedLaunch.Build(policy, request.Argv, host.Linux, program, LinuxNative.IsRoot) is { } launch ? SandboxLaunch.From(launch) : null;
+            return EscalatedLaunch.Build(policy, request.Argv, host.Linux, program, host.Linux.CallerIsRoot);
         }
         if (DenyReadExpander.Expand(policy.DenyRead).Count == 0) return null;
         throw new SandboxUnavailableException(
@@ -53,55 +80,26 @@ public static class SandboxExecutor
             "Run it inside the sandbox; or, knowingly, empty deny_read and set [sandbox_credentials] deny_read = false.");
     }
 
-    private static SandboxLaunch PlanLinux(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, AllowlistNetwork? network)
+    private static LaunchPlan PlanLinux(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, ProxyEndpoints? proxy)
     {
         if (!OperatingSystem.IsLinux() || host.Linux is null)
         {
             throw new SandboxUnavailableException($"The Linux sandbox runs only on Linux; this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.",
                 "Use Get-SandboxPolicy -TargetPlatform Linux to review the Linux plan from here.");
         }
-        return SandboxLaunch.From(LinuxCommandBuilder.Build(policy, argv, host.Linux, network?.Endpoints));
+        return new LinuxPlanner(host.Linux, proxy).Plan(policy, argv);
     }
 
-    private static SandboxLaunch PlanSeatbelt(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, int[] proxyPorts)
+    private static LaunchPlan PlanSeatbelt(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, IReadOnlyList<int> proxyPorts)
     {
-        if (policy.SandboxMode == SandboxMode.DangerFullAccess) return SandboxLaunch.From(new SeatbeltPlanner().Plan(policy, argv));
-        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = proxyPorts }).Plan(policy, argv);
-        // Never a sandbox-exec found on PATH: the planner names /usr/bin/sandbox-exec, and it must be there.
-        if (!File.Exists(host.SandboxExecPath))
+        // Never a sandbox-exec found on PATH: the plan names host.SandboxExecPath (/usr/bin/sandbox-exec), and it must be there.
+        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ProxyPorts = proxyPorts, SandboxExecPath = host.SandboxExecPath }).Plan(policy, argv);
+        if (plan.Sandboxed && !File.Exists(host.SandboxExecPath))
         {
             throw new SandboxUnavailableException($"{host.SandboxExecPath} is missing, so the Seatbelt sandbox cannot be started.",
                 "sandbox-exec ships with macOS; restore it (or the OS), or run with -SandboxMode DangerFullAccess to go without a sandbox.");
         }
-        return SandboxLaunch.From(plan) with { Program = host.SandboxExecPath };
-    }
-
-    private static SandboxLaunch PlanWindows(SandboxPolicy policy, IReadOnlyList<string> argv, int[] proxyPorts)
-    {
-        var (plan, details) = new WindowsPlanner(new WindowsPlannerOptions { ProxyPorts = proxyPorts }).PlanWithDetails(policy, argv);
-        return SandboxLaunch.From(plan, details);
-    }
-
-    public static SandboxResult Run(RunRequest request, SandboxHost host, Action<OutputLine>? onLine, CancellationToken cancel,
-        Action<NetworkDecision>? onNetworkDecision = null)
-    {
-        var policy = request.Policy;
-        AllowlistNetwork? network = null;
-        try
-        {
-            if (policy.NetworkMode == NetworkMode.Allowlist && !request.Unsandboxed && policy.SandboxMode != SandboxMode.DangerFullAccess)
-            {
-                var preview = Plan(request, host); // refuse (no Landlock ABI 4, no launcher, no sandbox-exec) before anything starts
-                // With bubblewrap the sandbox gets a private network namespace, bridged to the proxy through unix sockets.
-                bool bridge = preview.Platform == TargetPlatform.Linux && preview.Backend == "linux-bwrap";
-                network = AllowlistNetwork.StartAsync(NetworkSettings(policy), bridge, onNetworkDecision).GetAwaiter().GetResult();
-            }
-            return Run(request, host, onLine, cancel, network);
-        }
-        finally
-        {
-            network?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
+        return plan;
     }
 
     public static NetworkPolicySettings NetworkSettings(SandboxPolicy p) => new()
@@ -113,44 +111,50 @@ public static class SandboxExecutor
         AllowLocalBinding = p.AllowLocalBinding,
     };
 
-    private static SandboxResult Run(RunRequest request, SandboxHost host, Action<OutputLine>? onLine, CancellationToken cancel, AllowlistNetwork? network)
+    /// <summary>
+    /// Carries out a planned run, exactly as planned, once; the proxy it bound is released when the run ends. The result
+    /// names the plan it ran, with the protections the run itself had to add or leave out on this machine.
+    /// </summary>
+    public static SandboxResult Run(PlannedRun run, Action<OutputLine>? onLine, CancellationToken cancel, Action<NetworkDecision>? onNetworkDecision = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.Start(onNetworkDecision);
+        try
+        {
+            return Carry(run.Request, run.Plan, onLine, cancel);
+        }
+        finally
+        {
+            run.Dispose();
+        }
+    }
+
+    private static SandboxResult Carry(RunRequest request, LaunchPlan plan, Action<OutputLine>? onLine, CancellationToken cancel)
     {
         var policy = request.Policy;
-        var launch = Plan(request, host, network);
-        var windowsSandbox = launch.Platform == TargetPlatform.Windows && launch.Sandboxed;
+        var windowsSandbox = plan.Platform == TargetPlatform.Windows && plan.Sandboxed;
         // Windows variable names ignore case; a later spelling replaces an earlier one, as Windows itself would.
-        var env = new Dictionary<string, string>(launch.Platform == TargetPlatform.Windows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        var env = new Dictionary<string, string>(plan.Platform == TargetPlatform.Windows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
         foreach (var (k, v) in policy.Environment) env[k] = v;
         foreach (var (k, v) in request.ExtraEnvironment) env[k] = v;
-        // The Windows runner applies its own changes, case-insensitively, when it builds the environment block.
+        // The Windows runner applies the plan's changes itself, case-insensitively, when it builds the environment block.
         if (!windowsSandbox)
         {
-            foreach (var (k, v) in launch.EnvironmentChanges)
+            foreach (var (k, v) in plan.EnvironmentChanges)
             {
                 if (v is null) env.Remove(k);
                 else env[k] = v;
             }
         }
-        if (network is not null && launch.Platform != TargetPlatform.Windows)
-        {
-            foreach (var (k, v) in Network.ProxyEnvironment.Build(network.Proxy)) env[k] = v;
-        }
 
         var timeout = request.Timeout ?? (policy.Limits.TimeoutSec is { } s ? TimeSpan.FromSeconds(s) : null);
-        ProcessOutcome outcome;
-        if (windowsSandbox)
-        {
-            var leftOut = new List<string>();
-            outcome = RunWindows(launch, env, timeout, policy.Limits.OutputMaxBytes, onLine, cancel, leftOut);
-            if (leftOut.Count > 0) launch = launch with { NotEnforced = [.. launch.NotEnforced, .. leftOut] };
-        }
-        else
-        {
-            (launch, outcome) = RunProcess(request, launch, env, timeout, onLine, cancel);
-        }
+        var enforced = plan.Enforced.ToList();
+        var notEnforced = plan.NotEnforced.ToList();
+        var outcome = windowsSandbox
+            ? RunWindows(plan, env, timeout, policy.Limits.OutputMaxBytes, onLine, cancel, notEnforced)
+            : RunProcess(request, plan, env, timeout, onLine, cancel, enforced, notEnforced);
 
-        bool sandboxed = launch.Sandboxed;
-        if (sandboxed && outcome.ExitCode == 127 && outcome.Stderr.Contains("command not found", StringComparison.Ordinal)
+        if (plan.Sandboxed && outcome.ExitCode == 127 && outcome.Stderr.Contains("command not found", StringComparison.Ordinal)
             && outcome.Stderr.StartsWith("codex-linux-sandbox:", StringComparison.Ordinal))
         {
             throw new ProgramNotFoundException(request.Argv[0]);
@@ -173,45 +177,47 @@ public static class SandboxExecutor
             SandboxMode = request.Unsandboxed ? SandboxMode.DangerFullAccess : policy.SandboxMode,
             NetworkAccess = request.Unsandboxed || policy.NetworkAccess,
             WritableRoots = policy.WritableRoots.Select(r => r.Path).ToList(),
-            Backend = launch.Backend,
-            Enforcement = launch.Enforced,
-            NotEnforced = launch.NotEnforced,
+            Backend = plan.Backend,
+            Enforcement = enforced,
+            NotEnforced = notEnforced,
+            LaunchPlan = plan,
             Escalated = request.Unsandboxed && policy.SandboxMode != SandboxMode.DangerFullAccess,
-            LikelySandboxDenial = DenialHeuristic.IsLikelyDenial(sandboxed, policy.NetworkMode == NetworkMode.Off, outcome.ExitCode, outcome.TimedOut, outcome.Stderr),
+            LikelySandboxDenial = DenialHeuristic.IsLikelyDenial(plan.Sandboxed, policy.NetworkMode == NetworkMode.Off, outcome.ExitCode, outcome.TimedOut, outcome.Stderr),
         };
     }
 
     /// <summary>Linux (launcher or bwrap), macOS (sandbox-exec), and any unsandboxed run: one ordinary child process.</summary>
-    private static (SandboxLaunch, ProcessOutcome) RunProcess(RunRequest request, SandboxLaunch launch, Dictionary<string, string> env, TimeSpan? timeout,
-        Action<OutputLine>? onLine, CancellationToken cancel)
+    private static ProcessOutcome RunProcess(RunRequest request, LaunchPlan plan, Dictionary<string, string> env, TimeSpan? timeout,
+        Action<OutputLine>? onLine, CancellationToken cancel, List<string> enforced, List<string> notEnforced)
     {
         var policy = request.Policy;
         // The Linux launcher reports a missing program itself; sandbox-exec and a direct start are checked here first.
-        var resolved = launch.Platform == TargetPlatform.Linux && launch.Sandboxed ? launch.Program : ResolveProgram(request.Argv[0], env, launch.Platform, policy.WorkingDirectory);
+        var resolved = plan.Platform == TargetPlatform.Linux && plan.Sandboxed ? plan.Program : ResolveProgram(request.Argv[0], env, plan.Platform, policy.WorkingDirectory);
         if (resolved is null) throw new ProgramNotFoundException(request.Argv[0]);
-        var program = launch.Sandboxed ? launch.Program : resolved;
-        IReadOnlyList<string> arguments = launch.Arguments;
+        var program = plan.Sandboxed ? plan.Program : resolved;
+        IReadOnlyList<string> arguments = plan.Arguments;
 
-        var createdMasks = launch.MaskFiles.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
-        var createdMaskDirectories = launch.MaskDirectories.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
-        var privateFolders = CreatePrivateFolders(launch.PrivateFolders);
+        var host = plan.HostActions;
+        var createdMasks = host.MaskFiles.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
+        var createdMaskDirectories = host.MaskDirectories.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
+        var privateFolders = CreatePrivateFolders(host.PrivateFolders);
         PidsCgroup? cgroup = null;
-        if (launch.Platform == TargetPlatform.Linux && launch.Sandboxed && policy.Limits.MaxProcesses is { } maxProcesses && PidsCgroup.NeedsCgroup)
+        if (host.PidsCgroupLimit is { } maxProcesses)
         {
             cgroup = PidsCgroup.TryCreate(maxProcesses, out var problem);
             if (cgroup is null)
             {
-                launch = launch with { NotEnforced = [.. launch.NotEnforced, $"process-limit: max_processes = {maxProcesses} is not applied: root is exempt from RLIMIT_NPROC and no pids cgroup could be made ({problem})"] };
+                notEnforced.Add($"process-limit: max_processes = {maxProcesses} is not applied: root is exempt from RLIMIT_NPROC and no pids cgroup could be made ({problem})");
             }
             else
             {
                 (program, arguments) = cgroup.Wrap(program, arguments);
-                launch = launch with { Enforced = [.. launch.Enforced, $"process-limit: at most {maxProcesses} processes (pids cgroup)"] };
+                enforced.Add($"process-limit: at most {maxProcesses} processes (pids cgroup)");
             }
         }
         try
         {
-            return (launch, ProcessRunner.Run(new ProcessSpec
+            return ProcessRunner.Run(new ProcessSpec
             {
                 Program = program,
                 Arguments = arguments,
@@ -219,7 +225,7 @@ public static class SandboxExecutor
                 Environment = env,
                 Timeout = timeout,
                 OutputMaxBytes = policy.Limits.OutputMaxBytes,
-            }, onLine, cancel));
+            }, onLine, cancel);
         }
         finally
         {
@@ -230,19 +236,16 @@ public static class SandboxExecutor
         }
     }
 
-    private static ProcessOutcome RunWindows(SandboxLaunch launch, Dictionary<string, string> env, TimeSpan? timeout, long outputMaxBytes,
-        Action<OutputLine>? onLine, CancellationToken cancel, List<string> leftOut)
+    private static ProcessOutcome RunWindows(LaunchPlan plan, Dictionary<string, string> env, TimeSpan? timeout, long outputMaxBytes,
+        Action<OutputLine>? onLine, CancellationToken cancel, List<string> notEnforced)
     {
         if (!OperatingSystem.IsWindows())
         {
             throw new SandboxUnavailableException("The Windows sandbox (restricted token and job object) can only be started on Windows.",
                 "Use Get-SandboxPolicy -TargetPlatform Windows to review the Windows plan from here.");
         }
-        return WindowsSandboxRunner.Run(launch.Windows!, env, timeout, outputMaxBytes, onLine, cancel, leftOut);
+        return WindowsSandboxRunner.Run(plan, env, timeout, outputMaxBytes, onLine, cancel, notEnforced);
     }
-
-    private static SandboxPolicy Unconfined(SandboxPolicy p) =>
-        p with { SandboxMode = SandboxMode.DangerFullAccess, NetworkMode = NetworkMode.On, WritableRoots = [] };
 
     /// <summary>PATH lookup in the child's environment, as execvp would do it; a relative path is taken from the child's working directory.</summary>
     public static string? ResolveProgram(string program, IReadOnlyDictionary<string, string> env, string workingDirectory)

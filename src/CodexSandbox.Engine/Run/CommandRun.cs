@@ -72,11 +72,11 @@ public sealed class CommandRun
             Unsandboxed = !assessment.RunsSandboxed,
         };
         SandboxHost host;
-        SandboxLaunch launch;
+        PlannedRun planned;
         try
         {
             host = _settings.DetectHost();
-            launch = SandboxExecutor.Plan(request, host);
+            planned = SandboxExecutor.Plan(request, host); // planned once: -WhatIf, -Verbose and the run see this same plan
         }
         catch (SandboxUnavailableException e)
         {
@@ -84,20 +84,22 @@ public sealed class CommandRun
             throw;
         }
 
-        if (!_host.ConfirmPlan(command.Display, assessment, launch)) return null;
+        using var run = planned;
+        if (!_host.ConfirmPlan(command.Display, assessment, run.Plan)) return null;
 
         var source = assessment.DecidedByRule ? DecisionSource.Rule : DecisionSource.Policy;
         if (assessment.Decision == ApprovalDecision.Prompt) source = Approve(command, assessment, reason, runId);
 
         _audit.EnsureWritable();
         var checkpoint = TakeCheckpoint(request, source, runId);
-        var result = Execute(request, host, assessment, source, reason, runId, checkpoint, cancel);
+        var result = Execute(run, assessment, source, reason, runId, checkpoint, cancel);
         if (result.LikelySandboxDenial)
         {
             _audit.Append(RunAuditEntries.Decision(AuditEventType.PolicyViolation, Policy, command, null, null, LikelyDenial, assessment, runId));
             if (assessment.OffersUnsandboxedRetry && RetryApproved(command.Display))
             {
-                result = Execute(request with { Unsandboxed = true }, host, assessment, DecisionSource.User, RetryReason, AuditLog.NewId(), checkpoint: null, cancel);
+                using var retry = SandboxExecutor.Plan(request with { Unsandboxed = true }, host);
+                result = Execute(retry, assessment, DecisionSource.User, RetryReason, AuditLog.NewId(), checkpoint: null, cancel);
             }
         }
         _host.WriteResult(result);
@@ -185,14 +187,15 @@ public sealed class CommandRun
     }
 
     /// <summary>Runs (sandboxed or not, as the request says), records the run, and returns the result with its audit id.</summary>
-    private SandboxResult Execute(RunRequest request, SandboxHost host, CommandAssessment assessment, DecisionSource source, string? reason, string runId,
+    private SandboxResult Execute(PlannedRun run, CommandAssessment assessment, DecisionSource source, string? reason, string runId,
         Checkpoint? checkpoint, CancellationToken cancel)
     {
+        var request = run.Request;
         var decisions = new ConcurrentQueue<NetworkDecision>();
         SandboxResult result;
         try
         {
-            result = _settings.Stream ? RunStreaming(request, host, decisions, cancel) : SandboxExecutor.Run(request, host, null, cancel, decisions.Enqueue);
+            result = _settings.Stream ? RunStreaming(run, decisions, cancel) : SandboxExecutor.Run(run, null, cancel, decisions.Enqueue);
         }
         finally
         {
@@ -214,13 +217,13 @@ public sealed class CommandRun
 
     // The runner reports lines from its reader threads; only the calling (pipeline) thread may write, so lines are queued
     // and handed to the host here.
-    private SandboxResult RunStreaming(RunRequest request, SandboxHost host, ConcurrentQueue<NetworkDecision> decisions, CancellationToken cancel)
+    private SandboxResult RunStreaming(PlannedRun run, ConcurrentQueue<NetworkDecision> decisions, CancellationToken cancel)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var lines = new BlockingCollection<OutputLine>();
         var task = Task.Run(() =>
         {
-            try { return SandboxExecutor.Run(request, host, lines.Add, stop.Token, decisions.Enqueue); }
+            try { return SandboxExecutor.Run(run, lines.Add, stop.Token, decisions.Enqueue); }
             finally { lines.CompleteAdding(); }
         });
         try

@@ -13,7 +13,7 @@ public interface IRunHost
     /// The -WhatIf / -Confirm gate, shown the launch the run will use. False: the command does not run, and nothing
     /// more is recorded or written.
     /// </summary>
-    bool ConfirmPlan(string display, CommandAssessment assessment, SandboxLaunch launch);
+    bool ConfirmPlan(string display, CommandAssessment assessment, LaunchPlan launch);
 
     /// <summary>Asks the user a yes/no question with security impact (an approval, a retry without the sandbox).</summary>
     ApprovalAnswer Ask(string query, string caption);

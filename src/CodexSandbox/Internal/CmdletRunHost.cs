@@ -15,8 +15,8 @@ internal sealed class CmdletRunHost(PSCmdlet cmdlet, Func<bool> stopping) : IRun
     private const int ProgressId = 0x5B0C;
     private bool _yesToAll, _noToAll;
 
-    public bool ConfirmPlan(string display, CommandAssessment assessment, SandboxLaunch launch) =>
-        cmdlet.ShouldProcess(PlanDescription.Describe(display, assessment, launch), $"Run '{display}' in the sandbox?", "Invoke-SandboxedCommand");
+    public bool ConfirmPlan(string display, CommandAssessment assessment, LaunchPlan launch) =>
+        cmdlet.ShouldProcess(LaunchPlanText.Describe(display, assessment, launch), $"Run '{display}' in the sandbox?", "Invoke-SandboxedCommand");
 
     public ApprovalAnswer Ask(string query, string caption)
     {

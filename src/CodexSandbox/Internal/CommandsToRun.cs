@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using CodexSandbox.Engine.Execution;
 using CodexSandbox.Engine.Run;
 
 namespace CodexSandbox.Internal;
@@ -21,7 +22,7 @@ internal static class CommandsToRun
     public static CommandToRun Program(string filePath, IReadOnlyList<string> arguments)
     {
         List<string> argv = [filePath, .. arguments];
-        return new(ShellKind.Argv, argv, string.Join(' ', argv.Select(DisplayQuote.Posix)));
+        return new(ShellKind.Argv, argv, string.Join(' ', argv.Select(LaunchPlanText.Quote)));
     }
 
     // The PowerShell that runs this module, so -ScriptBlock works without a global pwsh (for example the dotnet tool).

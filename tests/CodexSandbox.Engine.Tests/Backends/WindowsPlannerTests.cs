@@ -109,12 +109,12 @@ public sealed class WindowsPlannerTests : IDisposable
         var ab = WindowsCapabilitySid.ForWorkspace(@"C:\w", [@"C:\w", @"D:\cache"]);
         Assert.Equal(ab, WindowsCapabilitySid.ForWorkspace(@"c:\W\", [@"d:/cache", @"C:\w"]));
         Assert.NotEqual(ab, WindowsCapabilitySid.ForWorkspace(@"C:\w", [@"C:\w"]));
-        var (readOnly, _) = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] })
+        var (readOnly, readOnlyAcl) = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] })
             .Details(Workspace(@"C:\w") with { SandboxMode = SandboxMode.ReadOnly }, ["x"]);
         var (workspace, _) = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] }).Details(Workspace(@"C:\w"), ["x"]);
         Assert.Equal(WindowsCapabilitySid.ForReadOnly(@"C:\w"), readOnly.Token.CapabilitySid);
         Assert.NotEqual(workspace.Token.CapabilitySid, readOnly.Token.CapabilitySid);
-        Assert.Empty(readOnly.Acl);
+        Assert.Empty(readOnlyAcl.Entries);
     }
 
     [Fact]
@@ -210,9 +210,9 @@ public sealed class WindowsPlannerTests : IDisposable
     [Fact]
     public void Runner_refuses_to_run_off_windows()
     {
-        var (details, _) = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] }).Details(Workspace(@"C:\w"), ["x"]);
+        var plan = new WindowsPlanner(new WindowsPlannerOptions { ListFolder = _ => [] }).Plan(Workspace(@"C:\w"), ["x"]);
 #pragma warning disable CA1416 // deliberately calling the Windows-only runner on Linux
-        Assert.Throws<PlatformNotSupportedException>(() => WindowsSandboxRunner.Run(details, new Dictionary<string, string>(), null, 1024, null, CancellationToken.None));
+        Assert.Throws<PlatformNotSupportedException>(() => WindowsSandboxRunner.Run(plan, new Dictionary<string, string>(), null, 1024, null, CancellationToken.None));
 #pragma warning restore CA1416
     }
 

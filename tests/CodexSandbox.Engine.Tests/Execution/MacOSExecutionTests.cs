@@ -51,10 +51,16 @@ public sealed class MacOSExecutionTests : IDisposable
 
     private static RunRequest Request(SandboxPolicy policy, params string[] argv) => new() { Policy = policy, Argv = argv, CommandLine = string.Join(' ', argv) };
 
+    private static SandboxResult Run(RunRequest request, SandboxHost host)
+    {
+        using var run = SandboxExecutor.Plan(request, host);
+        return SandboxExecutor.Run(run, null, CancellationToken.None);
+    }
+
     [Fact]
     public void Runs_the_command_under_sandbox_exec_with_the_generated_profile_and_parameters()
     {
-        var result = SandboxExecutor.Run(Request(Policy(), "sh", "-c", "echo out; echo err >&2; exit 3"), Host(), null, CancellationToken.None);
+        var result = Run(Request(Policy(), "sh", "-c", "echo out; echo err >&2; exit 3"), Host());
 
         Assert.Equal("seatbelt", result.Backend);
         Assert.Equal(3, result.ExitCode);
@@ -74,7 +80,7 @@ public sealed class MacOSExecutionTests : IDisposable
     [Fact]
     public void The_command_gets_the_policy_environment_and_the_seatbelt_markers()
     {
-        var result = SandboxExecutor.Run(Request(Policy(), "env"), Host(), null, CancellationToken.None);
+        var result = Run(Request(Policy(), "env"), Host());
 
         var env = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("CODEX_SANDBOX=seatbelt", env);
@@ -86,7 +92,7 @@ public sealed class MacOSExecutionTests : IDisposable
     [Fact]
     public void Runs_in_the_policy_working_directory()
     {
-        var result = SandboxExecutor.Run(Request(Policy(), "pwd"), Host(), null, CancellationToken.None);
+        var result = Run(Request(Policy(), "pwd"), Host());
         Assert.Equal(_work + "\n", result.Stdout);
     }
 
@@ -94,7 +100,7 @@ public sealed class MacOSExecutionTests : IDisposable
     public void A_program_missing_from_the_policy_path_is_reported_before_anything_starts()
     {
         var e = Assert.Throws<ProgramNotFoundException>(() =>
-            SandboxExecutor.Run(Request(Policy(), "no-such-program-xyz"), Host(), null, CancellationToken.None));
+            Run(Request(Policy(), "no-such-program-xyz"), Host()));
         Assert.Equal("no-such-program-xyz", e.Program);
         Assert.False(File.Exists(Path.Combine(_dir, "profile.sb")));
     }
@@ -103,7 +109,7 @@ public sealed class MacOSExecutionTests : IDisposable
     public void A_missing_sandbox_exec_fails_closed()
     {
         var e = Assert.Throws<SandboxUnavailableException>(() =>
-            SandboxExecutor.Run(Request(Policy(), "true"), Host(sandboxExec: Path.Combine(_dir, "absent")), null, CancellationToken.None));
+            Run(Request(Policy(), "true"), Host(sandboxExec: Path.Combine(_dir, "absent"))));
         Assert.Contains("missing", e.Message);
         Assert.Contains("DangerFullAccess", e.Remedy);
     }
@@ -112,14 +118,14 @@ public sealed class MacOSExecutionTests : IDisposable
     public void The_user_cache_folder_is_not_needed_any_more()
     {
         // the profile no longer writes DARWIN_USER_CACHE_DIR (Codex #21443), so nothing reads it and nothing is refused for it
-        var launch = SandboxExecutor.Plan(Request(Policy(), "true"), Host());
-        Assert.DoesNotContain(launch.Arguments, a => a.Contains("DARWIN_USER_CACHE_DIR", StringComparison.Ordinal));
+        using var run = SandboxExecutor.Plan(Request(Policy(), "true"), Host());
+        Assert.DoesNotContain(run.Plan.Arguments, a => a.Contains("DARWIN_USER_CACHE_DIR", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Danger_full_access_runs_the_command_directly()
     {
-        var result = SandboxExecutor.Run(Request(Policy(SandboxMode.DangerFullAccess, NetworkMode.On), "sh", "-c", "echo direct"), Host(sandboxExec: Path.Combine(_dir, "absent")), null, CancellationToken.None);
+        var result = Run(Request(Policy(SandboxMode.DangerFullAccess, NetworkMode.On), "sh", "-c", "echo direct"), Host(sandboxExec: Path.Combine(_dir, "absent")));
         Assert.Equal("none", result.Backend);
         Assert.Equal("direct\n", result.Stdout);
     }
@@ -128,7 +134,7 @@ public sealed class MacOSExecutionTests : IDisposable
     public void An_approved_escalation_runs_without_sandbox_exec()
     {
         var request = Request(Policy(), "sh", "-c", "echo $CODEX_SANDBOX") with { Unsandboxed = true };
-        var result = SandboxExecutor.Run(request, Host(), null, CancellationToken.None);
+        var result = Run(request, Host());
         Assert.Equal("none", result.Backend);
         Assert.True(result.Escalated);
         Assert.Equal("\n", result.Stdout);
@@ -139,7 +145,7 @@ public sealed class MacOSExecutionTests : IDisposable
     public void Allowlist_mode_starts_the_proxy_and_allows_only_its_ports_in_the_profile()
     {
         var policy = Policy(network: NetworkMode.Allowlist) with { AllowedDomains = ["example.com"] };
-        var result = SandboxExecutor.Run(Request(policy, "sh", "-c", "echo $HTTP_PROXY"), Host(), null, CancellationToken.None);
+        var result = Run(Request(policy, "sh", "-c", "echo $HTTP_PROXY"), Host());
 
         var proxy = new Uri(result.Stdout.Trim());
         Assert.Equal("127.0.0.1", proxy.Host);
@@ -149,10 +155,28 @@ public sealed class MacOSExecutionTests : IDisposable
     }
 
     [Fact]
+    public void The_run_carries_out_the_plan_it_showed_profile_parameters_and_proxy_ports()
+    {
+        var policy = Policy(network: NetworkMode.Allowlist) with { AllowedDomains = ["example.com"] };
+        using var run = SandboxExecutor.Plan(Request(policy, "sh", "-c", "echo $HTTP_PROXY"), Host());
+        var plan = run.Plan;
+        Assert.True(plan.Proxy!.Bound);
+        Assert.Contains($"localhost:{plan.Proxy.HttpPort}", plan.Profile);
+
+        var result = SandboxExecutor.Run(run, null, CancellationToken.None);
+
+        Assert.Equal(plan.Profile, File.ReadAllText(Path.Combine(_dir, "profile.sb")));
+        var parameters = plan.Arguments.SkipWhile(a => !a.StartsWith("-D", StringComparison.Ordinal)).TakeWhile(a => a != "--");
+        Assert.Equal(parameters, File.ReadAllLines(Path.Combine(_dir, "params")));
+        Assert.Equal($"http://127.0.0.1:{plan.Proxy.HttpPort}\n", result.Stdout);
+        Assert.Same(plan, result.LaunchPlan);
+    }
+
+    [Fact]
     public void A_timeout_ends_the_run_with_the_timeout_exit_code()
     {
         var request = Request(Policy(), "sleep", "30") with { Timeout = TimeSpan.FromMilliseconds(300) };
-        var result = SandboxExecutor.Run(request, Host(), null, CancellationToken.None);
+        var result = Run(request, Host());
         Assert.True(result.TimedOut);
         Assert.Equal(124, result.ExitCode);
     }
@@ -160,7 +184,8 @@ public sealed class MacOSExecutionTests : IDisposable
     [Fact]
     public void The_plan_names_the_profile_so_whatif_can_show_it()
     {
-        var launch = SandboxExecutor.Plan(Request(Policy(), "true"), Host());
+        using var run = SandboxExecutor.Plan(Request(Policy(), "true"), Host());
+        var launch = run.Plan;
         Assert.Equal(TargetPlatform.MacOS, launch.Platform);
         Assert.Equal(_fake, launch.Program);
         Assert.Same(launch.Profile, launch.Arguments[1]);
@@ -171,7 +196,7 @@ public sealed class MacOSExecutionTests : IDisposable
     public void Resource_limits_are_set_inside_the_sandbox_before_the_command_starts()
     {
         var policy = Policy() with { Limits = new ResourceLimits { CpuSeconds = 7, OpenFiles = 33, FileSizeMB = 2 } };
-        var result = SandboxExecutor.Run(Request(policy, "sh", "-c", "ulimit -t; ulimit -n; ulimit -f"), Host(), null, CancellationToken.None);
+        var result = Run(Request(policy, "sh", "-c", "ulimit -t; ulimit -n; ulimit -f"), Host());
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(["7", "33", "4096"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -183,7 +208,7 @@ public sealed class MacOSExecutionTests : IDisposable
     {
         var marker = Path.Combine(_work, "ran");
         var policy = Policy() with { Limits = new ResourceLimits { OpenFiles = 1L << 40 } };
-        var result = SandboxExecutor.Run(Request(policy, "touch", marker), Host(), null, CancellationToken.None);
+        var result = Run(Request(policy, "touch", marker), Host());
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.False(File.Exists(marker));

@@ -26,12 +26,13 @@ public sealed class WindowsExecutionTests
     [Fact]
     public void The_plan_carries_the_token_job_acl_and_quoted_command_line()
     {
-        var launch = SandboxExecutor.Plan(Request(SandboxMode.WorkspaceWrite), Windows);
+        using var run = SandboxExecutor.Plan(Request(SandboxMode.WorkspaceWrite), Windows);
+        var launch = run.Plan;
 
         Assert.Equal("windows-restricted-token", launch.Backend);
-        var details = Assert.IsType<CodexSandbox.Engine.Backends.Windows.WindowsLaunchDetails>(launch.Windows);
+        var details = Assert.IsType<WindowsLaunchDetails>(launch.HostActions.Windows);
         Assert.Equal("git commit -m \"two words\"", details.CommandLine);
-        Assert.Contains(details.Acl, a => a.Path == @"C:\work\proj" && a.Access != CodexSandbox.Engine.Backends.Windows.WindowsAccess.DenyWrite);
+        Assert.Contains(launch.AclPlan!, a => a.Path == @"C:\work\proj" && a.Access != CodexSandbox.Engine.Backends.Windows.WindowsAccess.DenyWrite);
         Assert.Equal("windows", launch.EnvironmentChanges["CODEX_SANDBOX"]);
         Assert.Contains(launch.NotEnforced, n => n.StartsWith("network: off is only asked for", StringComparison.Ordinal));
     }
@@ -40,16 +41,18 @@ public sealed class WindowsExecutionTests
         "on Windows this call starts the command for real; tests/Invoke-SandboxedCommand.Platform.Tests.ps1 runs it there")]
     public void Running_the_windows_sandbox_elsewhere_fails_closed()
     {
-        var e = Assert.Throws<SandboxUnavailableException>(() => SandboxExecutor.Run(Request(SandboxMode.ReadOnly), Windows, null, CancellationToken.None));
+        using var run = SandboxExecutor.Plan(Request(SandboxMode.ReadOnly), Windows);
+        var e = Assert.Throws<SandboxUnavailableException>(() => SandboxExecutor.Run(run, null, CancellationToken.None));
         Assert.Contains("only be started on Windows", e.Message);
     }
 
     [Fact]
     public void Danger_full_access_has_no_windows_details()
     {
-        var launch = SandboxExecutor.Plan(Request(SandboxMode.DangerFullAccess, NetworkMode.On), Windows);
+        using var run = SandboxExecutor.Plan(Request(SandboxMode.DangerFullAccess, NetworkMode.On), Windows);
+        var launch = run.Plan;
         Assert.Equal("none", launch.Backend);
-        Assert.Null(launch.Windows);
+        Assert.Null(launch.HostActions.Windows);
         Assert.Equal("git", launch.Program);
     }
 

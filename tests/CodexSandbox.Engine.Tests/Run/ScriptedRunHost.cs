@@ -26,7 +26,7 @@ internal sealed class ScriptedRunHost(params ApprovalAnswer[] answers) : IRunHos
 
     public int UnansweredQuestions => _answers.Count;
 
-    public bool ConfirmPlan(string display, CommandAssessment assessment, SandboxLaunch launch)
+    public bool ConfirmPlan(string display, CommandAssessment assessment, LaunchPlan launch)
     {
         Called();
         Plans.Add($"{display} via {launch.Backend}");

@@ -25,7 +25,7 @@ public static class CapabilityProbe
             }
             catch (SandboxUnavailableException e)
             {
-                backends[mode] = "unavailable";
+                backends[mode] = SandboxCapability.Unavailable;
                 protections[mode] = [];
                 missing[mode] = [$"cannot run: {e.Message} {e.Remedy}"];
             }

@@ -16,12 +16,10 @@ namespace CodexSandbox.Engine.Backends.Linux;
 /// </remarks>
 public static class EscalatedLaunch
 {
-    public const string BackendName = "linux-escalated";
-
     private static readonly string[] TrustedGitEntries = ["config", "hooks", "info", "packed-refs"];
 
     /// <summary>Null when there is nothing to deny (the run goes without any sandbox, as approved).</summary>
-    public static LinuxLaunch? Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host, string resolvedProgram, bool callerIsRoot)
+    public static LaunchPlan? Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host, string resolvedProgram, bool callerIsRoot)
     {
         var denied = DenyReadExpander.Expand(policy.DenyRead);
         if (denied.Count == 0) return null;
@@ -68,11 +66,12 @@ public static class EscalatedLaunch
         }
         args.AddRange(["--chdir", policy.WorkingDirectory, "--", resolvedProgram, .. argv.Skip(1)]);
 
-        return new LinuxLaunch
+        return new LaunchPlan
         {
+            Platform = TargetPlatform.Linux,
+            Backend = SandboxBackend.LinuxEscalated,
             Program = host.Bwrap.Path!,
             Arguments = args,
-            Backend = BackendName,
             Enforced =
             [
                 $"deny-read: {denied.Count} path(s) masked, for an approved run outside the sandbox",
@@ -84,8 +83,7 @@ public static class EscalatedLaunch
                 "sandbox: this run was approved to leave the sandbox: it may write anywhere the user may and use the network; only deny_read and the files host tools trust are kept",
                 "setuid: bubblewrap sets no_new_privs, so setuid programs (sudo, su, ping on some systems) fail in an escalated run while deny_read is set",
             ],
-            MaskFiles = masks,
-            EnvironmentAdded = new Dictionary<string, string>(StringComparer.Ordinal),
+            HostActions = new LaunchHostActions { MaskFiles = masks, PidsCgroupLimit = callerIsRoot ? policy.Limits.MaxProcesses : null },
         };
     }
 

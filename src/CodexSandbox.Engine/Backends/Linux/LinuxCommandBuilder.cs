@@ -1,5 +1,6 @@
 using System.Globalization;
 using CodexSandbox.Engine.Configuration;
+using CodexSandbox.Engine.Network;
 
 namespace CodexSandbox.Engine.Backends.Linux;
 
@@ -9,23 +10,18 @@ public static class LinuxCommandBuilder
     /// <summary>The harmless devices the launcher always grants; everything else in <c>/dev</c> is hidden without namespaces.</summary>
     private const string DeviceNote = "/dev/null, /dev/zero, /dev/full, /dev/random and /dev/urandom";
 
-    /// <param name="proxy">Allowlist mode: the running proxy's ports and sockets; null for a plan without a proxy.</param>
+    /// <summary>True when the run gets the namespace layer (bubblewrap around the launcher).</summary>
+    public static bool UsesNamespaces(SandboxPolicy policy, LinuxHost host) =>
+        policy.LinuxNamespaces != NamespaceRequirement.Off && host.Bwrap.Works;
+
+    /// <param name="proxy">Allowlist mode: the bound proxy's ports and sockets; null for a plan made without a run.</param>
     /// <param name="runId">Names the per-run private folder of the launcher-only layer (a fresh one when null).</param>
-    public static LinuxLaunch Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host, ProxyEndpoints? proxy = null, string? runId = null)
+    public static LaunchPlan Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host, ProxyEndpoints? proxy = null, string? runId = null)
     {
         if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
-        var added = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (policy.SandboxMode == SandboxMode.DangerFullAccess) return DirectLaunch.ForDangerFullAccess(TargetPlatform.Linux, argv);
+        var added = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (policy.NetworkMode == NetworkMode.Off) added["CODEX_SANDBOX_NETWORK_DISABLED"] = "1";
-
-        if (policy.SandboxMode == SandboxMode.DangerFullAccess)
-        {
-            return new LinuxLaunch
-            {
-                Program = argv[0], Arguments = argv.Skip(1).ToList(), Backend = "none",
-                Enforced = [], NotEnforced = ["sandbox: danger-full-access runs the command directly, with no restriction"],
-                EnvironmentAdded = added,
-            };
-        }
 
         if (policy.NetworkMode == NetworkMode.Allowlist && host.LandlockAbi < 4)
         {
@@ -39,7 +35,7 @@ public static class LinuxCommandBuilder
             throw new SandboxUnavailableException("The sandbox launcher codex-linux-sandbox is not in the module (bin/linux-x64).",
                 "Build and stage the module with ./build.ps1 Build, or set CODEXSANDBOX_LAUNCHER to a built launcher.");
         }
-        bool useBwrap = policy.LinuxNamespaces != NamespaceRequirement.Off && host.Bwrap.Works;
+        bool useBwrap = UsesNamespaces(policy, host);
         if (policy.LinuxNamespaces == NamespaceRequirement.Required && !host.Bwrap.Works)
         {
             throw new SandboxUnavailableException($"[sandbox_linux] namespaces = \"required\", but bubblewrap is not usable: {host.Bwrap.Problem}",
@@ -64,19 +60,35 @@ public static class LinuxCommandBuilder
 
         var enforced = new List<string>();
         var notEnforced = new List<string>();
-        string backend = useBwrap ? "linux-bwrap" : "linux-launcher";
+        var notes = new List<string>();
+        string backend = useBwrap ? SandboxBackend.LinuxBwrap : SandboxBackend.LinuxLauncher;
         added["CODEX_SANDBOX"] = backend;
+        if (policy.NetworkMode == NetworkMode.Allowlist)
+        {
+            proxy ??= new ProxyEndpoints { DirectPorts = policy.AllowedPorts };
+            if (proxy is { HttpPort: { } http, SocksPort: { } socks })
+            {
+                foreach (var (k, v) in ProxyEnvironment.Build(http, socks, policy.AllowLocalBinding)) added[k] = v;
+            }
+            else
+            {
+                notes.Add("The allowlist proxy is bound when the run starts, on two free loopback ports: the run's plan adds them to --allow-tcp-connect and points the proxy variables (HTTP_PROXY …) at them.");
+            }
+        }
+        else proxy = null;
         var launcherArgs = LauncherArguments(policy, host, proxy, useBwrap, enforced, notEnforced);
+        long? pidsCgroup = host.CallerIsRoot ? policy.Limits.MaxProcesses : null;
 
         if (!useBwrap)
         {
             var privateFolders = new List<string>();
             LauncherOnlyFolders(policy, layout, runId, launcherArgs, privateFolders, added, enforced, notEnforced);
             NotEnforcedWithoutNamespaces(policy, host, notEnforced);
-            return new LinuxLaunch
+            return new LaunchPlan
             {
-                Program = host.LauncherPath, Arguments = [.. launcherArgs, "--", .. argv], Backend = backend,
-                Enforced = enforced, NotEnforced = notEnforced, EnvironmentAdded = added, PrivateFolders = privateFolders,
+                Platform = TargetPlatform.Linux, Backend = backend, Program = host.LauncherPath, Arguments = [.. launcherArgs, "--", .. argv],
+                EnvironmentChanges = added, Proxy = proxy, Enforced = enforced, NotEnforced = notEnforced, Notes = notes,
+                HostActions = new LaunchHostActions { PrivateFolders = privateFolders, PidsCgroupLimit = pidsCgroup },
             };
         }
 
@@ -152,10 +164,11 @@ public static class LinuxCommandBuilder
         foreach (var path in remountReadOnly) bwrap.AddRange(["--remount-ro", path]);
         bwrap.AddRange(["--chdir", policy.WorkingDirectory, "--", host.LauncherPath, .. launcherArgs, "--", .. argv]);
 
-        return new LinuxLaunch
+        return new LaunchPlan
         {
-            Program = host.Bwrap.Path!, Arguments = bwrap, Backend = backend,
-            Enforced = enforced, NotEnforced = notEnforced, MaskFiles = maskFiles, MaskDirectories = maskDirectories, EnvironmentAdded = added,
+            Platform = TargetPlatform.Linux, Backend = backend, Program = host.Bwrap.Path!, Arguments = bwrap,
+            EnvironmentChanges = added, Proxy = proxy, Enforced = enforced, NotEnforced = notEnforced, Notes = notes,
+            HostActions = new LaunchHostActions { MaskFiles = maskFiles, MaskDirectories = maskDirectories, PidsCgroupLimit = pidsCgroup },
         };
     }
 
@@ -182,7 +195,7 @@ public static class LinuxCommandBuilder
 
     /// <summary>Launcher alone: Landlock hides the host folders (no reads, no opens of their FIFOs), and a per-run folder becomes TMPDIR.</summary>
     private static void LauncherOnlyFolders(SandboxPolicy policy, FolderLayout layout, string? runId, List<string> args, List<string> privateFolders,
-        Dictionary<string, string> added, List<string> enforced, List<string> notEnforced)
+        Dictionary<string, string?> added, List<string> enforced, List<string> notEnforced)
     {
         var deny = new List<string>();
         if (!policy.SharedTmp) deny.AddRange(policy.HiddenPaths.Where(Directory.Exists));
@@ -225,15 +238,18 @@ public static class LinuxCommandBuilder
         {
             var directPorts = proxy?.DirectPorts ?? policy.AllowedPorts;
             foreach (var port in directPorts) args.AddRange(["--allow-tcp-connect", port.ToString(CultureInfo.InvariantCulture)]);
+            // A plan made without a run has no proxy bound yet: it says which ports will be added.
+            var ports = proxy is { Bound: true } ? string.Join(", ", directPorts)
+                : string.Join(", ", directPorts.Select(p => p.ToString(CultureInfo.InvariantCulture)).Prepend("the proxy's two (chosen when the run starts)"));
             if (useBwrap)
             {
-                foreach (var (port, socket) in proxy?.Relays ?? []) args.AddRange(["--relay", $"{port.ToString(CultureInfo.InvariantCulture)}={socket}"]);
-                enforced.Add($"network-allowlist: TCP connects only to 127.0.0.1 ports {string.Join(", ", directPorts)}, relayed to the host-side proxy{(policy.AllowedPorts.Count > 0 ? " and the allowed_ports" : "")}; the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+                foreach (var relay in proxy?.Relays ?? []) args.AddRange(["--relay", $"{relay.Port.ToString(CultureInfo.InvariantCulture)}={relay.Socket}"]);
+                enforced.Add($"network-allowlist: TCP connects only to 127.0.0.1 ports {ports}, relayed to the host-side proxy{(policy.AllowedPorts.Count > 0 ? " and the allowed_ports" : "")}; the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
             }
             else
             {
-                enforced.Add($"network-allowlist: TCP connects only to ports {string.Join(", ", directPorts)} (Landlock); the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
-                notEnforced.Add($"network-allowlist: without a private network namespace, any host that listens on port(s) {string.Join(", ", directPorts)} is reachable past the proxy (Landlock rules are by port, not by address)");
+                enforced.Add($"network-allowlist: TCP connects only to ports {ports} (Landlock); the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+                notEnforced.Add($"network-allowlist: without a private network namespace, any host that listens on port(s) {ports} is reachable past the proxy (Landlock rules are by port, not by address)");
             }
         }
         else if (policy.NetworkMode == NetworkMode.On && !useBwrap)

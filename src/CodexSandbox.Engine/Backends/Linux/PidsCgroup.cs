@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace CodexSandbox.Engine.Backends.Linux;
 
 /// <summary>
@@ -14,12 +12,6 @@ public sealed class PidsCgroup : IDisposable
 
     /// <summary>The file a process writes its pid to in order to join the group.</summary>
     public string ProcsFile => Path.Combine(_directory, "cgroup.procs");
-
-    [DllImport("libc", EntryPoint = "geteuid")]
-    private static extern uint GetEuid();
-
-    /// <summary>True when RLIMIT_NPROC cannot cap this caller's sandbox (the caller is root).</summary>
-    public static bool NeedsCgroup => OperatingSystem.IsLinux() && GetEuid() == 0;
 
     /// <summary>Creates the group with pids.max set, or returns null and says why.</summary>
     public static PidsCgroup? TryCreate(long maxProcesses, out string? problem)

@@ -31,7 +31,7 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
-        if (policy.SandboxMode == SandboxMode.DangerFullAccess) return Unsandboxed(policy, argv);
+        if (policy.SandboxMode == SandboxMode.DangerFullAccess) return DirectLaunch.ForDangerFullAccess(TargetPlatform.MacOS, argv);
         policy = WithTemporaryRoots(policy);
 
         var notes = new List<string>();
@@ -41,10 +41,13 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
         arguments.Add("--");
         arguments.AddRange(WithLimits(policy.Limits, argv));
 
-        var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["CODEX_SANDBOX"] = "seatbelt" };
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["CODEX_SANDBOX"] = SandboxBackend.Seatbelt };
         if (policy.NetworkMode == NetworkMode.Off) env["CODEX_SANDBOX_NETWORK_DISABLED"] = "1";
-        if (policy.NetworkMode == NetworkMode.Allowlist && _options.ProxyPorts.Count > 0)
-            foreach (var (key, value) in Network.ProxyEnvironment.Build(_options.ProxyPorts[0], _options.ProxyPorts.Count > 1 ? _options.ProxyPorts[1] : _options.ProxyPorts[0])) env[key] = value;
+        var proxy = ProxyPlan.For(policy, _options.ProxyPorts, confined: true);
+        if (proxy is { HttpPort: { } http, SocksPort: { } socks })
+            foreach (var (key, value) in Network.ProxyEnvironment.Build(http, socks, policy.AllowLocalBinding)) env[key] = value;
+        else if (proxy is not null)
+            notes.Add(ProxyPlan.UnboundNote + ", so its profile allows no connection.");
 
         var (enforced, notEnforced) = Protections(policy);
         if (policy.DenyRead.Count > 0)
@@ -52,11 +55,12 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
         return new LaunchPlan
         {
             Platform = TargetPlatform.MacOS,
-            Backend = "seatbelt",
-            Program = SandboxExec,
+            Backend = SandboxBackend.Seatbelt,
+            Program = _options.SandboxExecPath,
             Arguments = arguments,
             Profile = profile.Text,
             EnvironmentChanges = env,
+            Proxy = proxy,
             Enforced = enforced,
             NotEnforced = notEnforced,
             Notes = notes,
@@ -120,14 +124,4 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
             not.Add("private-tmp: Seatbelt cannot give the command its own /tmp and $TMPDIR: the host's are shared (writable in workspace-write), with the endpoints other processes keep there");
         return (enforced, not);
     }
-
-    private static LaunchPlan Unsandboxed(SandboxPolicy policy, IReadOnlyList<string> argv) => new()
-    {
-        Platform = TargetPlatform.MacOS,
-        Backend = "none",
-        Program = argv[0],
-        Arguments = argv.Skip(1).ToList(),
-        NotEnforced = ["everything: danger-full-access runs the command without a sandbox"],
-        Notes = [$"Sandbox mode {policy.SandboxMode}."],
-    };
 }

@@ -15,25 +15,12 @@ public sealed class WindowsPlanner : ILaunchPlanner
 
     public TargetPlatform Platform => TargetPlatform.Windows;
 
-    public LaunchPlan Plan(SandboxPolicy policy, IReadOnlyList<string> argv) => PlanWithDetails(policy, argv).Plan;
-
-    /// <summary>The reviewable plan and, unless the mode is danger-full-access, what the runner carries out; the folders are listed once.</summary>
-    public (LaunchPlan Plan, WindowsLaunchDetails? Details) PlanWithDetails(SandboxPolicy policy, IReadOnlyList<string> argv)
+    /// <summary>The plan, with what the runner carries out under <see cref="LaunchHostActions.Windows"/>; the folders are listed once.</summary>
+    public LaunchPlan Plan(SandboxPolicy policy, IReadOnlyList<string> argv)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
-        if (policy.SandboxMode == SandboxMode.DangerFullAccess)
-        {
-            return (new LaunchPlan
-            {
-                Platform = TargetPlatform.Windows,
-                Backend = "none",
-                Program = argv[0],
-                Arguments = argv.Skip(1).ToList(),
-                NotEnforced = ["everything: danger-full-access runs the command without a sandbox"],
-                Notes = [$"Command line: {WindowsCommandLine.Build(argv)}"],
-            }, null);
-        }
+        if (policy.SandboxMode == SandboxMode.DangerFullAccess) return DirectLaunch.ForDangerFullAccess(TargetPlatform.Windows, argv);
         var (details, acl) = Details(policy, argv);
         var missing = acl.MissingProtectedPaths;
         var enforced = new List<string>();
@@ -43,7 +30,7 @@ public sealed class WindowsPlanner : ILaunchPlanner
         enforced.Add(roots > 0
             ? $"filesystem: writes only in the {roots} writable root(s) and where Everyone or the logon session may already write (write-restricted token)"
             : "filesystem: writes only where Everyone or the logon session may already write (write-restricted token)");
-        var denies = details.Acl.Count(a => a.Access == WindowsAccess.DenyWrite);
+        var denies = acl.Entries.Count(a => a.Access == WindowsAccess.DenyWrite);
         if (denies > 0) enforced.Add($"protected-paths: {denies} deny entr{(denies == 1 ? "y" : "ies")}, every spelling of .git/.codex/.agents");
         enforced.Add("privileges: all dropped but SeChangeNotifyPrivilege (LUA token)");
         enforced.Add("job-object: " + details.Job.ToString()["Job object: ".Length..]);
@@ -81,21 +68,25 @@ public sealed class WindowsPlanner : ILaunchPlanner
         };
         if (acl.UnlistedFolders.Count > 0)
             notes.Add($"These folders could not be listed on this machine, so protected names in them were not checked: {string.Join(", ", acl.UnlistedFolders)}. Make the plan on the Windows machine for the real list.");
-        return (new LaunchPlan
+        var proxy = ProxyPlan.For(policy, _options.ProxyPorts, confined: false);
+        if (proxy is { Bound: false }) notes.Add(ProxyPlan.UnboundNote + ", so its environment asks tools to stay offline.");
+        return new LaunchPlan
         {
             Platform = TargetPlatform.Windows,
-            Backend = "windows-restricted-token",
+            Backend = SandboxBackend.WindowsRestrictedToken,
             Program = argv[0],
             Arguments = argv.Skip(1).ToList(),
-            AclPlan = details.Acl,
-            EnvironmentChanges = details.EnvironmentChanges,
+            AclPlan = acl.Entries,
+            EnvironmentChanges = WindowsSandboxEnvironment.Changes(policy, _options.ProxyPorts, DenyBin(policy)),
+            Proxy = proxy,
+            HostActions = new LaunchHostActions { Windows = details },
             Enforced = enforced,
             NotEnforced = not,
             Notes = notes,
-        }, details);
+        };
     }
 
-    /// <summary>The plan in the form <see cref="WindowsSandboxRunner"/> executes, and the protected paths that do not exist.</summary>
+    /// <summary>What <see cref="WindowsSandboxRunner"/> sets up besides the plan's ACL entries, and those entries with the protected paths that do not exist.</summary>
     public (WindowsLaunchDetails Details, AclPlanResult Acl) Details(SandboxPolicy policy, IReadOnlyList<string> argv)
     {
         if (policy.SandboxMode == SandboxMode.DangerFullAccess)
@@ -106,21 +97,20 @@ public sealed class WindowsPlanner : ILaunchPlanner
             : WindowsCapabilitySid.ForReadOnly(workspace);
         var acl = WindowsAclPlanner.Plan(policy, sid, _options.ListFolder);
         var offline = policy.NetworkMode == NetworkMode.Off || (policy.NetworkMode == NetworkMode.Allowlist && _options.ProxyPorts.Count == 0);
-        var denyBin = _options.DenyBinDirectory ?? WindowsPath.Join(string.IsNullOrEmpty(policy.CodexHome) ? workspace : policy.CodexHome, ".sbx-denybin");
         var details = new WindowsLaunchDetails
         {
-            ApplicationName = argv[0],
-            Argv = argv.ToList(),
             CommandLine = WindowsCommandLine.Build(argv),
             WorkingDirectory = string.IsNullOrEmpty(policy.WorkingDirectory) ? workspace : policy.WorkingDirectory,
             Token = new RestrictedTokenPlan(sid),
             Job = JobObjectPlan.FromLimits(policy.Limits),
-            Acl = acl.Entries,
-            EnvironmentChanges = WindowsSandboxEnvironment.Changes(policy, _options.ProxyPorts, denyBin),
-            DenyBinDirectory = offline ? denyBin : null,
+            DenyBinDirectory = offline ? DenyBin(policy) : null,
         };
         return (details, acl);
     }
+
+    // The ssh/scp stubs' folder: <CodexHome>\.sbx-denybin, or <workspace>\.sbx-denybin without a Codex home.
+    private string DenyBin(SandboxPolicy policy) =>
+        _options.DenyBinDirectory ?? WindowsPath.Join(string.IsNullOrEmpty(policy.CodexHome) ? Workspace(policy) : policy.CodexHome, ".sbx-denybin");
 
     // The workspace is the working directory; without one, the first writable root.
     private static string Workspace(SandboxPolicy policy) =>

@@ -10,7 +10,7 @@ using static CodexSandbox.Engine.Backends.Windows.NativeMethods;
 namespace CodexSandbox.Engine.Backends.Windows;
 
 /// <summary>
-/// Carries out a <see cref="WindowsLaunchDetails"/>: writes the deny-bin stubs, resolves the program in the child's
+/// Carries out a Windows <see cref="LaunchPlan"/> (its <see cref="LaunchHostActions.Windows"/> details): writes the deny-bin stubs, resolves the program in the child's
 /// PATH and PATHEXT, applies the ACL entries, creates the restricted token and the job object, starts the command
 /// suspended with stdout and stderr on pipes (and only those handles and an empty stdin inherited), puts it in the
 /// job and resumes it. Windows only; every decision was made by the pure planner and resolver. Any failed step
@@ -22,19 +22,20 @@ public static class WindowsSandboxRunner
     /// <summary>The exit code reported after Ctrl+C ended the job (a timeout reports <see cref="ProcessOutcome.TimeoutExitCode"/>).</summary>
     public const int CancelledExitCode = 130;
 
-    /// <param name="environment">The environment the policy gives the command, before <see cref="WindowsLaunchDetails.EnvironmentChanges"/>.</param>
+    /// <param name="environment">The environment the policy gives the command, before the plan's <see cref="LaunchPlan.EnvironmentChanges"/>.</param>
     /// <param name="notEnforced">Receives the protections this run had to leave out on this machine, with the reason.</param>
-    public static ProcessOutcome Run(WindowsLaunchDetails details, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout, long outputMaxBytes,
+    public static ProcessOutcome Run(LaunchPlan plan, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout, long outputMaxBytes,
         Action<OutputLine>? onLine, CancellationToken cancel, ICollection<string>? notEnforced = null)
     {
         if (!OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("The Windows sandbox runs only on Windows.");
+        var details = plan.HostActions.Windows ?? throw new ArgumentException("The plan has no Windows sandbox to set up.", nameof(plan));
         if (details.DenyBinDirectory is { } denyBin) WriteStubs(denyBin);
-        var childEnvironment = Merge(environment, details.EnvironmentChanges);
-        var argv = details.Argv.Count > 0 ? details.Argv : WindowsCommandLine.Parse(details.CommandLine);
+        var childEnvironment = Merge(environment, plan.EnvironmentChanges);
+        IReadOnlyList<string> argv = [plan.Program, .. plan.Arguments];
         var resolved = WindowsProgramResolver.Resolve(argv[0], childEnvironment, details.WorkingDirectory, File.Exists)
             ?? throw new ProgramNotFoundException(argv[0]);
         var (application, commandLine) = WindowsProgramResolver.StartInfo(resolved, argv, System.Environment.SystemDirectory);
-        foreach (var entry in details.Acl)
+        foreach (var entry in plan.AclPlan ?? [])
         {
             if (entry.Sid == RestrictedTokenPlan.EveryoneSid) continue; // an existing grant, described for review only
             if (!Path.Exists(entry.Path)) continue;
@@ -101,7 +102,7 @@ public static class WindowsSandboxRunner
             Marshal.WriteIntPtr(handleList, 2 * IntPtr.Size, stderrWrite);
             Check(UpdateProcThreadAttribute(attributes, 0, ProcThreadAttributeHandleList, handleList, 3 * IntPtr.Size, IntPtr.Zero, IntPtr.Zero), "UpdateProcThreadAttribute");
 
-            envBlock = Marshal.StringToHGlobalUni(EnvironmentBlock(environment, details.EnvironmentChanges));
+            envBlock = Marshal.StringToHGlobalUni(EnvironmentBlock(environment, plan.EnvironmentChanges));
             var si = new StartupInfoEx
             {
                 StartupInfo = new StartupInfo

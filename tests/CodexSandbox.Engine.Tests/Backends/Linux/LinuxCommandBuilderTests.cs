@@ -101,9 +101,9 @@ public class LinuxCommandBuilderTests
         Assert.True(IndexOf(a, "--bind", sub) > IndexOf(a, "--bind", proj));
         Assert.True(IndexOf(a, "--ro-bind", Path.Combine(proj, ".git")) > IndexOf(a, "--bind", sub));
         // A missing .git becomes an empty read-only folder; a missing .codex an empty read-only file.
-        Assert.Contains(Path.Combine(sub, ".git"), launch.MaskDirectories);
-        Assert.Contains(Path.Combine(root, ".git"), launch.MaskDirectories);
-        Assert.Contains(Path.Combine(proj, ".codex"), launch.MaskFiles);
+        Assert.Contains(Path.Combine(sub, ".git"), launch.HostActions.MaskDirectories);
+        Assert.Contains(Path.Combine(root, ".git"), launch.HostActions.MaskDirectories);
+        Assert.Contains(Path.Combine(proj, ".codex"), launch.HostActions.MaskFiles);
         Assert.Contains("--remount-ro", a);
         Assert.Contains(Path.Combine(sub, ".git"), a.Where((x, i) => i > 0 && a[i - 1] == "--remount-ro"));
     }
@@ -131,7 +131,7 @@ public class LinuxCommandBuilderTests
         var launch = LinuxCommandBuilder.Build(Policy(t, alwaysReadOnly: [home, Path.Combine(home, "log")]), ["/bin/true"], Bwrap);
         Assert.True(IndexOf(launch.Arguments, "--ro-bind", home) > 0);
         Assert.DoesNotContain(Path.Combine(home, "log"), launch.Arguments);
-        Assert.DoesNotContain(launch.MaskDirectories, d => d.StartsWith(home, StringComparison.Ordinal));
+        Assert.DoesNotContain(launch.HostActions.MaskDirectories, d => d.StartsWith(home, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -154,10 +154,10 @@ public class LinuxCommandBuilderTests
         Assert.Equal(Launcher, launch.Program);
         foreach (var hidden in new[] { "/tmp", "/var/tmp", "/dev" }) Assert.True(IndexOf2(a, "--deny", hidden), hidden);
         Assert.Contains("--supervise", a);
-        var folder = Assert.Single(launch.PrivateFolders);
+        var folder = Assert.Single(launch.HostActions.PrivateFolders);
         Assert.EndsWith("codex-sandbox-fixedid", folder);
         Assert.True(IndexOf2(a, "--rw", folder));
-        Assert.Equal(folder, launch.EnvironmentAdded["TMPDIR"]);
+        Assert.Equal(folder, launch.EnvironmentChanges["TMPDIR"]);
         Assert.Contains(launch.NotEnforced, n => n.StartsWith("private-tmp:", StringComparison.Ordinal));
         Assert.DoesNotContain("--no-unix-sockets", a);
     }
@@ -168,7 +168,7 @@ public class LinuxCommandBuilderTests
         using var t = new TempTree();
         var launch = LinuxCommandBuilder.Build(Policy(t, SandboxMode.ReadOnly), ["/bin/true"], LauncherOnly);
         Assert.True(IndexOf2(launch.Arguments, "--ro", t.Project));
-        Assert.Empty(launch.PrivateFolders);
+        Assert.Empty(launch.HostActions.PrivateFolders);
     }
 
     [Fact]
@@ -186,7 +186,11 @@ public class LinuxCommandBuilderTests
     {
         using var t = new TempTree();
         var sockets = t.Dir("net");
-        var endpoints = new ProxyEndpoints([4100, 4101, 5432], [(4100, $"{sockets}/http.sock"), (4101, $"{sockets}/socks.sock"), (5432, $"{sockets}/port-5432.sock")], sockets);
+        var endpoints = new ProxyEndpoints
+        {
+            HttpPort = 4100, SocksPort = 4101, DirectPorts = [4100, 4101, 5432], SocketFolder = sockets,
+            Relays = [new(4100, $"{sockets}/http.sock"), new(4101, $"{sockets}/socks.sock"), new(5432, $"{sockets}/port-5432.sock")],
+        };
         var launch = LinuxCommandBuilder.Build(Policy(t, network: NetworkMode.Allowlist), ["/bin/true"], Bwrap, endpoints);
         var a = launch.Arguments;
         Assert.Contains("--unshare-net", a);

@@ -1,4 +1,4 @@
-namespace CodexSandbox.Engine.Backends.Windows;
+namespace CodexSandbox;
 
 /// <summary>
 /// The token the command runs with: <c>CreateRestrictedToken(DISABLE_MAX_PRIVILEGE | LUA_TOKEN | WRITE_RESTRICTED)</c>.

@@ -1,4 +1,4 @@
-namespace CodexSandbox.Engine.Backends.Windows;
+namespace CodexSandbox;
 
 /// <summary>The job object the command runs in: the whole process tree dies with the job, and the limits apply to the tree.</summary>
 public sealed class JobObjectPlan
