@@ -88,10 +88,10 @@ internal static class CopySnapshot
         }
 
         var filesDir = FilesDirectory(checkpointDirectory, rootIndex);
-        var (done, restoring) = (0, $"Restoring {root.Path}");
+        var (done, every) = (0, Math.Max(1, plan.Count / 20));
         void Step()
         {
-            if (!dryRun && ++done % 100 == 0) report($"{restoring}: {done} of {plan.Count}", 0.5 + 0.5 * done / plan.Count);
+            if (!dryRun && ++done % every == 0) report($"Restoring {root.Path}: {done} of {plan.Count}", 0.5 + 0.5 * done / plan.Count);
         }
         foreach (var p in plan.Where(p => p.Action == UndoAction.Delete && after[p.RelativePath].Type != "dir"))
         {

@@ -9,8 +9,8 @@ namespace CodexSandbox.Engine.Rollback;
 internal static class GitSnapshot
 {
     private const string GitlinkMode = "160000";
-    // Paths per checkout-index call when restoring, so progress can be reported on large trees.
-    private const int CheckoutBatch = 500;
+    // Restoring goes in about 20 steps so progress can be shown, but never fewer than this many paths per git call.
+    private const int MinCheckoutBatch = 100;
 
     /// <summary>Where the root sits in a git work tree, or null (with the reason) when git cannot be used for it.</summary>
     public static GitLocation? Locate(string root, out string? whyNot)
@@ -183,6 +183,7 @@ internal static class GitSnapshot
         int rootIndex, GitObjects? objects, Action<int, int> progress)
     {
         var (done, total) = (0, plan.Count);
+        var every = Math.Max(1, total / 20);
         // 1. Remove what the run created, then the folders it created that are now empty.
         var removedParents = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in plan.Where(p => p.Action == UndoAction.Delete))
@@ -196,7 +197,7 @@ internal static class GitSnapshot
             }
             if (info.Exists || info.LinkTarget is not null) info.Delete();
             result.Deleted.Add(abs);
-            if (++done % CheckoutBatch == 0) progress(done, total);
+            if (++done % every == 0) progress(done, total);
             for (var dir = ParentOf(p.RelativePath); dir.Length > 0; dir = ParentOf(dir)) removedParents.Add(dir);
         }
         var untrackedFolders = ReadFolders(checkpointDirectory, rootIndex);
@@ -235,9 +236,10 @@ internal static class GitSnapshot
             if (Directory.Exists(abs) && new FileInfo(abs).LinkTarget is null && !Directory.EnumerateFileSystemEntries(abs).Any()) Directory.Delete(abs);
         }
         GitCli.Check(top, ["read-tree", pre], temp, objects: objects);
-        for (var start = 0; start < toCheckout.Count; start += CheckoutBatch)
+        var size = Math.Max(MinCheckoutBatch, toCheckout.Count / 20);
+        for (var start = 0; start < toCheckout.Count; start += size)
         {
-            var batch = toCheckout.Skip(start).Take(CheckoutBatch).ToList();
+            var batch = toCheckout.Skip(start).Take(size).ToList();
             var checkout = GitCli.Run(top, ["checkout-index", "-f", "-z", "--stdin"], temp, GitCli.JoinZ(batch.Select(p => p.RelativePath)), objects: objects);
             foreach (var p in batch)
             {
