@@ -87,7 +87,7 @@ internal static class GitCli
     {
         var r = Run(workingDirectory, args, indexFile, stdin, objects: objects);
         if (r.ExitCode != 0)
-            throw new CheckpointException($"git {string.Join(' ', args.Take(2))} failed in {workingDirectory} (exit {r.ExitCode}): {r.Stderr.Trim()}");
+            throw new CheckpointException($"git {string.Join(' ', args.SkipWhile(a => a.StartsWith("--git-dir=", StringComparison.Ordinal)).Take(2))} failed in {workingDirectory} (exit {r.ExitCode}): {r.Stderr.Trim()}");
         return r;
     }
 
