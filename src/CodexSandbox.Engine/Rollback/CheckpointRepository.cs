@@ -62,7 +62,8 @@ internal sealed class CheckpointRepository
 
     public void SetRef(string name, string commit) => Git(["update-ref", name, commit]);
 
-    public void DeleteRef(string name) => Git(["update-ref", "-d", name]);
+    /// <summary>Deletes a ref; a failure is not an error (pruning is housekeeping, and must not stop a run).</summary>
+    public void DeleteRef(string name) => GitCli.Run(GitDirectory, ["--git-dir=" + GitDirectory, "update-ref", "-d", name]);
 
     /// <summary>
     /// Drops objects no checkpoint needs any more. Objects younger than an hour stay: a checkpoint being taken in

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using CodexSandbox.Completers;
 using CodexSandbox.Engine.Audit;
@@ -55,7 +56,10 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         {
             // Said as a warning, not an error: repeating an undo is harmless, and a script can read Status.
             if (plan.Status == UndoStatus.AlreadyUndone)
-                WriteWarning($"The changes of run {run} were already undone{(checkpoint.Undone is { } at ? $" ({at.ToLocalTime():yyyy-MM-dd HH:mm:ss})" : "")}; nothing was changed.");
+            {
+                var when = checkpoint.Undone is { } at ? $" ({at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)})" : "";
+                WriteWarning($"The changes of run {run} were already undone{when}; nothing was changed.");
+            }
             else WriteVerbose($"Nothing to undo for checkpoint {checkpoint.Id}.");
             WriteObject(plan);
             return;
