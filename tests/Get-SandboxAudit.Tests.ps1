@@ -103,6 +103,34 @@ Describe 'Get-SandboxAudit' {
     }
 }
 
+Describe 'Verifying a large log' {
+    It 'shows progress through the file, then completes' {
+        $big = Join-Path $t.Root 'big/sandbox-audit.jsonl'
+        $bigCfg = Join-Path $t.Root 'big.toml'
+        Set-Content $bigCfg "[sandbox_audit]`npath = '$big'`nrecord_output = true`n[sandbox_rollback]`ncheckpoint = 'never'"
+        # Recorded output makes one run fill several of the 1 MiB chunks the verifier reads at a time.
+        $null = Invoke-SandboxedCommand -ConfigPath $bigCfg -WorkingDirectory $ws -WarningAction SilentlyContinue -Command "yes 'one two three' | head -c 4500000"
+        (Get-Item $big).Length | Should -BeGreaterThan 4MB
+
+        # The progress stream cannot be redirected in a pipeline; a PowerShell instance in its own runspace collects it
+        # (one on the current runspace would hand the records to the host).
+        $module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript('param($module, $path) Import-Module $module; $ProgressPreference = "Continue"; Get-SandboxAudit -Verify -Path $path').AddArgument($module).AddArgument($big)
+            $v = $ps.Invoke()
+            $progress = @($ps.Streams.Progress)
+        }
+        finally { $ps.Dispose() }
+
+        $v[0].Intact | Should -BeTrue
+        $percents = @($progress | Where-Object RecordType -EQ Processing | ForEach-Object PercentComplete)
+        @($percents | Where-Object { $_ -gt 0 -and $_ -lt 100 }).Count | Should -BeGreaterThan 2
+        $percents | Should -Be ($percents | Sort-Object)
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
+}
+
 Describe 'Audit failures' {
     It 'refuses to run when the audit log is required but cannot be written' {
         $blocker = Join-Path $t.Root 'not-a-dir'

@@ -75,6 +75,145 @@ Describe 'Undo-SandboxChange' {
     }
 }
 
+Describe 'Repeating an undo' {
+    It 'says the run was already undone, as a warning, and changes nothing the second time' {
+        $repo = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'twice')).FullName
+        Set-Content (Join-Path $repo 'f.txt') 'one'
+        Set-Content (Join-Path $repo 'gone.txt') 'keep'
+        $r = Invoke-SandboxedCommand -Checkpoint -SandboxMode WorkspaceWrite -Command 'echo two > f.txt && rm gone.txt && echo x > new.txt' -ConfigPath $cfg -WorkingDirectory $repo -WarningAction SilentlyContinue
+        $first = Undo-SandboxChange -Id $r.AuditId -Confirm:$false -WarningVariable w1 -WarningAction SilentlyContinue
+        $first.Status | Should -Be 'Undone'
+        $w1 | Should -BeNullOrEmpty
+        $stamp = (Get-Item (Join-Path $repo 'f.txt')).LastWriteTimeUtc
+
+        $second = Undo-SandboxChange -Id $r.AuditId -Confirm:$false -WarningVariable w2 -WarningAction SilentlyContinue -ErrorVariable e2
+        $e2 | Should -BeNullOrEmpty
+        $second.Status | Should -Be 'AlreadyUndone'
+        $second.Restored.Count + $second.Deleted.Count + $second.Recreated.Count + $second.Conflicts.Count | Should -Be 0
+        @($w2).Count | Should -Be 1
+        "$w2" | Should -Match "run $($r.AuditId) were already undone \(\d{4}-\d\d-\d\d .*\); nothing was changed"
+        Get-Content (Join-Path $repo 'f.txt') | Should -Be 'one'
+        Get-Content (Join-Path $repo 'gone.txt') | Should -Be 'keep'
+        Test-Path (Join-Path $repo 'new.txt') | Should -BeFalse
+        (Get-Item (Join-Path $repo 'f.txt')).LastWriteTimeUtc | Should -Be $stamp
+        (Get-SandboxCheckpoint -Id $r.CheckpointId).Undone | Should -Not -BeNullOrEmpty
+        $table = ($second | Out-String -Width 80) -split "`n" | Where-Object { $_.Trim() }
+        $table[0] | Should -Match '^CheckpointId\s+Status\s+Restored\s+Deleted\s+Recreated\s+Conflicts$'
+        $table[2] | Should -Match "^$($r.CheckpointId) AlreadyUndone\s+0\s+0\s+0\s+0$"
+        $table | ForEach-Object { $_.TrimEnd().Length } | Should -BeLessOrEqual 80
+    }
+
+    It 'finishes a partial undo with -Force later without the restored files turning into conflicts' {
+        $repo = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'partial')).FullName
+        Set-Content (Join-Path $repo 'a.txt') 'a'
+        Set-Content (Join-Path $repo 'b.txt') 'b'
+        $r = Invoke-SandboxedCommand -Checkpoint -SandboxMode WorkspaceWrite -Command 'echo run > a.txt && echo run > b.txt' -ConfigPath $cfg -WorkingDirectory $repo -WarningAction SilentlyContinue
+        Set-Content (Join-Path $repo 'a.txt') 'someone else'
+        (Undo-SandboxChange -Id $r.AuditId -Confirm:$false -WarningAction SilentlyContinue).Status | Should -Be 'PartlyUndone'
+        $again = Undo-SandboxChange -Id $r.AuditId -Force -Confirm:$false -WarningVariable w -WarningAction SilentlyContinue
+        $w | Should -BeNullOrEmpty
+        $again.Status | Should -Be 'Undone'
+        $again.Restored | Should -Be @((Join-Path $repo 'a.txt'))
+        Get-Content (Join-Path $repo 'b.txt') | Should -Be 'b'
+    }
+}
+
+Describe 'Completing -Id' {
+    It 'offers checkpoint ids, newest first, with the time and command as tooltip, and no file names' {
+        $repo = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'complete')).FullName
+        Set-Content (Join-Path $repo '2099-file-name.txt') 'x'
+        $one = Invoke-SandboxedCommand -Checkpoint -SandboxMode WorkspaceWrite -Command 'echo first > a' -ConfigPath $cfg -WorkingDirectory $repo -WarningAction SilentlyContinue
+        $two = Invoke-SandboxedCommand -Checkpoint -SandboxMode WorkspaceWrite -Command 'echo second > b' -ConfigPath $cfg -WorkingDirectory $repo -WarningAction SilentlyContinue
+        Push-Location $repo
+        try {
+            $line = 'Undo-SandboxChange -Id '
+            $offered = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+            $prefixed = 'Undo-SandboxChange -Id 20'
+            $offered20 = (TabExpansion2 -inputScript $prefixed -cursorColumn $prefixed.Length).CompletionMatches
+        }
+        finally { Pop-Location }
+        $ids = @(Get-SandboxCheckpoint).Id
+        $offered.CompletionText | Should -Be $ids
+        $offered[0].CompletionText | Should -Be $two.CheckpointId
+        $offered[1].CompletionText | Should -Be $one.CheckpointId
+        $offered[0].ToolTip | Should -Match 'echo second > b'
+        $offered[0].ToolTip | Should -Match '^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d'
+        $offered.CompletionText | Should -Not -Contain '2099-file-name.txt'
+        $offered20.CompletionText | Should -Be $ids
+    }
+}
+
+Describe 'The user''s view of the repository' {
+    BeforeAll {
+        function script:Get-GitView($repo) {
+            & git -C $repo log --all --format='%H %P %s'
+            '--'; & git -C $repo branch -a
+            '--'; & git -C $repo stash list
+            '--'; & git -C $repo for-each-ref
+            '--'; & git -C $repo count-objects
+        }
+    }
+
+    It 'shows no trace of checkpoints in log --all, branch -a, stash list or for-each-ref, and gc --prune=now cannot break an undo' {
+        $repo = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'view')).FullName
+        & git -C $repo init -q
+        New-Item -ItemType Directory -Force (Join-Path $repo 'src') | Out-Null
+        Set-Content (Join-Path $repo 'src/a.txt') 'a'
+        & git -C $repo add -A; & git -C $repo -c user.email=t@t -c user.name=t commit -qm init
+        Set-Content (Join-Path $repo 'src/a.txt') 'stashed'; & git -C $repo -c user.email=t@t -c user.name=t stash -q
+        $view = Get-GitView $repo
+
+        $r = Invoke-SandboxedCommand -Force -SandboxMode WorkspaceWrite -Command 'rm -rf src && echo x > new' -ConfigPath $cfg -WorkingDirectory $repo -WarningAction SilentlyContinue
+        $r.CheckpointId | Should -Not -BeNullOrEmpty
+        Get-GitView $repo | Should -Be $view
+        Undo-SandboxChange -Id $r.AuditId -WhatIf | Out-Null
+        Get-GitView $repo | Should -Be $view
+
+        # The user drops their history and prunes: only the checkpoint still has src/a.txt.
+        $branch = & git -C $repo symbolic-ref --short HEAD
+        & git -C $repo stash clear
+        & git -C $repo checkout -q --orphan other
+        & git -C $repo read-tree --empty
+        & git -C $repo branch -q -D $branch
+        & git -C $repo reflog expire --expire=now --all
+        & git -C $repo gc -q --prune=now
+        & git -C $repo log --all --oneline | Should -BeNullOrEmpty
+
+        $u = Undo-SandboxChange -Id $r.AuditId -Confirm:$false
+        $u.Status | Should -Be 'Undone'
+        Get-Content (Join-Path $repo 'src/a.txt') | Should -Be 'a'
+        Test-Path (Join-Path $repo 'new') | Should -BeFalse
+        & git -C $repo for-each-ref | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Progress' {
+    It 'shows progress while a large tree is restored' {
+        $repo = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'large')).FullName
+        & git -C $repo init -q
+        & sh -c 'cd "$1" && for d in 0 1 2; do mkdir d$d; for i in $(seq 0 99); do echo "file $d $i" > d$d/f$i.txt; done; done' sh $repo
+        $r = Invoke-SandboxedCommand -Force -Checkpoint -SandboxMode WorkspaceWrite -Command 'rm -rf d0 d1 d2' -ConfigPath $cfg -WorkingDirectory $repo -WarningAction SilentlyContinue
+
+        # The progress stream cannot be redirected in a pipeline; a PowerShell instance in its own runspace collects it
+        # (one on the current runspace would hand the records to the host).
+        $module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript('param($module, $id) Import-Module $module; $ProgressPreference = "Continue"; Undo-SandboxChange -Id $id -Confirm:$false').AddArgument($module).AddArgument($r.AuditId)
+            $u = $ps.Invoke()
+            $progress = @($ps.Streams.Progress)
+        }
+        finally { $ps.Dispose() }
+
+        $u[0].Recreated.Count | Should -Be 300
+        $progress | Should -Not -BeNullOrEmpty
+        $progress.Activity | Should -Contain "Undoing the changes of run $($r.AuditId)"
+        $restoring = $progress | Where-Object { $_.StatusDescription -like "Restoring $repo*" -and $_.PercentComplete -gt 50 -and $_.PercentComplete -lt 100 }
+        $restoring | Should -Not -BeNullOrEmpty
+        $progress[-1].RecordType | Should -Be 'Completed'
+    }
+}
+
 Describe 'Undo audit' {
     It 'records the undo with its file list' {
         $repo = (New-Item -ItemType Directory -Force (Join-Path $t.Root 'plain')).FullName

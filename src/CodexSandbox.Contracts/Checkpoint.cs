@@ -9,6 +9,8 @@ public sealed class Checkpoint
     public DateTimeOffset Created { get; init; }
     /// <summary>When the state right after the run was recorded (needed to spot later changes by others); null if never.</summary>
     public DateTimeOffset? AfterRun { get; init; }
+    /// <summary>When Undo-SandboxChange last put the run's changes back from this checkpoint; null if never.</summary>
+    public DateTimeOffset? Undone { get; init; }
     public IReadOnlyList<string> Roots { get; init; } = [];
     public CheckpointKind Kind { get; init; }
     /// <summary>True when at least one root was recorded.</summary>

@@ -5,7 +5,7 @@ public enum CheckpointKind
 {
     /// <summary>Nothing was recorded (the reason says why).</summary>
     None,
-    /// <summary>A git commit of the work tree, kept alive by a <c>refs/codex-sandbox/…</c> ref.</summary>
+    /// <summary>A git commit of the work tree, kept in the checkpoint store's own repository (the user's refs are untouched).</summary>
     Git,
     /// <summary>A copy of the files in the checkpoint store, with a manifest.</summary>
     Copy,

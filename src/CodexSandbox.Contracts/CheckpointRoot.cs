@@ -13,7 +13,13 @@ public sealed class CheckpointRoot
     public string? Repository { get; init; }
     /// <summary>Git: the root relative to <see cref="Repository"/> ("" or ending in '/').</summary>
     public string? Prefix { get; init; }
-    /// <summary>Git: the ref keeping the checkpoint commits alive.</summary>
+    /// <summary>
+    /// Git: the checkpoint store's own bare repository that holds <see cref="Ref"/>, the commits and every object they
+    /// need, so the user's repository gains no refs and its gc cannot prune them. Null for checkpoints recorded by
+    /// earlier versions, whose ref lives in <see cref="Repository"/>.
+    /// </summary>
+    public string? CheckpointRepository { get; init; }
+    /// <summary>Git: the ref keeping the checkpoint commits alive (in <see cref="CheckpointRepository"/>).</summary>
     public string? Ref { get; init; }
     /// <summary>Git: the commit of the state before the run.</summary>
     public string? Commit { get; init; }

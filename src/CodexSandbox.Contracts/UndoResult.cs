@@ -5,6 +5,8 @@ public sealed class UndoResult
 {
     public string CheckpointId { get; init; } = "";
     public string? AuditId { get; init; }
+    /// <summary>Whether everything was put back, something was left alone, or the run was already undone.</summary>
+    public UndoStatus Status { get; init; }
     /// <summary>Files the run changed, put back to their checkpointed content and mode.</summary>
     public IReadOnlyList<string> Restored { get; init; } = [];
     /// <summary>Files the run created, removed.</summary>
@@ -18,5 +20,5 @@ public sealed class UndoResult
     public bool DryRun { get; init; }
 
     public override string ToString() =>
-        $"{CheckpointId}: {Restored.Count} restored, {Deleted.Count} deleted, {Recreated.Count} recreated, {Conflicts.Count} conflict(s){(DryRun ? " (dry run)" : "")}";
+        $"{CheckpointId}: {Status}, {Restored.Count} restored, {Deleted.Count} deleted, {Recreated.Count} recreated, {Conflicts.Count} conflict(s){(DryRun ? " (dry run)" : "")}";
 }

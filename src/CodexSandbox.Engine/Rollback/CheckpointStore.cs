@@ -5,8 +5,9 @@ namespace CodexSandbox.Engine.Rollback;
 
 /// <summary>
 /// Takes checkpoints of writable roots before a sandboxed run and undoes what the run changed. Git work trees
-/// are recorded as commits under <c>refs/codex-sandbox/</c> (the user's index, stash, HEAD and branches stay
-/// untouched); plain folders are copied under a size cap. Metadata is kept as JSON in
+/// are recorded as commits in the store's own bare repository (<c>&lt;store&gt;/git/</c>), which holds every object a
+/// checkpoint needs: the user's refs, index, stash, HEAD and branches stay untouched, and the user's gc cannot prune a
+/// checkpoint. Plain folders are copied under a size cap. Metadata is kept as JSON in
 /// <c>&lt;store&gt;/&lt;id&gt;/checkpoint.json</c> so a later session can undo by checkpoint id or audit id.
 /// </summary>
 public sealed class CheckpointStore
@@ -104,17 +105,20 @@ public sealed class CheckpointStore
                 details.Add(root);
             }
         }
-        var marked = Copy(checkpoint, details, DateTimeOffset.UtcNow);
+        var marked = With(checkpoint, details: details, afterRun: DateTimeOffset.UtcNow);
         Save(marked);
         return marked;
     }
 
     /// <summary>
     /// Restores the files the run created, changed or deleted. A file that changed again after the run is a conflict
-    /// and is left alone unless <paramref name="force"/>. With <paramref name="dryRun"/>, nothing is changed and the
-    /// result lists exactly what would be.
+    /// and is left alone unless <paramref name="force"/>; a file already back at its checkpointed state (an earlier
+    /// undo) is left as it is, so undoing twice changes nothing the second time and says so
+    /// (<see cref="UndoStatus.AlreadyUndone"/>). With <paramref name="dryRun"/>, nothing is changed and the result lists
+    /// exactly what would be. A real undo that changed something is recorded in the checkpoint (<see cref="Checkpoint.Undone"/>).
     /// </summary>
-    public UndoResult Undo(Checkpoint checkpoint, bool dryRun = false, bool force = false)
+    /// <param name="onProgress">Receives progress as roots are read, compared and restored (large trees take a while).</param>
+    public UndoResult Undo(Checkpoint checkpoint, bool dryRun = false, bool force = false, Action<UndoProgress>? onProgress = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var total = new RootUndo();
@@ -125,7 +129,10 @@ public sealed class CheckpointStore
         else
         {
             var dir = CheckpointDirectory(checkpoint);
-            for (var i = 0; i < checkpoint.Details.Count; i++)
+            var count = checkpoint.Details.Count;
+            var percent = -1;
+            string? shown = null;
+            for (var i = 0; i < count; i++)
             {
                 var root = checkpoint.Details[i];
                 if (!root.Taken)
@@ -133,20 +140,38 @@ public sealed class CheckpointStore
                     total.Notes.Add($"{root.Path}: not recorded ({root.Reason}); left alone.");
                     continue;
                 }
+                var index = i;
+                // Roots share the bar equally; a report is passed on only when the status or the whole percentage changes.
+                void Report(string status, double fraction)
+                {
+                    var now = (int)Math.Clamp((index + fraction) * 100 / count, 0, 100);
+                    if (now == percent && status == shown) return;
+                    (percent, shown) = (now, status);
+                    onProgress?.Invoke(new UndoProgress(status, now));
+                }
                 var part = root.Kind == CheckpointKind.Git
-                    ? GitSnapshot.Undo(root, dir, i, dryRun, force)
-                    : CopySnapshot.Undo(root, dir, i, dryRun, force);
+                    ? GitSnapshot.Undo(root, dir, i, dryRun, force, Report)
+                    : CopySnapshot.Undo(root, dir, i, dryRun, force, Report);
                 total.Restored.AddRange(part.Restored);
                 total.Deleted.AddRange(part.Deleted);
                 total.Recreated.AddRange(part.Recreated);
                 total.Conflicts.AddRange(part.Conflicts);
                 total.Notes.AddRange(part.Notes);
+                total.Changed += part.Changed;
+                total.AlreadyBack += part.AlreadyBack;
             }
         }
+        var applied = total.Restored.Count + total.Deleted.Count + total.Recreated.Count;
+        if (!dryRun && applied > 0) Save(With(checkpoint, undone: DateTimeOffset.UtcNow));
         return new UndoResult
         {
             CheckpointId = checkpoint.Id,
             AuditId = checkpoint.AuditId,
+            Status = total.Conflicts.Count > 0 ? UndoStatus.PartlyUndone
+                : applied > 0 ? UndoStatus.Undone
+                // Without a post-run state every path looks unchanged once undone; the record of the undo tells.
+                : total.Changed > 0 || checkpoint.Undone is not null ? UndoStatus.AlreadyUndone
+                : UndoStatus.NothingToUndo,
             Restored = total.Restored,
             Deleted = total.Deleted,
             Recreated = total.Recreated,
@@ -185,23 +210,34 @@ public sealed class CheckpointStore
         return all.FirstOrDefault(c => c.Id == idOrAuditId) ?? all.FirstOrDefault(c => c.AuditId == idOrAuditId);
     }
 
-    /// <summary>Deletes checkpoints created before <c>now - olderThan</c> (their refs and folders); returns them.</summary>
+    /// <summary>
+    /// Deletes checkpoints created before <c>now - olderThan</c> (their refs and folders), then lets the checkpoint
+    /// repositories drop the objects only they needed; returns the deleted checkpoints.
+    /// </summary>
     public IReadOnlyList<Checkpoint> Prune(TimeSpan olderThan, DateTimeOffset? now = null)
     {
         var cutoff = (now ?? DateTimeOffset.UtcNow) - olderThan;
         var pruned = List().Where(c => c.Created < cutoff).ToList();
         foreach (var c in pruned) Delete(c);
+        foreach (var gitDir in pruned.SelectMany(c => c.Details).Select(r => r.CheckpointRepository).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                if (System.IO.Directory.Exists(gitDir)) CheckpointRepository.At(gitDir).CollectGarbage();
+            }
+            catch (CheckpointException)
+            {
+                // Housekeeping only: the unreferenced objects take space until the next prune succeeds.
+            }
+        }
         return pruned;
     }
 
-    /// <summary>Deletes one checkpoint: its <c>refs/codex-sandbox/…</c> refs and its folder.</summary>
+    /// <summary>Deletes one checkpoint: the refs of its git roots and its folder.</summary>
     public void Delete(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        foreach (var root in checkpoint.Details.Where(r => r.Kind == CheckpointKind.Git && r.Ref is not null && r.Repository is not null))
-        {
-            if (System.IO.Directory.Exists(root.Repository)) GitCli.Run(root.Repository!, ["update-ref", "-d", root.Ref!]);
-        }
+        foreach (var root in checkpoint.Details.Where(r => r.Kind == CheckpointKind.Git)) GitSnapshot.Delete(root);
         var dir = Path.Combine(Directory, checkpoint.Id);
         if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
     }
@@ -221,10 +257,10 @@ public sealed class CheckpointStore
         File.Move(temp, file, overwrite: true);
     }
 
-    private static Checkpoint Copy(Checkpoint c, IReadOnlyList<CheckpointRoot> details, DateTimeOffset afterRun) => new()
+    private static Checkpoint With(Checkpoint c, IReadOnlyList<CheckpointRoot>? details = null, DateTimeOffset? afterRun = null, DateTimeOffset? undone = null) => new()
     {
-        Id = c.Id, AuditId = c.AuditId, Created = c.Created, AfterRun = afterRun, Roots = c.Roots, Kind = c.Kind,
-        Taken = c.Taken, SizeBytes = c.SizeBytes, Reason = c.Reason, Details = details,
+        Id = c.Id, AuditId = c.AuditId, Created = c.Created, AfterRun = afterRun ?? c.AfterRun, Undone = undone ?? c.Undone, Roots = c.Roots,
+        Kind = c.Kind, Taken = c.Taken, SizeBytes = c.SizeBytes, Reason = c.Reason, Details = details ?? c.Details,
     };
 
     // Sortable, safe as a git ref component and a folder name.

@@ -46,15 +46,20 @@ internal static class CopySnapshot
     }
 
     public static void MarkAfterRun(CheckpointRoot root, string checkpointDirectory, int rootIndex) =>
-        Save(ManifestFile(checkpointDirectory, rootIndex, after: true), Scan(root.Path, StoreOf(checkpointDirectory)));
+        Save(ManifestFile(checkpointDirectory, rootIndex, after: true), Scan(root.Path, StoreOf(checkpointDirectory), null));
 
-    public static RootUndo Undo(CheckpointRoot root, string checkpointDirectory, int rootIndex, bool dryRun, bool force)
+    /// <param name="report">Receives what is being done and how far this root is (0 to 1).</param>
+    public static RootUndo Undo(CheckpointRoot root, string checkpointDirectory, int rootIndex, bool dryRun, bool force, Action<string, double> report)
     {
         var result = new RootUndo();
         var pre = Load(ManifestFile(checkpointDirectory, rootIndex, after: false))
             ?? throw new CheckpointException($"the copy of {root.Path} is missing from {checkpointDirectory}");
         var afterList = Load(ManifestFile(checkpointDirectory, rootIndex, after: true));
-        var current = Index(Scan(root.Path, StoreOf(checkpointDirectory)));
+        // Hashing every file is most of the work; the recorded states say about how many there are.
+        var expected = Math.Max(1, Math.Max(pre.Count, afterList?.Count ?? 0));
+        var reading = $"Reading the current state of {root.Path}";
+        report(reading, 0);
+        var current = Index(Scan(root.Path, StoreOf(checkpointDirectory), n => report(reading, 0.5 * Math.Min(n, expected) / expected)));
         var after = afterList is null ? current : Index(afterList);
         var before = Index(pre);
         if (afterList is null) result.Notes.Add($"{root.Path}: the state after the run was not recorded, so every change since the checkpoint is undone and none can be flagged as a conflict.");
@@ -65,8 +70,14 @@ internal static class CopySnapshot
             before.TryGetValue(path, out var b);
             after.TryGetValue(path, out var a);
             if (ManifestEntry.Same(b, a)) continue;
-            var action = b is null ? UndoAction.Delete : a is null ? UndoAction.Recreate : UndoAction.Restore;
+            result.Changed++;
             current.TryGetValue(path, out var c);
+            if (ManifestEntry.Same(b, c))
+            {
+                result.AlreadyBack++;
+                continue;
+            }
+            var action = b is null ? UndoAction.Delete : a is null ? UndoAction.Recreate : UndoAction.Restore;
             string? conflict = ManifestEntry.Same(a, c) ? null : c is null ? "deleted after the run" : a is null ? "created after the run" : "modified after the run";
             if (conflict is not null && !force)
             {
@@ -77,11 +88,17 @@ internal static class CopySnapshot
         }
 
         var filesDir = FilesDirectory(checkpointDirectory, rootIndex);
+        var (done, every) = (0, Math.Max(1, plan.Count / 20));
+        void Step()
+        {
+            if (!dryRun && ++done % every == 0) report($"Restoring {root.Path}: {done} of {plan.Count}", 0.5 + 0.5 * done / plan.Count);
+        }
         foreach (var p in plan.Where(p => p.Action == UndoAction.Delete && after[p.RelativePath].Type != "dir"))
         {
             var abs = Absolute(root.Path, p.RelativePath);
             if (!dryRun) DeleteEntry(abs);
             result.Deleted.Add(abs);
+            Step();
         }
         if (!dryRun)
         {
@@ -103,6 +120,7 @@ internal static class CopySnapshot
                 continue;
             }
             var problem = Restore(root.Path, p.RelativePath, entry, filesDir);
+            Step();
             if (problem is not null) result.Conflicts.Add($"{abs}: {problem}");
             else if (entry.Type != "dir") result.Add(p.Action, abs);
         }
@@ -210,7 +228,18 @@ internal static class CopySnapshot
         return new ManifestEntry { Path = rel, Type = "file", Size = file.Length, Mode = mode, MtimeUtc = file.LastWriteTimeUtc, Sha256 = sha };
     }
 
-    private static List<ManifestEntry> Scan(string root, string excluded) => Walk(root, excluded).Select(e => Describe(e.Rel, e.Info, null)).ToList();
+    /// <param name="scanned">Receives the number of entries described so far, every 100 entries.</param>
+    private static List<ManifestEntry> Scan(string root, string excluded, Action<int>? scanned)
+    {
+        var entries = Walk(root, excluded);
+        var result = new List<ManifestEntry>(entries.Count);
+        foreach (var (rel, info) in entries)
+        {
+            result.Add(Describe(rel, info, null));
+            if (result.Count % 100 == 0) scanned?.Invoke(result.Count);
+        }
+        return result;
+    }
 
     // The store may sit inside a root (a Codex home inside the project); it must never be copied or undone.
     private static string StoreOf(string checkpointDirectory) => Path.GetDirectoryName(checkpointDirectory)!;

@@ -23,7 +23,9 @@ internal static class GitCli
         "-c", "core.quotepath=off",
     ];
 
-    public static Result Run(string workingDirectory, IReadOnlyList<string> args, string? indexFile = null, byte[]? stdin = null, bool literalPathspecs = true)
+    /// <param name="objects">Where objects are read and written, instead of the repository's own object folder.</param>
+    public static Result Run(string workingDirectory, IReadOnlyList<string> args, string? indexFile = null, byte[]? stdin = null, bool literalPathspecs = true,
+        GitObjects? objects = null)
     {
         var psi = new ProcessStartInfo("git")
         {
@@ -47,6 +49,13 @@ internal static class GitCli
         env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = "codex-sandbox@localhost";
         env["LC_ALL"] = "C";
         if (indexFile is not null) env["GIT_INDEX_FILE"] = indexFile;
+        // refs/replace/ in the user's repository would make a blob read back as other content.
+        env["GIT_NO_REPLACE_OBJECTS"] = "1";
+        if (objects is not null)
+        {
+            env["GIT_OBJECT_DIRECTORY"] = objects.Directory;
+            if (objects.Borrowed is { } borrowed) env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = QuoteAlternate(borrowed);
+        }
 
         Process process;
         try
@@ -74,13 +83,19 @@ internal static class GitCli
     }
 
     /// <summary>Runs git and throws when it fails.</summary>
-    public static Result Check(string workingDirectory, IReadOnlyList<string> args, string? indexFile = null, byte[]? stdin = null)
+    public static Result Check(string workingDirectory, IReadOnlyList<string> args, string? indexFile = null, byte[]? stdin = null, GitObjects? objects = null)
     {
-        var r = Run(workingDirectory, args, indexFile, stdin);
+        var r = Run(workingDirectory, args, indexFile, stdin, objects: objects);
         if (r.ExitCode != 0)
-            throw new CheckpointException($"git {string.Join(' ', args.Take(2))} failed in {workingDirectory} (exit {r.ExitCode}): {r.Stderr.Trim()}");
+            throw new CheckpointException($"git {string.Join(' ', args.SkipWhile(a => a.StartsWith("--git-dir=", StringComparison.Ordinal)).Take(2))} failed in {workingDirectory} (exit {r.ExitCode}): {r.Stderr.Trim()}");
         return r;
     }
+
+    // The variable is ':'-separated; a path holding ':', a newline or a leading '"' must be given as a C-quoted string.
+    private static string QuoteAlternate(string path) =>
+        path.IndexOfAny([':', '\n']) >= 0 || path.StartsWith('"')
+            ? "\"" + path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\""
+            : path;
 
     /// <summary>Splits NUL-terminated output.</summary>
     public static IEnumerable<string> SplitZ(byte[] output)
@@ -94,6 +109,10 @@ internal static class GitCli
         }
         if (start < output.Length) yield return Encoding.UTF8.GetString(output, start, output.Length - start);
     }
+
+    /// <summary>Splits newline-terminated output.</summary>
+    public static IEnumerable<string> SplitLines(byte[] output) =>
+        Encoding.UTF8.GetString(output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     public static byte[] JoinZ(IEnumerable<string> items)
     {

@@ -8,6 +8,10 @@ internal sealed class RootUndo
     public List<string> Recreated { get; } = [];
     public List<string> Conflicts { get; } = [];
     public List<string> Notes { get; } = [];
+    /// <summary>Paths the run changed (that undo can handle).</summary>
+    public int Changed { get; set; }
+    /// <summary>Of those, paths already back at their checkpointed state (an earlier undo, or by hand).</summary>
+    public int AlreadyBack { get; set; }
 
     public void Add(UndoAction action, string path)
     {

@@ -62,12 +62,9 @@ public sealed class GetSandboxAuditCommand : PSCmdlet
     protected override void EndProcessing()
     {
         var path = Path is null ? DefaultLogPath() : GetUnresolvedProviderPathFromPSPath(Path);
-        var progress = new ProgressRecord(1, "Reading the audit log", path);
-        Action<int> onProgress = p =>
-        {
-            progress.PercentComplete = Math.Clamp(p, 0, 100);
-            WriteProgress(progress);
-        };
+        var activity = Verify ? "Verifying the audit log's hash chain" : "Reading the audit log";
+        // A new record per report: a host may keep the records it is given (a PowerShell instance's Progress stream does).
+        Action<int> onProgress = p => WriteProgress(new ProgressRecord(1, activity, path) { PercentComplete = Math.Clamp(p, 0, 100) });
         try
         {
             if (Verify)
@@ -106,8 +103,7 @@ public sealed class GetSandboxAuditCommand : PSCmdlet
         }
         finally
         {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
+            WriteProgress(new ProgressRecord(1, activity, path) { RecordType = ProgressRecordType.Completed });
         }
     }
 

@@ -14,6 +14,7 @@ public sealed class GetSandboxCheckpointCommand : PSCmdlet
     [Alias("AuditId", "CheckpointId")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.CheckpointIdCompleter))]
     public string[] Id { get; set; } = [];
 
     /// <summary>Show at most this many, newest first.</summary>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Management.Automation;
+using CodexSandbox.Completers;
 using CodexSandbox.Engine.Audit;
 using CodexSandbox.Engine.Rollback;
 using CodexSandbox.Internal;
@@ -10,10 +12,13 @@ namespace CodexSandbox.Commands;
 [OutputType(typeof(UndoResult))]
 public sealed class UndoSandboxChangeCommand : PSCmdlet
 {
+    private const int ProgressActivityId = 1;
+
     /// <summary>The audit id of the run (SandboxResult.AuditId) or the checkpoint id.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("AuditId", "CheckpointId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CheckpointIdCompleter))]
     public string Id { get; set; } = "";
 
     /// <summary>Also restore files that someone changed after the run (otherwise they are reported as conflicts and left alone).</summary>
@@ -33,10 +38,12 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
             return;
         }
 
+        var run = checkpoint.AuditId ?? checkpoint.Id;
         UndoResult plan;
         try
         {
-            plan = store.Undo(checkpoint, dryRun: true, force: Force);
+            plan = WithProgress($"Comparing the files of run {run} with checkpoint {checkpoint.Id}",
+                report => store.Undo(checkpoint, dryRun: true, force: Force, onProgress: report));
         }
         catch (CheckpointException e)
         {
@@ -46,11 +53,17 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         foreach (var conflict in plan.Conflicts) WriteWarning($"Conflict, left alone: {conflict}");
         if (plan.Restored.Count + plan.Deleted.Count + plan.Recreated.Count == 0)
         {
-            WriteVerbose($"Nothing to undo for checkpoint {checkpoint.Id}.");
+            // Said as a warning, not an error: repeating an undo is harmless, and a script can read Status.
+            if (plan.Status == UndoStatus.AlreadyUndone)
+            {
+                var when = checkpoint.Undone is { } at ? $" ({at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)})" : "";
+                WriteWarning($"The changes of run {run} were already undone{when}; nothing was changed.");
+            }
+            else WriteVerbose($"Nothing to undo for checkpoint {checkpoint.Id}.");
             WriteObject(plan);
             return;
         }
-        if (!ShouldProcess(Describe(checkpoint, plan), $"Undo the changes of run {checkpoint.AuditId ?? checkpoint.Id}?", "Undo-SandboxChange")) return;
+        if (!ShouldProcess(Describe(checkpoint, plan), $"Undo the changes of run {run}?", "Undo-SandboxChange")) return;
 
         // Undo needs only the checkpoint store and the audit settings: a config that cannot be used does not stop it (the
         // default log records it, after a warning), and a required log that cannot be written stops it before any change.
@@ -58,7 +71,8 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         try
         {
             audit.EnsureWritable();
-            var result = store.Undo(checkpoint, dryRun: false, force: Force);
+            var result = WithProgress($"Undoing the changes of run {run}",
+                report => store.Undo(checkpoint, dryRun: false, force: Force, onProgress: report));
             foreach (var conflict in result.Conflicts.Except(plan.Conflicts)) WriteWarning($"Conflict, left alone: {conflict}");
             audit.Append(new AuditEntry
             {
@@ -67,6 +81,7 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
                 Details = new Dictionary<string, string>
                 {
                     ["checkpoint"] = checkpoint.Id,
+                    ["status"] = result.Status.ToString(),
                     ["restored"] = string.Join("\n", result.Restored),
                     ["deleted"] = string.Join("\n", result.Deleted),
                     ["recreated"] = string.Join("\n", result.Recreated),
@@ -82,6 +97,20 @@ public sealed class UndoSandboxChangeCommand : PSCmdlet
         catch (AuditUnavailableException e)
         {
             WriteError(Errors.Record(e, Errors.AuditLogUnavailable, e.Path));
+        }
+    }
+
+    /// <summary>Runs one pass of the engine with a progress bar, removed when the pass ends (before any prompt).</summary>
+    private UndoResult WithProgress(string activity, Func<Action<UndoProgress>, UndoResult> pass)
+    {
+        // A new record per report: a host may keep the records it is given (a PowerShell instance's Progress stream does).
+        try
+        {
+            return pass(p => WriteProgress(new ProgressRecord(ProgressActivityId, activity, p.Status) { PercentComplete = p.PercentComplete }));
+        }
+        finally
+        {
+            WriteProgress(new ProgressRecord(ProgressActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
     }
 

@@ -34,22 +34,23 @@ public class CheckpointStoreTests
     }
 
     [Fact]
-    public void ListIsNewestFirstAndPruneDeletesOldRefsAndFolders()
+    public void ListIsNewestFirstAndPruneDeletesOldRefsFoldersAndObjects()
     {
         using var t = new RollbackSandbox(git: true);
         t.Write("f.txt", "f\n");
         var first = t.Store.Take([t.Work], Cap, "one");
         var second = t.Store.Take([t.Work], Cap, "two");
         Assert.Equal([second.Id, first.Id], t.Store.List().Select(c => c.Id));
-        Assert.Equal(2, t.Git("for-each-ref", "refs/codex-sandbox/").Trim().Split('\n').Length);
+        Assert.Equal(2, t.CheckpointGit("for-each-ref", "refs/checkpoints/").Trim().Split('\n').Length);
+        Assert.Empty(t.Git("for-each-ref").Trim());
 
         Assert.Empty(t.Store.Prune(TimeSpan.FromDays(7)));
         var pruned = t.Store.Prune(TimeSpan.FromDays(7), DateTimeOffset.UtcNow.AddDays(8));
 
         Assert.Equal(2, pruned.Count);
         Assert.Empty(t.Store.List());
-        Assert.Empty(t.Git("for-each-ref", "refs/codex-sandbox/").Trim());
-        Assert.Empty(Directory.EnumerateDirectories(t.StoreDirectory));
+        Assert.Empty(t.CheckpointGit("for-each-ref").Trim());
+        Assert.Equal(["git"], Directory.EnumerateDirectories(t.StoreDirectory).Select(Path.GetFileName));
         Assert.Throws<CheckpointException>(() => t.Store.Undo(first));
     }
 

@@ -53,7 +53,7 @@ public class GitRollbackTests
         Assert.Equal(new[] { "src/app.cs", "src/deep/nested/data.bin", "src/run.sh" }.Select(t.P), result.Recreated.Order(StringComparer.Ordinal));
         Assert.Equal(listing, t.Listing());
         Assert.Equal(state, t.GitState());
-        Assert.Contains("refs/codex-sandbox/" + checkpoint.Id, t.Git("for-each-ref", "--format=%(refname)", "refs/codex-sandbox/"));
+        Assert.Contains($"refs/checkpoints/{checkpoint.Id}/0", t.CheckpointGit("for-each-ref", "--format=%(refname)"));
     }
 
     [Fact]
@@ -130,26 +130,36 @@ public class GitRollbackTests
         using var t = BusyRepo();
         t.Write("a.txt", "original a\n");
         t.Write("b.txt", "original b\n");
+        t.Write("d.txt", "original d\n");
         var checkpoint = t.Store.Take([t.Work], Cap);
         t.Write("a.txt", "run a\n");
         t.Write("b.txt", "run b\n");
         t.Write("c.txt", "run c\n");
+        t.Write("d.txt", "run d\n");
         checkpoint = t.Store.MarkAfterRun(checkpoint);
         t.Write("a.txt", "someone else\n");
+        File.Delete(t.P("d.txt"));
+        // Created by the run and deleted since: already as the checkpoint had it, so neither a conflict nor a change.
         File.Delete(t.P("c.txt"));
 
         var result = t.Store.Undo(checkpoint);
 
         Assert.Equal(2, result.Conflicts.Count);
         Assert.Contains(result.Conflicts, c => c.StartsWith(t.P("a.txt") + ":", StringComparison.Ordinal) && c.Contains("modified after the run"));
-        Assert.Contains(result.Conflicts, c => c.StartsWith(t.P("c.txt") + ":", StringComparison.Ordinal) && c.Contains("deleted after the run"));
+        Assert.Contains(result.Conflicts, c => c.StartsWith(t.P("d.txt") + ":", StringComparison.Ordinal) && c.Contains("deleted after the run"));
+        Assert.Equal(UndoStatus.PartlyUndone, result.Status);
         Assert.Equal("someone else\n", t.Read("a.txt"));
         Assert.Equal("original b\n", t.Read("b.txt"));
+        Assert.False(File.Exists(t.P("d.txt")));
+        Assert.False(File.Exists(t.P("c.txt")));
         Assert.Equal([t.P("b.txt")], result.Restored);
+        Assert.Empty(result.Deleted);
 
         var forced = t.Store.Undo(checkpoint, force: true);
         Assert.Empty(forced.Conflicts);
+        Assert.Equal(UndoStatus.Undone, forced.Status);
         Assert.Equal("original a\n", t.Read("a.txt"));
+        Assert.Equal("original d\n", t.Read("d.txt"));
         Assert.False(File.Exists(t.P("c.txt")));
     }
 
@@ -283,6 +293,7 @@ public class GitEnvironmentTests
         Assert.Equal("real\n", t.Read("real.txt"));
         Assert.Equal(decoyRefs, decoy.Git("for-each-ref"));
         Assert.False(File.Exists(Path.Combine(decoy.Work, ".git", "index")));
-        Assert.Contains("refs/codex-sandbox/", t.Git("for-each-ref"));
+        Assert.Empty(t.Git("for-each-ref").Trim());
+        Assert.Contains("refs/checkpoints/", t.CheckpointGit("for-each-ref"));
     }
 }

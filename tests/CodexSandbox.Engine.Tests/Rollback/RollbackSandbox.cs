@@ -87,7 +87,7 @@ public sealed class RollbackSandbox : IDisposable
         return result;
     }
 
-    /// <summary>The user's git state that a checkpoint must never touch.</summary>
+    /// <summary>The user's git state that a checkpoint must never touch: HEAD, index, stash, every ref and the history they reach.</summary>
     public string GitState() => string.Join("\n---\n",
         Git("rev-parse", "HEAD"),
         Git("symbolic-ref", "HEAD"),
@@ -95,7 +95,22 @@ public sealed class RollbackSandbox : IDisposable
         Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(Work, Git("rev-parse", "--git-path", "index").Trim())))),
         Git("diff", "--cached"),
         Git("stash", "list"),
-        Git("for-each-ref", "--format=%(refname) %(objectname)").Split('\n').Where(l => !l.StartsWith("refs/codex-sandbox/", StringComparison.Ordinal)).Aggregate("", (a, l) => a + l + "\n"));
+        Git("branch", "-a"),
+        Git("log", "--all", "--format=%H %P %s"),
+        Git("for-each-ref", "--format=%(refname) %(objectname)"));
+
+    /// <summary>Every file under the user's .git folder with its content hash: nothing may be added, changed or removed.</summary>
+    public SortedDictionary<string, string> GitFolder()
+    {
+        var dir = Path.Combine(Work, ".git");
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+            result[Path.GetRelativePath(dir, file)] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
+        return result;
+    }
+
+    /// <summary>Runs git in the store's checkpoint repository (sha1, as <c>git init</c> makes by default).</summary>
+    public string CheckpointGit(params string[] args) => Run(StoreDirectory, "git", ["--git-dir=" + Path.Combine(StoreDirectory, "git", "sha1.git"), .. args]);
 
     public void Dispose()
     {
