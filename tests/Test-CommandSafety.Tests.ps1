@@ -146,35 +146,6 @@ Describe 'Escalations and heredocs' {
     }
 }
 
-Describe 'Pester assertions' {
-    It 'registers Should operators for policy tests' {
-        Push-Location $t.Root
-        try {
-            'git status' | Should -BeKnownSafe
-            'rm -rf /' | Should -BeDangerous
-            'ls -la' | Should -BeAllowed
-            'rm -rf /' | Should -RequireApproval
-            Test-CommandSafety 'rm -rf /' -ApprovalPolicy Never | Should -BeForbidden
-            'ls' | Should -Not -BeForbidden
-        }
-        finally { Pop-Location }
-    }
-
-    It 'fails with a message naming the verdict' {
-        { 'ls -la' | Should -BeForbidden -ErrorAction Stop } | Should -Throw -ExpectedMessage "*Expected 'ls -la' to be forbidden*KnownSafe*Allow*"
-    }
-}
-
-Describe 'The documented policy test example' {
-    It 'passes as shipped' {
-        $example = Join-Path $PSScriptRoot '../docs/examples/CommandPolicy.Tests.ps1'
-        $module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
-        $pester = (Get-Module Pester).Path
-        $out = Invoke-TestPwsh "Import-Module '$pester'; Import-Module '$module'; `$r = Invoke-Pester -Path '$example' -PassThru -Output None; `"`$(`$r.PassedCount)/`$(`$r.TotalCount)`""
-        @($out)[-1] | Should -Be '5/5' -Because ($out -join "`n")
-    }
-}
-
 Describe 'Network and path awareness' {
     It 'marks <cmd> as using the network and says what the policy does with it' -TestCases @(
         @{ cmd = 'curl https://example.com'; net = $null; words = 'off in this policy' }
