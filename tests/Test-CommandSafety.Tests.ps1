@@ -172,3 +172,20 @@ Describe 'Network and path awareness' {
         ($b.Reasons -join ' ') | Should -Match '/etc/motd'
     }
 }
+
+Describe 'Text that reads right' {
+    It 'explains a dangerous command once, in sentences' {
+        $a = Test-CommandSafety 'rm -rf /tmp/x' -SandboxMode WorkspaceWrite -ApprovalPolicy OnRequest -WorkingDirectory $t.Root
+        $text = $a.Reasons -join ' '
+        [regex]::Matches($text, 'forcibly deletes a whole tree').Count | Should -Be 1 -Because $text
+        $text | Should -Match ('^' + [regex]::Escape('`rm -rf /tmp/x` might be dangerous: rm -rf forcibly deletes a whole tree. Needs approval under OnRequest'))
+        foreach ($reason in $a.Reasons) { $reason | Should -Match '[.!?…]$' }
+    }
+
+    It 'shows the key a script is approved under as the shell that runs it' {
+        (Test-CommandSafety 'ls && pwd' -WorkingDirectory $t.Root).CanonicalKey | Should -Be '["sh","-c","ls && pwd"]'
+        (Test-CommandSafety -Argv bash, -lc, 'ls && pwd' -WorkingDirectory $t.Root).CanonicalKey | Should -Be '["sh","-c","ls && pwd"]'
+        (Test-CommandSafety '$x = 1; Get-Item $x' -Shell PowerShell -WorkingDirectory $t.Root).CanonicalKey | Should -Be '["pwsh","-Command","$x = 1; Get-Item $x"]'
+        (Test-CommandSafety 'git status' -WorkingDirectory $t.Root).CanonicalKey | Should -Be '["git","status"]'
+    }
+}

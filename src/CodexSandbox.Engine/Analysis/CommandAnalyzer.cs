@@ -215,21 +215,21 @@ public static class CommandAnalyzer
         SandboxMode sandboxMode, ApprovalPolicy approvalPolicy)
     {
         var reasons = new List<string>(4);
-        if (outcome.Reason is not null) reasons.Add(outcome.Reason);
+        if (outcome.Reason is not null) reasons.Add(Sentence(outcome.Reason));
         for (int i = 0; i < analysis.Segments.Count; i++)
         {
-            if (analysis.SegmentDangerReasons[i] is { } d)
+            // Said once: the deciding reason of a prompt already names the danger (`rm -rf x` might be dangerous: …).
+            if (analysis.SegmentDangerReasons[i] is { } d && !reasons.Exists(r => r.Contains(d, StringComparison.Ordinal)))
             {
-                var sentence = $"Dangerous: {d}.";
-                if (!reasons.Contains(sentence)) reasons.Add(sentence);
+                reasons.Add($"Dangerous: {d}.");
             }
         }
         if (matches is not null)
         {
             foreach (var m in matches)
             {
-                reasons.Add($"Rule `{m.Pattern}` ({m.Source}) says {m.Decision.ToString().ToLowerInvariant()}"
-                    + (m.Justification is null ? "." : $": {m.Justification}"));
+                reasons.Add(Sentence($"Rule `{m.Pattern}` ({m.Source}) says {m.Decision.ToString().ToLowerInvariant()}"
+                    + (m.Justification is null ? "" : $": {m.Justification}")));
             }
         }
         switch (analysis.Safety)
@@ -257,5 +257,15 @@ public static class CommandAnalyzer
             _ => $"Rejected under {approvalPolicy}.",
         });
         return reasons;
+    }
+
+    /// <summary>
+    /// The reasons are read one after another (joined with spaces), so each ends like a sentence: the approval engine's
+    /// phrases (Codex's wording) and rule justifications get a full stop when they have none. Their words are kept.
+    /// </summary>
+    private static string Sentence(string text)
+    {
+        text = text.TrimEnd();
+        return text.Length == 0 || text[^1] is '.' or '!' or '?' or '…' ? text : text + ".";
     }
 }
