@@ -117,5 +117,14 @@ public sealed class GetSandboxAuditCommand : PSCmdlet
         warnings.Clear();
     }
 
-    private string DefaultLogPath() => AuditLogLocation.Resolve(SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+    private string DefaultLogPath()
+    {
+        var path = AuditLogLocation.ResolveForReading(SessionState.Path.CurrentFileSystemLocation.ProviderPath, out var problem);
+        if (problem is not null)
+        {
+            WriteWarning($"The config in effect cannot be read ({problem}), so the audit log is read from its default location {path}; " +
+                "a log_dir or [sandbox_audit] path set there is not applied. Test-SandboxConfig lists the problem.");
+        }
+        return path;
+    }
 }
