@@ -228,8 +228,9 @@ public static class CommandAnalyzer
         {
             foreach (var m in matches)
             {
-                reasons.Add(Sentence($"Rule `{m.Pattern}` ({m.Source}) says {m.Decision.ToString().ToLowerInvariant()}"
-                    + (m.Justification is null ? "" : $": {m.Justification}")));
+                // The deciding reason of a rule's verdict is its justification (`curl x` rejected: use the mirror); not twice.
+                var justification = m.Justification is { } j && !reasons.Exists(r => r.Contains(j, StringComparison.Ordinal)) ? $": {j}" : "";
+                reasons.Add(Sentence($"Rule `{m.Pattern}` ({m.Source}) says {m.Decision.ToString().ToLowerInvariant()}{justification}"));
             }
         }
         switch (analysis.Safety)
