@@ -172,6 +172,7 @@ public static class SandboxExecutor
             TimedOut = outcome.TimedOut,
             SandboxMode = request.Unsandboxed ? SandboxMode.DangerFullAccess : policy.SandboxMode,
             NetworkAccess = request.Unsandboxed || policy.NetworkAccess,
+            Network = request.Unsandboxed ? NetworkMode.On : policy.NetworkMode,
             WritableRoots = policy.WritableRoots.Select(r => r.Path).ToList(),
             Backend = launch.Backend,
             Enforcement = launch.Enforced,
