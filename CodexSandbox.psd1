@@ -8,6 +8,7 @@
     Description          = 'Runs commands inside a real OS sandbox (Landlock, seccomp, bubblewrap) with the policy model of the OpenAI Codex CLI: sandbox modes, approvals, exec-policy rules, environment filtering, limits and a tamper-evident audit log.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    TypesToProcess       = @('CodexSandbox.types.ps1xml')
     FormatsToProcess     = @('CodexSandbox.format.ps1xml')
     NestedModules        = @('CodexSandbox.Assertions.psm1', 'CodexSandbox.FrontDoor.psm1')
     # Invoke-SandboxedCommand is the front-door function of CodexSandbox.FrontDoor.psm1, which calls the cmdlet of

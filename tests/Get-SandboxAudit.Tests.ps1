@@ -21,6 +21,7 @@ Describe 'Get-SandboxAudit' {
         Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite @common -ErrorAction SilentlyContinue -- touch ./g
         $script:denied = Invoke-SandboxedCommand -Command 'echo x > /etc/cxsb-audit-test' @common
         Invoke-SandboxedCommand @common -- printf '%s' --password=hunter2 | Out-Null
+        $script:expansion = Invoke-SandboxedCommand @common -Command 'echo "Inside: DEMO_API_KEY=${DEMO_API_KEY:-<not set>}"'
         Remove-Item -Recurse -Force $rules
     }
 
@@ -60,6 +61,11 @@ Describe 'Get-SandboxAudit' {
         $line = Get-Content $log | Where-Object { $_ -match 'printf' }
         $line | Should -Not -Match 'hunter2'
         $line | Should -Match 'REDACTED'
+    }
+
+    It 'records a parameter expansion as written: it says where a secret comes from, not the secret' {
+        $expansion.Stdout | Should -Be "Inside: DEMO_API_KEY=<not set>`n"
+        (Get-SandboxAudit -Id $expansion.AuditId).Command | Should -BeExactly 'echo "Inside: DEMO_API_KEY=${DEMO_API_KEY:-<not set>}"'
     }
 
     It 'verifies the chain, and names a record whose byte was edited' {
@@ -128,6 +134,26 @@ Describe 'Verifying a large log' {
         @($percents | Where-Object { $_ -gt 0 -and $_ -lt 100 }).Count | Should -BeGreaterThan 2
         $percents | Should -Be ($percents | Sort-Object)
         $progress[-1].RecordType | Should -Be 'Completed'
+    }
+}
+
+Describe 'A config.toml that cannot be read' {
+    It 'does not stop Get-SandboxAudit: the default log is read, with a warning naming the problem' {
+        $h = New-TestCodexHome -Root (Join-Path $t.Root 'broken')
+        try {
+            $w2 = (New-Item -ItemType Directory -Force (Join-Path $h.Root 'ws')).FullName
+            $r = Invoke-SandboxedCommand -WorkingDirectory $w2 -WarningAction SilentlyContinue -Command 'echo before'
+            $r.AuditId | Should -Not -BeNullOrEmpty
+            $config = Join-Path $h.CodexHome 'config.toml'
+            Set-Content $config "sandbox_mode =`n[broken"
+            Push-Location $w2
+            try { $records = Get-SandboxAudit -WarningVariable w -WarningAction SilentlyContinue -ErrorAction Stop }
+            finally { Pop-Location }
+            $records.Id | Should -Contain $r.AuditId
+            ($w -join "`n") | Should -Match ([regex]::Escape("${config}:1"))
+            ($w -join "`n") | Should -Match ([regex]::Escape((Join-Path $h.CodexHome 'log/sandbox-audit.jsonl')))
+        }
+        finally { $env:CODEX_HOME = $t.CodexHome; $env:CODEXSANDBOX_SYSTEM_CONFIG_DIR = $t.System }
     }
 }
 

@@ -146,35 +146,6 @@ Describe 'Escalations and heredocs' {
     }
 }
 
-Describe 'Pester assertions' {
-    It 'registers Should operators for policy tests' {
-        Push-Location $t.Root
-        try {
-            'git status' | Should -BeKnownSafe
-            'rm -rf /' | Should -BeDangerous
-            'ls -la' | Should -BeAllowed
-            'rm -rf /' | Should -RequireApproval
-            Test-CommandSafety 'rm -rf /' -ApprovalPolicy Never | Should -BeForbidden
-            'ls' | Should -Not -BeForbidden
-        }
-        finally { Pop-Location }
-    }
-
-    It 'fails with a message naming the verdict' {
-        { 'ls -la' | Should -BeForbidden -ErrorAction Stop } | Should -Throw -ExpectedMessage "*Expected 'ls -la' to be forbidden*KnownSafe*Allow*"
-    }
-}
-
-Describe 'The documented policy test example' {
-    It 'passes as shipped' {
-        $example = Join-Path $PSScriptRoot '../docs/examples/CommandPolicy.Tests.ps1'
-        $module = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
-        $pester = (Get-Module Pester).Path
-        $out = Invoke-TestPwsh "Import-Module '$pester'; Import-Module '$module'; `$r = Invoke-Pester -Path '$example' -PassThru -Output None; `"`$(`$r.PassedCount)/`$(`$r.TotalCount)`""
-        @($out)[-1] | Should -Be '5/5' -Because ($out -join "`n")
-    }
-}
-
 Describe 'Network and path awareness' {
     It 'marks <cmd> as using the network and says what the policy does with it' -TestCases @(
         @{ cmd = 'curl https://example.com'; net = $null; words = 'off in this policy' }
@@ -199,5 +170,22 @@ Describe 'Network and path awareness' {
         ($a.Reasons -join ' ') | Should -Not -Match 'fine, outside'
         $b = Test-CommandSafety 'Set-Content -Path /etc/motd -Value hi' -Shell PowerShell -SandboxMode WorkspaceWrite -WorkingDirectory $t.Root
         ($b.Reasons -join ' ') | Should -Match '/etc/motd'
+    }
+}
+
+Describe 'Text that reads right' {
+    It 'explains a dangerous command once, in sentences' {
+        $a = Test-CommandSafety 'rm -rf /tmp/x' -SandboxMode WorkspaceWrite -ApprovalPolicy OnRequest -WorkingDirectory $t.Root
+        $text = $a.Reasons -join ' '
+        [regex]::Matches($text, 'forcibly deletes a whole tree').Count | Should -Be 1 -Because $text
+        $text | Should -Match ('^' + [regex]::Escape('`rm -rf /tmp/x` might be dangerous: rm -rf forcibly deletes a whole tree. Needs approval under OnRequest'))
+        foreach ($reason in $a.Reasons) { $reason | Should -Match '[.!?…]$' }
+    }
+
+    It 'shows the key a script is approved under as the shell that runs it' {
+        (Test-CommandSafety 'ls && pwd' -WorkingDirectory $t.Root).CanonicalKey | Should -Be '["sh","-c","ls && pwd"]'
+        (Test-CommandSafety -Argv bash, -lc, 'ls && pwd' -WorkingDirectory $t.Root).CanonicalKey | Should -Be '["sh","-c","ls && pwd"]'
+        (Test-CommandSafety '$x = 1; Get-Item $x' -Shell PowerShell -WorkingDirectory $t.Root).CanonicalKey | Should -Be '["pwsh","-Command","$x = 1; Get-Item $x"]'
+        (Test-CommandSafety 'git status' -WorkingDirectory $t.Root).CanonicalKey | Should -Be '["git","status"]'
     }
 }

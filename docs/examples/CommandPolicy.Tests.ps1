@@ -1,12 +1,24 @@
 # An example of testing your own command policy with Pester and the CodexSandbox assertions.
-# Run it with:  Invoke-Pester ./CommandPolicy.Tests.ps1
+# Run it with:  Invoke-Pester ./CommandPolicy.Tests.ps1      (Pester 5; Pester and CodexSandbox in either import order)
 # The assertions take a command line (assessed with the policy in effect in the current folder) or the
 # CommandAssessment that Test-CommandSafety returns (to pin the mode, approval policy or rules files).
 
 BeforeAll {
-    Import-Module CodexSandbox        # registers Should -BeKnownSafe, -BeDangerous, -BeAllowed, -RequireApproval, -BeForbidden
-    # The rules under review, kept next to this test.
-    $script:rules = Join-Path $PSScriptRoot 'team.rules'
+    # Registers Should -BeKnownSafe, -BeDangerous, -BeAllowed, -RequireApproval and -BeForbidden. The module already
+    # imported in this session if there is one, else the manifest named by $env:CODEXSANDBOX_TEST_MODULE, else the
+    # build staged in this clone (./build.ps1 Build puts it in out/CodexSandbox/<version>/), else the installed module.
+    if (-not (Get-Module CodexSandbox)) {
+        $staged = Join-Path $PSScriptRoot '../../out/CodexSandbox'
+        $module = if ($env:CODEXSANDBOX_TEST_MODULE) { $env:CODEXSANDBOX_TEST_MODULE }
+                  elseif (Test-Path $staged) {
+                      Get-ChildItem $staged -Filter CodexSandbox.psd1 -Recurse -Depth 1 |
+                          Sort-Object { [version]$_.Directory.Name } | Select-Object -Last 1 -ExpandProperty FullName
+                  }
+                  else { 'CodexSandbox' }
+        Import-Module $module -ErrorAction Stop
+    }
+    # The rules under review. A team keeps its file in its repository; here it is written out so the example stands alone.
+    $script:rules = Join-Path $TestDrive 'team.rules'
     Set-Content $rules @'
 prefix_rule(pattern = ["curl"], decision = "forbidden", justification = "downloads go through the package mirror")
 prefix_rule(pattern = ["git", ["push", "fetch"]], decision = "prompt", justification = "talks to the remote")
@@ -15,7 +27,6 @@ prefix_rule(pattern = ["git", ["push", "fetch"]], decision = "prompt", justifica
         Test-CommandSafety $Line -RulesPath $rules -ApprovalPolicy $Approval -SandboxMode WorkspaceWrite
     }
 }
-AfterAll { Remove-Item $rules -ErrorAction SilentlyContinue }
 
 Describe 'Our command policy' {
     It 'treats read-only git commands as safe' {

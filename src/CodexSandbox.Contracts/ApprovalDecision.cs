@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>What the approval policy says about a command.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum ApprovalDecision
 {
     /// <summary>Runs without asking.</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>When the user is asked before a command runs (Codex <c>approval_policy</c>).</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum ApprovalPolicy
 {
     /// <summary>Ask for everything that is not known to be safe (<c>untrusted</c>).</summary>

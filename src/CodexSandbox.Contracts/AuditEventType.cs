@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>What an audit record is about.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum AuditEventType
 {
     /// <summary>A command ran (sandboxed or not); the record holds its argv, policy and outcome.</summary>

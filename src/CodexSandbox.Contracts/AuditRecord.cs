@@ -1,3 +1,6 @@
+using System.Management.Automation;
+using Newtonsoft.Json;
+
 namespace CodexSandbox;
 
 /// <summary>One line of the audit log: a decision or a run, chained to the record before it by hash.</summary>
@@ -15,17 +18,24 @@ public sealed class AuditRecord
     public string? DecisionSource { get; init; }
     /// <summary>The command as a display string (secrets redacted).</summary>
     public string? Command { get; init; }
-    public IReadOnlyList<string> Argv { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Argv { get; init => field = ArgvList.From(value); } = ArgvList.Empty;
     public string? WorkingDirectory { get; init; }
     public SandboxMode? SandboxMode { get; init; }
+    /// <summary>The network the command had (the log's <c>networkAccess</c>); <see cref="Network"/> is the same, named as on SandboxResult.</summary>
     public NetworkMode? NetworkAccess { get; init; }
-    public IReadOnlyList<string> WritableRoots { get; init; } = Array.Empty<string>();
+    /// <summary>The network the command had: Off, Allowlist or On, as SandboxResult.Network says it.</summary>
+    public NetworkMode? Network => NetworkAccess;
+    public IReadOnlyList<string> WritableRoots { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>The sandbox the run used, as written: one of <see cref="SandboxBackend"/> for the records this version writes.</summary>
     public string? Backend { get; init; }
     /// <summary>The protections that were active for the run.</summary>
-    public IReadOnlyList<string> Enforcement { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> Enforcement { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     public int? ExitCode { get; init; }
+    /// <summary>How long the command ran; as on SandboxResult, <see cref="DurationMs"/> is what ConvertTo-Json and Export-Csv show.</summary>
+    [JsonIgnore, Hidden]
     public TimeSpan? Duration { get; init; }
+    /// <summary><see cref="Duration"/> in milliseconds, as the log records it (<c>durationMs</c>).</summary>
+    public double? DurationMs => Duration?.TotalMilliseconds;
     public bool? TimedOut { get; init; }
     public long? StdoutBytes { get; init; }
     public long? StderrBytes { get; init; }
@@ -42,8 +52,8 @@ public sealed class AuditRecord
     /// <summary>Links records: an approval to its run, a proxy decision to its command.</summary>
     public string? RelatedId { get; init; }
     /// <summary>Environment given to the command (secrets redacted), when recorded.</summary>
-    public IReadOnlyDictionary<string, string>? Environment { get; init; }
-    public IReadOnlyDictionary<string, string>? Details { get; init; }
+    public IReadOnlyDictionary<string, string>? Environment { get; init => field = TextMap<string, string>.FromNullable(value); }
+    public IReadOnlyDictionary<string, string>? Details { get; init => field = TextMap<string, string>.FromNullable(value); }
     /// <summary>SHA-256 (hex) of the record before this one; 64 zeros for the first.</summary>
     public string PreviousHash { get; init; } = "";
     /// <summary>SHA-256 (hex) of this record's line up to its hash field.</summary>

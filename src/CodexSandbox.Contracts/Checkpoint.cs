@@ -11,14 +11,14 @@ public sealed class Checkpoint
     public DateTimeOffset? AfterRun { get; init; }
     /// <summary>When Undo-SandboxChange last put the run's changes back from this checkpoint; null if never.</summary>
     public DateTimeOffset? Undone { get; init; }
-    public IReadOnlyList<string> Roots { get; init; } = [];
+    public IReadOnlyList<string> Roots { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     public CheckpointKind Kind { get; init; }
     /// <summary>True when at least one root was recorded.</summary>
     public bool Taken { get; init; }
     public long SizeBytes { get; init; }
     /// <summary>Why some or all roots were not recorded; null when all were.</summary>
     public string? Reason { get; init; }
-    public IReadOnlyList<CheckpointRoot> Details { get; init; } = [];
+    public IReadOnlyList<CheckpointRoot> Details { get; init => field = TextList<CheckpointRoot>.From(value); } = TextList<CheckpointRoot>.Empty;
 
     public override string ToString() => Taken ? $"{Id} ({Kind}, {Roots.Count} root(s))" : $"{Id} (not taken: {Reason})";
 }

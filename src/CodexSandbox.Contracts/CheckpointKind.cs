@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>How a checkpoint recorded the state of its roots.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum CheckpointKind
 {
     /// <summary>Nothing was recorded (the reason says why).</summary>

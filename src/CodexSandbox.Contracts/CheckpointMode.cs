@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>When the writable roots are checkpointed before a run, so Undo-SandboxChange can restore them.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum CheckpointMode
 {
     /// <summary>Whenever a user or -Force approved the command (the default).</summary>

@@ -29,4 +29,6 @@ public sealed class CheckpointRoot
     public int FileCount { get; init; }
     /// <summary>Total size of the recorded files.</summary>
     public long SizeBytes { get; init; }
+
+    public override string ToString() => Taken ? $"{Path} ({Kind}, {FileCount} file(s))" : $"{Path} (not recorded: {Reason})";
 }

@@ -6,7 +6,7 @@ public sealed class CommandAssessment
     /// <summary>The command as given (a shell line, a script, or the argv joined with shell quoting).</summary>
     public string Command { get; init; } = "";
     /// <summary>The commands the analysis found, each as an argv; the whole argv when the script could not be split.</summary>
-    public IReadOnlyList<IReadOnlyList<string>> Segments { get; init; } = [];
+    public IReadOnlyList<IReadOnlyList<string>> Segments { get; init => field = TextList<IReadOnlyList<string>>.From(value?.Select(s => (IReadOnlyList<string>)ArgvList.From(s)).ToArray()); } = TextList<IReadOnlyList<string>>.Empty;
     public ShellKind Shell { get; init; }
     public bool IsKnownSafe => Safety == CommandSafety.KnownSafe;
     public bool IsDangerous => Safety == CommandSafety.Dangerous;
@@ -21,9 +21,9 @@ public sealed class CommandAssessment
     public bool RetryNeedsApproval { get; init; }
     /// <summary>True when an exec-policy rule decided: a rule forbade or prompted, or allow rules covered every segment (which also bypasses the sandbox).</summary>
     public bool DecidedByRule { get; init; }
-    public IReadOnlyList<RuleMatch> MatchedRules { get; init; } = [];
+    public IReadOnlyList<RuleMatch> MatchedRules { get; init => field = TextList<RuleMatch>.From(value); } = TextList<RuleMatch>.Empty;
     /// <summary>Why: one sentence per finding, the deciding reason first.</summary>
-    public IReadOnlyList<string> Reasons { get; init; } = [];
+    public IReadOnlyList<string> Reasons { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>True when some command in it reaches the network (downloads, remote shells, VCS remotes, package installs); <see cref="Reasons"/> says whether the policy lets it through.</summary>
     public bool UsesNetwork { get; init; }
     /// <summary>True when only the heredoc fallback could parse the script (never auto-approved as safe).</summary>

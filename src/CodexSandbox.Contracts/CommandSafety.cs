@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>What the heuristics concluded about a command.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum CommandSafety
 {
     /// <summary>Every part is on the known-safe list (read-only inspection commands).</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>Who decided that a command could run.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum DecisionSource
 {
     /// <summary>The approval policy allowed it without asking.</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>How serious a configuration diagnostic is.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum DiagnosticSeverity
 {
     /// <summary>The file or value cannot be used; policy resolution fails.</summary>

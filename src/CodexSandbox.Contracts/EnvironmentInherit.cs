@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>Which variables of the caller's environment a sandboxed command starts from.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum EnvironmentInherit
 {
     /// <summary>The whole environment.</summary>

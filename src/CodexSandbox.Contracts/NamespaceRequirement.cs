@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>Whether the Linux bubblewrap namespace layer is used (<c>[sandbox_linux] namespaces</c>).</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum NamespaceRequirement
 {
     /// <summary>Use bubblewrap when it works on this machine; otherwise the launcher alone.</summary>

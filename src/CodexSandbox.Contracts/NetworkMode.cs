@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>What network a sandboxed command may reach.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum NetworkMode
 {
     /// <summary>No network at all.</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>Where a policy value came from, lowest precedence first.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum PolicySource
 {
     /// <summary>The built-in default.</summary>

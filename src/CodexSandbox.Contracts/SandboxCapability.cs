@@ -9,7 +9,7 @@ public sealed class SandboxCapability
     /// <summary>0 when Landlock is missing or disabled.</summary>
     public int LandlockAbi { get; init; }
     /// <summary>What that ABI covers: filesystem, refer, truncate, tcp, ioctl-dev, scope, audit.</summary>
-    public IReadOnlyList<string> LandlockFeatures { get; init; } = [];
+    public IReadOnlyList<string> LandlockFeatures { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     public bool Seccomp { get; init; }
     public string? BwrapPath { get; init; }
     public string? BwrapVersion { get; init; }
@@ -29,11 +29,11 @@ public sealed class SandboxCapability
     public const string Unavailable = "unavailable";
 
     /// <summary>The backend each mode uses here (one of <see cref="SandboxBackend"/>), or <see cref="Unavailable"/>.</summary>
-    public IReadOnlyDictionary<SandboxMode, string> Backend { get; init; } = new Dictionary<SandboxMode, string>();
+    public IReadOnlyDictionary<SandboxMode, string> Backend { get; init => field = TextMap<SandboxMode, string>.From(value); } = TextMap<SandboxMode, string>.Empty;
     /// <summary>Per mode, the protections that will be active.</summary>
-    public IReadOnlyDictionary<SandboxMode, IReadOnlyList<string>> Protections { get; init; } = new Dictionary<SandboxMode, IReadOnlyList<string>>();
+    public IReadOnlyDictionary<SandboxMode, IReadOnlyList<string>> Protections { get; init => field = TextMap<SandboxMode, IReadOnlyList<string>>.From(value); } = TextMap<SandboxMode, IReadOnlyList<string>>.Empty;
     /// <summary>Per mode, the protections that will be missing, with the reason; a mode that cannot run lists why.</summary>
-    public IReadOnlyDictionary<SandboxMode, IReadOnlyList<string>> Missing { get; init; } = new Dictionary<SandboxMode, IReadOnlyList<string>>();
+    public IReadOnlyDictionary<SandboxMode, IReadOnlyList<string>> Missing { get; init => field = TextMap<SandboxMode, IReadOnlyList<string>>.From(value); } = TextMap<SandboxMode, IReadOnlyList<string>>.Empty;
     /// <summary>Anything else a user should know about this platform's sandbox.</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
+    public IReadOnlyList<string> Notes { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
 }

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>How much of the file system a sandboxed command may change.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum SandboxMode
 {
     /// <summary>Nothing is writable (config spelling <c>read-only</c>).</summary>

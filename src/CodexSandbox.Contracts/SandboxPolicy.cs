@@ -14,49 +14,49 @@ public sealed record SandboxPolicy
     /// <summary>The selected profile, or null.</summary>
     public string? Profile { get; init; }
     /// <summary>Writable roots (workspace-write only), each with its protected sub-paths.</summary>
-    public IReadOnlyList<WritableRoot> WritableRoots { get; init; } = [];
+    public IReadOnlyList<WritableRoot> WritableRoots { get; init => field = TextList<WritableRoot>.From(value); } = TextList<WritableRoot>.Empty;
     /// <summary>Every protected path of every writable root.</summary>
-    public IReadOnlyList<string> ProtectedPaths => WritableRoots.SelectMany(r => r.ReadOnlySubpaths).ToArray();
+    public IReadOnlyList<string> ProtectedPaths => TextList<string>.From(WritableRoots.SelectMany(r => r.ReadOnlySubpaths).ToArray());
     /// <summary>
     /// Paths that stay read-only in every sandboxed mode, even inside a writable root: <c>$CODEX_HOME</c> (config, rules,
     /// audit log, checkpoints), <c>/etc/codex</c>, the module's own folder and the audit log's folder. A run whose layer
     /// cannot keep one of them read-only is refused.
     /// </summary>
-    public IReadOnlyList<string> AlwaysReadOnly { get; init; } = [];
+    public IReadOnlyList<string> AlwaysReadOnly { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>The host's temporary folders the command gets private copies of (Linux); empty when <see cref="SharedTmp"/>.</summary>
-    public IReadOnlyList<TempFolder> TempFolders { get; init; } = [];
+    public IReadOnlyList<TempFolder> TempFolders { get; init => field = TextList<TempFolder>.From(value); } = TextList<TempFolder>.Empty;
     /// <summary>
     /// Host folders that hold other processes' IPC endpoints (<c>/tmp</c>, <c>/var/tmp</c>, <c>$TMPDIR</c>,
     /// <c>$XDG_RUNTIME_DIR</c>): hidden from the command, not merely read-only, because a read-only socket still accepts
     /// <c>connect()</c>. Empty when <see cref="SharedTmp"/>.
     /// </summary>
-    public IReadOnlyList<string> HiddenPaths { get; init; } = [];
+    public IReadOnlyList<string> HiddenPaths { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary><c>[sandbox_linux] tmp = "shared"</c>: the host's <c>/tmp</c> and <c>$TMPDIR</c> are shared (writable roots in
     /// workspace-write), as in Codex. An explicit opt-in: every host process's endpoints there become reachable.</summary>
     public bool SharedTmp { get; init; }
     /// <summary>Paths or globs kept unreadable inside the sandbox (<c>deny_read</c>).</summary>
-    public IReadOnlyList<string> DenyRead { get; init; } = [];
+    public IReadOnlyList<string> DenyRead { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>
     /// The credential files and folders in <see cref="DenyRead"/> by default (<c>~/.ssh</c> but its public keys,
     /// <c>known_hosts</c> and <c>config</c>; <c>~/.aws</c>, <c>~/.netrc</c>, <c>$CODEX_HOME/auth.json</c> …), as found
     /// when the policy was resolved. Empty when <c>[sandbox_credentials] deny_read = false</c>.
     /// </summary>
-    public IReadOnlyList<string> CredentialDenyRead { get; init; } = [];
+    public IReadOnlyList<string> CredentialDenyRead { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     public NetworkMode NetworkMode { get; init; }
     /// <summary>Hosts the allowlist proxy lets through (<c>[sandbox_network] allowed_domains</c>).</summary>
-    public IReadOnlyList<string> AllowedDomains { get; init; } = [];
+    public IReadOnlyList<string> AllowedDomains { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>Hosts always refused; deny beats allow.</summary>
-    public IReadOnlyList<string> DeniedDomains { get; init; } = [];
+    public IReadOnlyList<string> DeniedDomains { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>TCP ports the sandbox may connect to directly in allowlist mode (a local database, say).</summary>
-    public IReadOnlyList<int> AllowedPorts { get; init; } = [];
+    public IReadOnlyList<int> AllowedPorts { get; init => field = TextList<int>.From(value); } = TextList<int>.Empty;
     public bool AllowLocalBinding { get; init; }
     /// <summary>True when the network is not cut off (mode <c>On</c>, or <c>Allowlist</c> through the proxy).</summary>
     public bool NetworkAccess => NetworkMode != NetworkMode.Off;
     public EnvironmentPolicy EnvironmentPolicy { get; init; } = new();
     /// <summary>The environment a sandboxed command gets (before the <c>CODEX_SANDBOX*</c> markers added at spawn).</summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Environment { get; init => field = TextMap<string, string>.From(value); } = TextMap<string, string>.Empty;
     /// <summary>What the environment policy removed, and why.</summary>
-    public IReadOnlyList<EnvironmentRemoval> EnvironmentRemoved { get; init; } = [];
+    public IReadOnlyList<EnvironmentRemoval> EnvironmentRemoved { get; init => field = TextList<EnvironmentRemoval>.From(value); } = TextList<EnvironmentRemoval>.Empty;
     public ResourceLimits Limits { get; init; } = new();
     public AuditSettings Audit { get; init; } = new();
     public NamespaceRequirement LinuxNamespaces { get; init; }
@@ -68,13 +68,13 @@ public sealed record SandboxPolicy
     public string CodexHome { get; init; } = "";
     public string LogDirectory { get; init; } = "";
     /// <summary>The config files in effect, lowest precedence first.</summary>
-    public IReadOnlyList<string> ConfigFiles { get; init; } = [];
+    public IReadOnlyList<string> ConfigFiles { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>Where each setting came from.</summary>
-    public IReadOnlyList<PolicyOrigin> Provenance { get; init; } = [];
+    public IReadOnlyList<PolicyOrigin> Provenance { get; init => field = TextList<PolicyOrigin>.From(value); } = TextList<PolicyOrigin>.Empty;
     /// <summary>The launch plan for the platform asked with <c>Get-SandboxPolicy -TargetPlatform</c>, or null.</summary>
     public LaunchPlan? LaunchPlan { get; init; }
     /// <summary>Things worth knowing that did not stop resolution (a missing writable root, an ignored parameter).</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<string> Warnings { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
 
     public override string ToString() => $"{SandboxMode}/{ApprovalPolicy} in {WorkingDirectory}";
 }

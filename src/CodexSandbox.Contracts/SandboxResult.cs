@@ -1,11 +1,19 @@
+using System.Management.Automation;
+using Newtonsoft.Json;
+
 namespace CodexSandbox;
 
 /// <summary>What happened when one command ran: its output, how it ended, and how it was confined.</summary>
 public sealed record SandboxResult
 {
+    /// <summary>
+    /// The run's id, the one its audit record has (<see cref="AuditId"/>). PowerShell shows it in the audit log's spelling,
+    /// 32 hex digits (CodexSandbox.types.ps1xml), and so does ConvertTo-Json; every -Id parameter takes either spelling.
+    /// </summary>
+    [JsonIgnore]
     public Guid Id { get; init; } = Guid.NewGuid();
     /// <summary>The command as run inside the sandbox (for -Command, <c>/bin/sh -c &lt;line&gt;</c>).</summary>
-    public IReadOnlyList<string> Argv { get; init; } = [];
+    public IReadOnlyList<string> Argv { get; init => field = ArgvList.From(value); } = ArgvList.Empty;
     /// <summary>The command as the user gave it.</summary>
     public string CommandLine { get; init; } = "";
     public string WorkingDirectory { get; init; } = "";
@@ -20,19 +28,29 @@ public sealed record SandboxResult
     public bool StdoutTruncated { get; init; }
     public bool StderrTruncated { get; init; }
     public DateTimeOffset StartTime { get; init; }
+    /// <summary>
+    /// How long the command ran. Kept out of ConvertTo-Json, Export-Csv and Format-List * (where a TimeSpan is fifteen
+    /// numbers); <see cref="DurationMs"/> is the readable form there, as in the audit log.
+    /// </summary>
+    [JsonIgnore, Hidden]
     public TimeSpan Duration { get; init; }
+    /// <summary><see cref="Duration"/> in milliseconds, as the audit log records it (<c>durationMs</c>).</summary>
+    public double DurationMs => Duration.TotalMilliseconds;
     public bool TimedOut { get; init; }
     public SandboxMode SandboxMode { get; init; }
+    /// <summary>True when the command could reach some network; <see cref="Network"/> says which (kept for compatibility).</summary>
     public bool NetworkAccess { get; init; }
-    public IReadOnlyList<string> WritableRoots { get; init; } = [];
+    /// <summary>The network the command had: Off, Allowlist (through the module's proxy) or On, as its audit record says.</summary>
+    public NetworkMode Network { get; init; }
+    public IReadOnlyList<string> WritableRoots { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>The sandbox the run used: one of <see cref="SandboxBackend"/> (<c>linux-bwrap</c>, <c>linux-launcher</c>, <c>linux-escalated</c>, <c>seatbelt</c>, <c>windows-restricted-token</c>, <c>none</c>).</summary>
     public string Backend { get; init; } = "";
     /// <summary>The launch plan the run carried out, as <c>-WhatIf</c> and <c>-Verbose</c> showed it.</summary>
     public LaunchPlan? LaunchPlan { get; init; }
     /// <summary>The protections that were active.</summary>
-    public IReadOnlyList<string> Enforcement { get; init; } = [];
+    public IReadOnlyList<string> Enforcement { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>Protections the policy asks for that this machine could not give, with the reason.</summary>
-    public IReadOnlyList<string> NotEnforced { get; init; } = [];
+    public IReadOnlyList<string> NotEnforced { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     public ApprovalDecision Decision { get; init; }
     public DecisionSource DecisionSource { get; init; }
     /// <summary>Why it was allowed, asked or escalated, in words.</summary>

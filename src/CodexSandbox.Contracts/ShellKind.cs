@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>The language a command is written in.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum ShellKind
 {
     /// <summary>A POSIX shell line (run as <c>/bin/sh -c</c>).</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>How Test-CommandSafety reads a command line.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum ShellSelection
 {
     /// <summary>PowerShell when the line starts a pipeline part with a Verb-Noun cmdlet name, POSIX otherwise.</summary>

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace CodexSandbox;
 
 /// <summary>How far an undo got. For a dry run (<see cref="UndoResult.DryRun"/>) it says what the undo would reach.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum UndoStatus
 {
     /// <summary>Every change the run made is back at its checkpointed state.</summary>

@@ -2,19 +2,25 @@ using System.Text;
 
 namespace CodexSandbox.Engine.Analysis;
 
-/// <summary>Codex's approval cache key (codex-behaviour.md §4.2.4), rendered as a JSON array of strings.</summary>
+/// <summary>
+/// The key a "yes to all" approval is remembered under, shaped like Codex's approval cache key (codex-behaviour.md
+/// §4.2.4) and rendered as a JSON array of strings. It is shown to users (CommandAssessment.CanonicalKey), so a script
+/// is spelled as the shell that runs it (<c>["sh","-c","ls &amp;&amp; pwd"]</c>) where Codex writes an internal marker
+/// (<c>__codex_shell_script__</c>). Like the marker, the spelling is the same for every POSIX shell and every
+/// PowerShell, so approving <c>bash -lc 'a &amp;&amp; b'</c> also covers <c>sh -c 'a &amp;&amp; b'</c>.
+/// </summary>
 public static class CanonicalKey
 {
-    public const string ShellScriptMarker = "__codex_shell_script__";
-    public const string PowerShellScriptMarker = "__codex_powershell_script__";
+    public const string ShellScriptProgram = "sh";
+    public const string PowerShellScriptProgram = "pwsh";
 
     /// <summary>A single plain command: its argv, so spacing and the wrapper do not matter.</summary>
     public static string ForArgv(IReadOnlyList<string> argv) => Json(argv);
 
     /// <summary>Any other POSIX script.</summary>
-    public static string ForShellScript(string script) => Json([ShellScriptMarker, "-lc", script]);
+    public static string ForShellScript(string script) => Json([ShellScriptProgram, "-c", script]);
 
-    public static string ForPowerShellScript(string script) => Json([PowerShellScriptMarker, script]);
+    public static string ForPowerShellScript(string script) => Json([PowerShellScriptProgram, "-Command", script]);
 
     private static string Json(IReadOnlyList<string> items)
     {

@@ -215,21 +215,22 @@ public static class CommandAnalyzer
         SandboxMode sandboxMode, ApprovalPolicy approvalPolicy)
     {
         var reasons = new List<string>(4);
-        if (outcome.Reason is not null) reasons.Add(outcome.Reason);
+        if (outcome.Reason is not null) reasons.Add(Sentence(outcome.Reason));
         for (int i = 0; i < analysis.Segments.Count; i++)
         {
-            if (analysis.SegmentDangerReasons[i] is { } d)
+            // Said once: the deciding reason of a prompt already names the danger (`rm -rf x` might be dangerous: …).
+            if (analysis.SegmentDangerReasons[i] is { } d && !reasons.Exists(r => r.Contains(d, StringComparison.Ordinal)))
             {
-                var sentence = $"Dangerous: {d}.";
-                if (!reasons.Contains(sentence)) reasons.Add(sentence);
+                reasons.Add($"Dangerous: {d}.");
             }
         }
         if (matches is not null)
         {
             foreach (var m in matches)
             {
-                reasons.Add($"Rule `{m.Pattern}` ({m.Source}) says {m.Decision.ToString().ToLowerInvariant()}"
-                    + (m.Justification is null ? "." : $": {m.Justification}"));
+                // The deciding reason of a rule's verdict is its justification (`curl x` rejected: use the mirror); not twice.
+                var justification = m.Justification is { } j && !reasons.Exists(r => r.Contains(j, StringComparison.Ordinal)) ? $": {j}" : "";
+                reasons.Add(Sentence($"Rule `{m.Pattern}` ({m.Source}) says {m.Decision.ToString().ToLowerInvariant()}{justification}"));
             }
         }
         switch (analysis.Safety)
@@ -257,5 +258,15 @@ public static class CommandAnalyzer
             _ => $"Rejected under {approvalPolicy}.",
         });
         return reasons;
+    }
+
+    /// <summary>
+    /// The reasons are read one after another (joined with spaces), so each ends like a sentence: the approval engine's
+    /// phrases (Codex's wording) and rule justifications get a full stop when they have none. Their words are kept.
+    /// </summary>
+    private static string Sentence(string text)
+    {
+        text = text.TrimEnd();
+        return text.Length == 0 || text[^1] is '.' or '!' or '?' or '…' ? text : text + ".";
     }
 }

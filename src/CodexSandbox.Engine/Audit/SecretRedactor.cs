@@ -12,6 +12,9 @@ namespace CodexSandbox.Engine.Audit;
 /// <c>glpat-…</c>, AWS key ids <c>AKIA…</c>/<c>ASIA…</c>, Slack <c>xox[abprs]-…</c>, JWTs, PEM private keys.
 /// MySQL-family clients (<c>mysql</c>, <c>mysqldump</c>, <c>mysqladmin</c>, <c>mariadb</c>) also get <c>-p&lt;pw&gt;</c>
 /// redacted, and <c>sshpass -p pw</c>; a bare <c>-p</c> means other things elsewhere (<c>mkdir -p</c>), so it is left alone.
+/// A value that is a shell expansion (<c>$TOKEN</c>, <c>${API_KEY:-&lt;not set&gt;}</c>, <c>"$PW"</c>, <c>$(cat key)</c>) names
+/// where the secret comes from, not the secret, and is kept whole: cutting it leaves text that reads as neither
+/// (<c>API_KEY=[REDACTED] set&gt;}</c>). A literal default inside <c>${NAME:-…}</c> is kept too, unless it has a token's shape.
 /// </summary>
 public static partial class SecretRedactor
 {
@@ -20,17 +23,28 @@ public static partial class SecretRedactor
     // Names that mark a value as secret (option names, variable names, environment names).
     private const string SecretWord = @"(?:password|passwd|passphrase|pwd|secret|token|api[-_]?key|apikey|access[-_]?key|private[-_]?key|credentials?|auth)";
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9])(--?[A-Za-z0-9_-]*" + SecretWord + @"[A-Za-z0-9_-]*=)[^\s""']+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // A value: a whole ${…} or $(…) expansion when one ends it, else a quoted string or a run of other characters.
+    private const string Value = @"(\$\{[^}]*\}(?=[\s""';|&)]|$)|\$\([^)]*\)(?=[\s""';|&]|$)|""[^""]*""|'[^']*'|[^\s""']+)";
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9])(--?[A-Za-z0-9_-]*" + SecretWord + @"[A-Za-z0-9_-]*=)" + Value, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OptionAssignment();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9-])([A-Za-z_][A-Za-z0-9_]*" + SecretWord + @"[A-Za-z0-9_]*=)(""[^""]*""|'[^']*'|[^\s""']+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // The name may be the secret word itself (TOKEN=, PASSWORD=) or contain it (DB_PASSWORD=).
+    [GeneratedRegex(@"(?<![A-Za-z0-9_-])((?:[A-Za-z_][A-Za-z0-9_]*)?" + SecretWord + @"[A-Za-z0-9_]*=)" + Value, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex VariableAssignment();
 
-    [GeneratedRegex(@"((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token)(\s*:\s*)[^\r\n""']+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token)(\s*:\s*)([^\r\n""']+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CredentialHeader();
 
-    [GeneratedRegex(@"([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+(@)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"([a-z][a-z0-9+.-]*://[^/\s:@]+:)([^/\s@]+)(@)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UrlPassword();
+
+    // Only expansions: $NAME, $1, ${…}, $(…), each possibly in double quotes; a header value may start with its scheme.
+    [GeneratedRegex(@"^(?:[A-Za-z]+[ \t]+)?""?(?:\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?!$-]|\{[^}]*\}|\([^)]*\)))+""?[ \t]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ExpansionOnly();
+
+    /// <summary>True when a value is only shell expansions: where a secret comes from, not the secret.</summary>
+    private static bool IsExpansion(string value) => value.Contains('$') && ExpansionOnly().IsMatch(value);
 
     [GeneratedRegex(
         @"\bsk-[A-Za-z0-9_-]{16,}" +
@@ -67,10 +81,10 @@ public static partial class SecretRedactor
     {
         if (string.IsNullOrEmpty(text) || !MayContainSecret(text)) return text;
         var result = TokenShape().Replace(text, Marker);
-        result = CredentialHeader().Replace(result, m => m.Groups[1].Value + m.Groups[2].Value + Marker);
-        result = OptionAssignment().Replace(result, m => m.Groups[1].Value + Marker);
-        result = VariableAssignment().Replace(result, m => m.Groups[1].Value + Marker);
-        result = UrlPassword().Replace(result, m => m.Groups[1].Value + Marker + m.Groups[2].Value);
+        result = CredentialHeader().Replace(result, m => IsExpansion(m.Groups[3].Value) ? m.Value : m.Groups[1].Value + m.Groups[2].Value + Marker);
+        result = OptionAssignment().Replace(result, m => IsExpansion(m.Groups[2].Value) ? m.Value : m.Groups[1].Value + Marker);
+        result = VariableAssignment().Replace(result, m => IsExpansion(m.Groups[2].Value) ? m.Value : m.Groups[1].Value + Marker);
+        result = UrlPassword().Replace(result, m => IsExpansion(m.Groups[2].Value) ? m.Value : m.Groups[1].Value + Marker + m.Groups[3].Value);
         return result;
     }
 
@@ -92,7 +106,7 @@ public static partial class SecretRedactor
             var arg = argv[i] ?? "";
             if (redactNext)
             {
-                result[i] = Marker;
+                result[i] = IsExpansion(arg) ? arg : Marker;
                 redactNext = false;
                 continue;
             }

@@ -176,6 +176,7 @@ public static class SandboxExecutor
             TimedOut = outcome.TimedOut,
             SandboxMode = request.Unsandboxed ? SandboxMode.DangerFullAccess : policy.SandboxMode,
             NetworkAccess = request.Unsandboxed || policy.NetworkAccess,
+            Network = request.Unsandboxed ? NetworkMode.On : policy.NetworkMode,
             WritableRoots = policy.WritableRoots.Select(r => r.Path).ToList(),
             Backend = plan.Backend,
             Enforcement = enforced,

@@ -115,15 +115,12 @@ public sealed class GetSandboxAuditCommand : PSCmdlet
 
     private string DefaultLogPath()
     {
-        var cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        try
+        var path = AuditLogLocation.ResolveForReading(SessionState.Path.CurrentFileSystemLocation.ProviderPath, out var problem);
+        if (problem is not null)
         {
-            return AuditLogLocation.Resolve(cwd);
+            WriteWarning($"The config in effect cannot be read ({problem}), so the audit log is read from its default location {path}; " +
+                "a log_dir or [sandbox_audit] path set there is not applied. Test-SandboxConfig lists the problem.");
         }
-        catch (Exception e) when (Errors.FromException(e, cwd) is { } record)
-        {
-            ThrowTerminatingError(record); // the log the config names is unknown; -Path reads one anyway
-            throw;
-        }
+        return path;
     }
 }

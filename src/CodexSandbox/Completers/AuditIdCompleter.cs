@@ -15,14 +15,14 @@ public sealed class AuditIdCompleter : IArgumentCompleter
         var word = CompletionText.Unquote(wordToComplete);
         try
         {
-            var path = fakeBoundParameters["Path"] as string ?? AuditLogLocation.Resolve(CompletionText.CurrentDirectory());
+            var path = fakeBoundParameters["Path"] as string ?? AuditLogLocation.ResolveForReading(CompletionText.CurrentDirectory(), out _);
             return AuditReader.Query(path, new AuditQuery { Last = 50 })
                 .Reverse()
                 .Where(r => CompletionText.Matches(r.Id, word))
                 .Select(r => new CompletionResult(r.Id, r.Id, CompletionResultType.ParameterValue, $"{r.Time:u} {r.EventType} {r.Command}"))
                 .ToList();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Engine.Configuration.ConfigException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return [];
         }

@@ -33,4 +33,22 @@ internal static class AuditLogLocation
 
     private static AuditSettings Settings(ConfigRequest request) =>
         PolicyResolver.Resolve(ConfigLoader.Load(request), new PolicyOverrides(), new Dictionary<string, string>()).Audit;
+
+    /// <summary>
+    /// The log to read. A config that cannot be read must not hide the record of what happened, so then the default
+    /// location (<c>$CODEX_HOME/log/sandbox-audit.jsonl</c>) is read instead and <paramref name="problem"/> says why.
+    /// </summary>
+    public static string ResolveForReading(string workingDirectory, out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return Resolve(workingDirectory);
+        }
+        catch (Exception e) when (e is ConfigException or ProfileNotFoundException)
+        {
+            problem = e.Message;
+            return AuditLog.DefaultPath(ConfigRequest.FromEnvironment(workingDirectory).CodexHome);
+        }
+    }
 }

@@ -56,7 +56,7 @@ public class CommandAnalyzerTests
         var a = CommandAnalyzer.AssessArgv(["bash", "-lc", "ls && git push --force"], null, SandboxMode.WorkspaceWrite, ApprovalPolicy.Never);
         Assert.True(a.IsDangerous);
         Assert.Equal(ApprovalDecision.Forbidden, a.Decision);
-        Assert.Equal("`git push --force` rejected: blocked by policy", a.Reasons[0]);
+        Assert.Equal("`git push --force` rejected: blocked by policy.", a.Reasons[0]);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class CommandAnalyzerTests
         Assert.Equal(CommandSafety.Unknown, a.Safety);
         Assert.Equal(["python3"], Assert.Single(a.Segments));
         Assert.Equal(ApprovalDecision.Prompt, a.Decision);
-        Assert.Equal("`python3` requires approval: runs code", a.Reasons[0]);
+        Assert.Equal("`python3` requires approval: runs code.", a.Reasons[0]);
         // a heredoc never counts as known safe, even for a safe program
         Assert.Equal(ApprovalDecision.Prompt, Assess("cat <<EOF\nx\nEOF\n", policy: ApprovalPolicy.Untrusted).Decision);
     }
@@ -118,10 +118,23 @@ public class CommandAnalyzerTests
         Assert.Equal("[\"cargo\",\"test\"]", CommandAnalyzer.AnalyzeArgv(["/bin/bash", "-lc", "cargo   test"]).CanonicalKey);
         Assert.Equal("[\"cargo\",\"test\"]", CommandAnalyzer.AnalyzeArgv(["bash", "-lc", "cargo test"]).CanonicalKey);
         Assert.Equal("[\"cargo\",\"test\"]", CommandAnalyzer.Analyze("cargo test", ShellKind.Posix).CanonicalKey);
-        Assert.Equal("[\"__codex_shell_script__\",\"-lc\",\"ls && pwd\"]", CommandAnalyzer.AnalyzeArgv(["zsh", "-c", "ls && pwd"]).CanonicalKey);
-        Assert.Equal("[\"__codex_shell_script__\",\"-lc\",\"ls > \\\"x\\\"\"]", CommandAnalyzer.Analyze("ls > \"x\"", ShellKind.Posix).CanonicalKey);
-        Assert.Equal("[\"__codex_powershell_script__\",\"Get-ChildItem\"]", CommandAnalyzer.AnalyzeArgv(["pwsh", "-c", "Get-ChildItem"]).CanonicalKey);
+        Assert.Equal("[\"sh\",\"-c\",\"ls && pwd\"]", CommandAnalyzer.AnalyzeArgv(["zsh", "-c", "ls && pwd"]).CanonicalKey);
+        Assert.Equal("[\"sh\",\"-c\",\"ls > \\\"x\\\"\"]", CommandAnalyzer.Analyze("ls > \"x\"", ShellKind.Posix).CanonicalKey);
+        Assert.Equal("[\"pwsh\",\"-Command\",\"Get-ChildItem\"]", CommandAnalyzer.AnalyzeArgv(["pwsh", "-c", "Get-ChildItem"]).CanonicalKey);
         Assert.Equal("[\"ls\",\"-la\"]", CommandAnalyzer.AnalyzeArgv(["ls", "-la"]).CanonicalKey);
+        // Shown to users: a script is spelled as the shell that runs it, the same for every POSIX shell (as Codex's marker).
+        Assert.Equal(CommandAnalyzer.AnalyzeArgv(["sh", "-c", "ls && pwd"]).CanonicalKey, CommandAnalyzer.AnalyzeArgv(["/bin/bash", "-lc", "ls && pwd"]).CanonicalKey);
+        Assert.DoesNotContain("__codex", CommandAnalyzer.Analyze("ls && pwd", ShellKind.Posix).CanonicalKey, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ApprovalPolicy.OnRequest, "`rm -rf /tmp/x` might be dangerous: rm -rf forcibly deletes a whole tree. Needs approval under OnRequest")]
+    [InlineData(ApprovalPolicy.Never, "`rm -rf /tmp/x` rejected: blocked by policy. Dangerous: rm -rf forcibly deletes a whole tree. Rejected under Never.")]
+    public void ADangerousCommandIsExplainedOnceInSentences(ApprovalPolicy policy, string start)
+    {
+        var text = string.Join(" ", CommandAnalyzer.Assess("rm -rf /tmp/x", null, null, SandboxMode.WorkspaceWrite, policy).Reasons);
+        Assert.StartsWith(start, text, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, "forcibly deletes a whole tree"));
     }
 
     [Fact]
@@ -148,7 +161,7 @@ public class CommandAnalyzerTests
             requestEscalation: true, justification: "needs the network to fetch crates");
         Assert.Equal(ApprovalDecision.Prompt, a.Decision);
         Assert.False(a.RunsSandboxed);
-        Assert.Equal("needs the network to fetch crates", a.Reasons[0]);
+        Assert.Equal("needs the network to fetch crates.", a.Reasons[0]);
     }
 }
 

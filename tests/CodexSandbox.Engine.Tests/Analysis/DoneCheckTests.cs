@@ -24,7 +24,8 @@ public class DoneCheckTests
         var rules = RuleSet.Parse("/t/default.rules", "prefix_rule([\"curl\"], decision=\"forbidden\", justification=\"no network tools\")\n");
         var a = CommandAnalyzer.Assess("curl x", null, rules, SandboxMode.WorkspaceWrite, ApprovalPolicy.OnRequest);
         Assert.Equal(ApprovalDecision.Forbidden, a.Decision);
-        Assert.Equal("`curl x` rejected: no network tools", a.Reasons[0]);
+        Assert.Equal("`curl x` rejected: no network tools.", a.Reasons[0]);
+        Assert.Equal("Rule `curl` (/t/default.rules:1) says forbidden.", a.Reasons[1]);   // the justification is said once
         var m = Assert.Single(a.MatchedRules);
         Assert.Equal("/t/default.rules:1", m.Source);
     }

@@ -18,6 +18,7 @@ public class SecretRedactorTests
     [InlineData("AKIAIOSFODNN7EXAMPLE", "[REDACTED]")]
     [InlineData("xoxb-1234567890-abcdefghij", "[REDACTED]")]
     [InlineData("DB_PASSWORD=hunter2 ./run", "DB_PASSWORD=[REDACTED] ./run")]
+    [InlineData("PASSWORD=hunter2 TOKEN='a b' ./run", "PASSWORD=[REDACTED] TOKEN=[REDACTED] ./run")]
     [InlineData("git clone https://bob:s3cret@example.com/r.git", "git clone https://bob:[REDACTED]@example.com/r.git")]
     [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcDEF_123", "[REDACTED]")]
     public void RedactsSecretsInText(string input, string expected) => Assert.Equal(expected, SecretRedactor.Redact(input));
@@ -30,12 +31,29 @@ public class SecretRedactorTests
     [InlineData("echo sk-short")]
     public void LeavesOrdinaryCommandsAlone(string input) => Assert.Equal(input, SecretRedactor.Redact(input));
 
+    [Theory]
+    [InlineData("echo \"Inside: DEMO_API_KEY=${DEMO_API_KEY:-<not set>}\"")]
+    [InlineData("API_KEY=$API_KEY ./run")]
+    [InlineData("DB_PASSWORD=\"${DB_PASSWORD}\" psql")]
+    [InlineData("TOKEN=$(cat ~/.token) make")]
+    [InlineData("tool --token=$GH_TOKEN --verbose")]
+    [InlineData("curl -H \"Authorization: Bearer $TOKEN\" https://x")]
+    [InlineData("git clone https://bob:$PASS@example.com/r.git")]
+    public void KeepsShellExpansionsThatNameWhereASecretComesFrom(string input) => Assert.Equal(input, SecretRedactor.Redact(input));
+
+    [Theory]
+    [InlineData("PASSWORD=${PREFIX}hunter2 ./run", "PASSWORD=[REDACTED] ./run")]
+    [InlineData("API_KEY=${API_KEY:-sk-proj-abcdefghijklmnop1234} ./run", "API_KEY=${API_KEY:-[REDACTED]} ./run")]
+    [InlineData("curl -H 'Authorization: Bearer abc $TOKEN' https://x", "curl -H 'Authorization: [REDACTED]' https://x")]
+    public void RedactsLiteralsBesideExpansions(string input, string expected) => Assert.Equal(expected, SecretRedactor.Redact(input));
+
     [Fact]
     public void RedactsTheValueAfterASecretOption()
     {
         Assert.Equal(["gh", "auth", "login", "--with-token", "[REDACTED]"], SecretRedactor.RedactArgv(["gh", "auth", "login", "--with-token", "abc"]));
         Assert.Equal(["tool", "--token", "[REDACTED]", "--verbose"], SecretRedactor.RedactArgv(["tool", "--token", "abc", "--verbose"]));
         Assert.Equal(["tool", "--password", "[REDACTED]"], SecretRedactor.RedactArgv(["tool", "--password", "x y"]));
+        Assert.Equal(["tool", "--token", "$GH_TOKEN"], SecretRedactor.RedactArgv(["tool", "--token", "$GH_TOKEN"]));
     }
 
     [Fact]
