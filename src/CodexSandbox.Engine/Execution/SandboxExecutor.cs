@@ -3,6 +3,7 @@ using CodexSandbox.Engine.Backends.Linux;
 using CodexSandbox.Engine.Backends.MacOS;
 using CodexSandbox.Engine.Backends.Windows;
 using CodexSandbox.Engine.Network;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Engine.Execution;
 
@@ -150,11 +151,7 @@ public static class SandboxExecutor
         }
 
         bool sandboxed = launch.Sandboxed;
-        if (sandboxed && outcome.ExitCode == 127 && outcome.Stderr.Contains("command not found", StringComparison.Ordinal)
-            && outcome.Stderr.StartsWith("codex-linux-sandbox:", StringComparison.Ordinal))
-        {
-            throw new ProgramNotFoundException(request.Argv[0]);
-        }
+        if (outcome.Status is not null) launch = Reported(launch, outcome.Status, request.Argv[0]);
         return new SandboxResult
         {
             Argv = request.Argv,
@@ -219,6 +216,7 @@ public static class SandboxExecutor
                 Environment = env,
                 Timeout = timeout,
                 OutputMaxBytes = policy.Limits.OutputMaxBytes,
+                StatusDescriptor = launch.Platform == TargetPlatform.Linux && LauncherEnforcement.UsesLauncher(launch.Backend) ? LauncherStatus.Descriptor : null,
             }, onLine, cancel));
         }
         finally
@@ -228,6 +226,16 @@ public static class SandboxExecutor
             DeletePrivateFolders(privateFolders);
             cgroup?.Dispose();
         }
+    }
+
+    /// <summary>The launcher's status record applied to the launch: a refusal for a missing program becomes
+    /// <see cref="ProgramNotFoundException"/>, and the launcher's layer of the protections is what it reported.</summary>
+    private static SandboxLaunch Reported(SandboxLaunch launch, string statusRecord, string program)
+    {
+        var status = LauncherStatus.Parse(statusRecord);
+        if (status is { Executed: false, Error: LaunchErrorKind.ProgramNotFound }) throw new ProgramNotFoundException(program);
+        var (enforced, notEnforced) = LauncherEnforcement.Apply(launch.Backend, launch.Enforced, launch.NotEnforced, status);
+        return launch with { Enforced = enforced, NotEnforced = notEnforced };
     }
 
     private static ProcessOutcome RunWindows(SandboxLaunch launch, Dictionary<string, string> env, TimeSpan? timeout, long outputMaxBytes,

@@ -87,7 +87,8 @@ internal static class HelpText
                                              a pid namespace.
         Other:
           --status-fd N                      write the status record to descriptor N (3 or more; made
-                                             close-on-exec, so the command never holds it): key=value
+                                             close-on-exec, so the command never holds it; if N is not
+                                             open, no record is written): key=value
                                              lines after "format=1". Right before execve: what was
                                              applied (rlimit_NAME=N, no_new_privs, capabilities,
                                              bounding_set, new_session, landlock=0|1, landlock_abi,

@@ -17,19 +17,20 @@ namespace CodexSandbox.Launcher.Status;
 /// <remarks>Nothing here allocates: the exec record is written after RLIMIT_AS and the seccomp filter.</remarks>
 internal static unsafe class StatusReport
 {
-    private const int F_SETFD = 2, FD_CLOEXEC = 1;
+    private const int F_SETFD = 2, FD_CLOEXEC = 1, EBADF = 9;
 
     private static int s_fd = -1;
 
     /// <summary>The status descriptor, or -1.</summary>
     public static int Descriptor => s_fd;
 
-    /// <summary>Takes over <paramref name="fd"/> and makes it close-on-exec: the command must never hold it.</summary>
+    /// <summary>Takes over <paramref name="fd"/> and makes it close-on-exec: the command must never hold it. A descriptor
+    /// that is not open means nobody reads the record (a plan shown by -WhatIf, run by hand): the run goes on without
+    /// one, and a reader that expected one would find none and claim nothing.</summary>
     public static void Open(int fd)
     {
-        if (Posix.fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
-            throw LauncherException.FromErrno(LaunchErrorKind.Usage, Ascii.Bytes(LauncherOption.StatusFd), Libc.Errno);
-        s_fd = fd;
+        if (Posix.fcntl(fd, F_SETFD, FD_CLOEXEC) == 0) s_fd = fd;
+        else if (Libc.Errno != EBADF) throw LauncherException.FromErrno(LaunchErrorKind.Usage, Ascii.Bytes(LauncherOption.StatusFd), Libc.Errno);
     }
 
     /// <summary>The supervisor's line: it will kill whatever the command leaves behind. The supervised copy writes the rest.</summary>

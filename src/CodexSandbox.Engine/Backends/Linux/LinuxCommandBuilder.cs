@@ -214,8 +214,10 @@ public static class LinuxCommandBuilder
 
     private static List<string> LauncherArguments(SandboxPolicy policy, LinuxHost host, ProxyEndpoints? proxy, bool useBwrap, List<string> enforced, List<string> notEnforced)
     {
+        // The launcher reports what it applied on this descriptor (LauncherStatus); the run's result is built from that.
+        var args = new List<string> { LauncherOption.StatusFd, LauncherStatus.Descriptor.ToString(CultureInfo.InvariantCulture) };
         var mode = policy.SandboxMode == SandboxMode.WorkspaceWrite ? LauncherSandboxMode.WorkspaceWrite : LauncherSandboxMode.ReadOnly;
-        var args = new List<string> { LauncherOption.Mode, LauncherValue.Spell(mode) };
+        args.AddRange([LauncherOption.Mode, LauncherValue.Spell(mode)]);
         foreach (var root in policy.WritableRoots) args.AddRange([LauncherOption.WritableRoot, root.Path]);
         if (useBwrap)
         {
