@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace CodexSandbox.Engine.Execution;
 
@@ -44,8 +43,9 @@ internal static unsafe class PosixSpawn
 
     private static bool s_closeFromMissing;
 
-    /// <summary>The started child: its pid and the parent's ends of its pipes (close-on-exec, so no other child inherits them).</summary>
-    public sealed record Child(int Pid, SafeFileHandle Stdout, SafeFileHandle Stderr, SafeFileHandle? Status);
+    /// <summary>The started child: its pid and the parent's read ends of its pipes (close-on-exec, so no other child
+    /// inherits them; the caller closes them). <see cref="Status"/> is -1 without a status descriptor.</summary>
+    public readonly record struct Child(int Pid, int Stdout, int Stderr, int Status);
 
     /// <summary>
     /// Starts <paramref name="spec"/>: stdin is /dev/null (the child reads end-of-file at once, it never waits on the
@@ -78,8 +78,7 @@ internal static unsafe class PosixSpawn
             Pipe(stderr, lowest);
             if (spec.StatusDescriptor is not null) Pipe(status, lowest);
             int pid = Spawn(program, argv, envp, spec.WorkingDirectory, stdout[1], stderr[1], status[1], spec.StatusDescriptor ?? -1);
-            var child = new Child(pid, new SafeFileHandle(stdout[0], ownsHandle: true), new SafeFileHandle(stderr[0], ownsHandle: true),
-                status[0] >= 0 ? new SafeFileHandle(status[0], ownsHandle: true) : null);
+            var child = new Child(pid, stdout[0], stderr[0], status[0]);
             stdout[0] = stderr[0] = status[0] = -1;
             return child;
         }

@@ -162,6 +162,19 @@ public sealed class PosixProcessRunnerTests : IDisposable
     }
 
     [Fact]
+    public void ALineCallbackThatThrowsEndsTheRunAndItsTree()
+    {
+        var pidFile = Path.Combine(_dir, "child.pid");
+        var clock = Stopwatch.StartNew();
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            Sh($"sleep 60 & echo $! > '{pidFile}'; echo first; wait", onLine: _ => throw new InvalidOperationException("consumer failed")));
+        Assert.Equal("consumer failed", e.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
+        int sleeper = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(WaitGone(sleeper), "the background sleep outlived the run");
+    }
+
+    [Fact]
     public void ReadersGetTwoSecondsAfterExitWhenAGrandchildKeepsThePipes()
     {
         var clock = Stopwatch.StartNew();
