@@ -120,7 +120,7 @@ function Invoke-Build {
     $publish = Join-Path $Artifacts 'publish/CodexSandbox'
     $rootFiles = 'CodexSandbox.dll', 'CodexSandbox.pdb', 'CodexSandbox.Contracts.dll', 'CodexSandbox.Contracts.pdb'
     $depFiles = 'CodexSandbox.Engine.dll', 'CodexSandbox.Engine.pdb', 'Tomlyn.dll'
-    $moduleHash = Get-InputHash -Paths (@('src/CodexSandbox', 'src/CodexSandbox.Contracts', 'src/CodexSandbox.Engine') + $shared.Paths) -Extra ($shared.Extra + 'module-publish-1')
+    $moduleHash = Get-InputHash -Paths (@('src/CodexSandbox', 'src/CodexSandbox.Contracts', 'src/CodexSandbox.Engine', 'src/Shared') + $shared.Paths) -Extra ($shared.Extra + 'module-publish-1')
     Invoke-Step -Name 'module' -Hash $moduleHash -Outputs (($rootFiles + $depFiles) | ForEach-Object { Join-Path $publish $_ }) -Action {
         if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
         Invoke-Dotnet publish (Join-Path $Root 'src/CodexSandbox/CodexSandbox.csproj') -c $Configuration -o $publish "-p:Version=$Version" --nologo -v quiet
@@ -131,7 +131,7 @@ function Invoke-Build {
     if ((Test-Path $launcher) -and $IsLinux) {
         $rid = if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'linux-arm64' } else { 'linux-x64' }
         $launcherOut = Join-Path $Artifacts "publish/launcher/$rid"
-        $launcherHash = Get-InputHash -Paths (@('src/CodexSandbox.Launcher') + $shared.Paths) -Extra ($shared.Extra + "rid=$rid" + 'launcher-publish-1')
+        $launcherHash = Get-InputHash -Paths (@('src/CodexSandbox.Launcher', 'src/Shared') + $shared.Paths) -Extra ($shared.Extra + "rid=$rid" + 'launcher-publish-1')
         Invoke-Step -Name "launcher-$rid" -Hash $launcherHash -Outputs (Join-Path $launcherOut 'codex-linux-sandbox') -Action {
             if (Test-Path $launcherOut) { Remove-Item -Recurse -Force $launcherOut }
             Invoke-Dotnet publish $launcher -c Release -r $rid -o $launcherOut --nologo -v quiet

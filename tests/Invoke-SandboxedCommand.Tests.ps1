@@ -26,6 +26,19 @@ Describe 'Invoke-SandboxedCommand' {
         $r.Duration | Should -BeGreaterThan ([TimeSpan]::Zero)
     }
 
+    It 'reports as Enforcement what the launcher applied (its status record), with either layer' {
+        foreach ($ns in 'off', 'auto') {
+            $c = Join-Path $t.Root "ns-$ns.toml"
+            Set-Content $c "[sandbox_workspace_write]`nexclude_slash_tmp = true`nexclude_tmpdir_env_var = true`n[sandbox_linux]`nnamespaces = '$ns'"
+            $r = Invoke-SandboxedCommand -ConfigPath $c -WorkingDirectory $ws -WarningAction SilentlyContinue sh -c 'exit 3'
+            $r.ExitCode | Should -Be 3
+            ($r.Enforcement -join "`n") | Should -Match '(?m)^landlock-filesystem: '
+            ($r.Enforcement -join "`n") | Should -Match '(?m)^seccomp: '
+            ($r.Enforcement -join "`n") | Should -Match '(?m)^no-new-privileges$'
+            ($r.NotEnforced -join "`n") | Should -Not -Match 'planned, but not applied'
+        }
+    }
+
     It 'touch ./x works in workspace-write while touch /etc/x fails with the denial visible' {
         $ok = Invoke-SandboxedCommand -SandboxMode WorkspaceWrite touch ./x @common
         $ok.ExitCode | Should -Be 0
@@ -87,7 +100,8 @@ Describe 'Invoke-SandboxedCommand' {
 
     It 'writes the plan it carries out (argv, environment, protections) to the verbose stream' {
         $v = Invoke-SandboxedCommand -Command 'true' -Verbose @common 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
-        $v | Should -Match 'argv: .*codex-linux-sandbox --mode read-only'
+        # The launcher is told first where to report what it applied (its status record), then the policy.
+        $v | Should -Match 'argv: .*codex-linux-sandbox --status-fd 3 --mode read-only'
         $v | Should -Match 'environment: .*CODEX_SANDBOX=linux'
         $v | Should -Match 'enforced: .*no-new-privileges'
     }
@@ -134,6 +148,12 @@ Describe 'Invoke-SandboxedCommand' {
             $err[0].FullyQualifiedErrorId | Should -Be 'CommandNotFound,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
             $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $global:LASTEXITCODE | Should -Be 127
+        }
+
+        It 'takes a missing program from the launcher''s status record, never from what the command prints' {
+            $r = Invoke-SandboxedCommand -Command "echo 'codex-linux-sandbox: x: command not found' >&2; exit 127" @common
+            $r.ExitCode | Should -Be 127
+            $r.Stderr | Should -Match 'command not found'
         }
 
         It 'reports a missing working directory' {

@@ -8,7 +8,9 @@ using CodexSandbox.Launcher.Privileges;
 using CodexSandbox.Launcher.Probe;
 using CodexSandbox.Launcher.Relay;
 using CodexSandbox.Launcher.Seccomp;
+using CodexSandbox.Launcher.Status;
 using CodexSandbox.Launcher.Supervise;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher;
 
@@ -27,9 +29,14 @@ internal static class Program
         nint capset;
         try
         {
-            // 1. Arguments.
+            // 1. Arguments; a usage error is reported on --status-fd too when that came before it.
             List<byte[]> rawArgs = CommandLineReader.Read(args);
-            LaunchOptions options = ArgumentParser.Parse(rawArgs);
+            var options = new LaunchOptions();
+            LauncherException? usage = null;
+            try { ArgumentParser.Parse(rawArgs, options); }
+            catch (LauncherException e) { usage = e; }
+            if (options.StatusFd is { } statusFd) StatusReport.Open(statusFd);
+            if (usage is not null) throw usage;
             if (options.Help)
             {
                 Diagnostics.WriteAll(Diagnostics.StdOut, HelpText.Utf8);
@@ -39,7 +46,7 @@ internal static class Program
             if (options.Supervise) return Supervisor.Run(rawArgs, options, parent);
 
             SyscallTable table = SyscallTable.ForCurrentProcess()
-                ?? throw LauncherException.Usage("unsupported CPU architecture (x86_64 and aarch64 only)");
+                ?? throw LauncherException.Failure(LaunchErrorKind.UnsupportedArchitecture, "unsupported CPU architecture (x86_64 and aarch64 only)");
             capset = table.Capset;
 
             // 2. Everything that allocates or touches the filesystem, before any restriction.
@@ -55,19 +62,29 @@ internal static class Program
         catch (LauncherException e)
         {
             Diagnostics.Error(e.Utf8Message);
+            StatusReport.Refused(e.Kind);
             return e.ExitCode;
         }
 
         // 3-7. From here on nothing allocates: RLIMIT_AS may already be below what the GC would need.
-        if (!limits.Apply()) return LauncherException.LauncherError;
-        if (!PrivilegeDrop.Apply(parent, capset)) return LauncherException.LauncherError;
-        if (ruleset is not null && !ruleset.Restrict()) return LauncherException.LauncherError;
-        if (!filter.Install()) return LauncherException.LauncherError;
-        InheritedDescriptors.CloseAll(); // only stdin, stdout and stderr reach PROGRAM
+        if (!limits.Apply()) return Refuse(LaunchErrorKind.RestrictionFailed);
+        if (!PrivilegeDrop.Apply(parent, capset, out bool boundingSetDropped, out bool newSession)) return Refuse(LaunchErrorKind.RestrictionFailed);
+        if (ruleset is not null && !ruleset.Restrict()) return Refuse(LaunchErrorKind.RestrictionFailed);
+        if (!filter.Install()) return Refuse(LaunchErrorKind.RestrictionFailed);
+        InheritedDescriptors.CloseAll(StatusReport.Descriptor); // only stdin, stdout and stderr reach PROGRAM
+        StatusReport.Exec(ruleset, filter, limits, boundingSetDropped, newSession);
         // The .NET runtime ignores SIGPIPE at start-up and execve keeps ignored signals: give PROGRAM the default a
-        // shell would, so `yes | head -1` ends quietly instead of failing on EPIPE.
+        // shell would, so `yes | head -1` ends quietly instead of failing on EPIPE. (After the record: a reader that
+        // went away must not kill this process before it can exec.)
         Posix.SetDefaultAction(Posix.SIGPIPE);
-        return image.Execute();
+        return Refuse(image.Execute());
+    }
+
+    /// <summary>The refusal record for a failure already printed on stderr; returns its exit code.</summary>
+    private static int Refuse(LaunchErrorKind kind)
+    {
+        StatusReport.Refused(kind);
+        return LauncherExitCode.For(kind);
     }
 
     private static unsafe void ChangeDirectory(byte[] dir)
@@ -76,7 +93,7 @@ internal static class Program
         fixed (byte* p = terminated)
         {
             if (Libc.chdir(p) != 0)
-                throw LauncherException.FromErrno(LauncherException.LauncherError, [.. "--chdir "u8, .. dir], Libc.Errno);
+                throw LauncherException.FromErrno(LaunchErrorKind.WorkingDirectory, [.. Ascii.Bytes(LauncherOption.ChangeDirectory), (byte)' ', .. dir], Libc.Errno);
         }
     }
 }

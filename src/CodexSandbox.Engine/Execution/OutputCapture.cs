@@ -2,12 +2,18 @@ using System.Text;
 
 namespace CodexSandbox.Engine.Execution;
 
-/// <summary>Reads one stream as raw bytes: keeps up to the cap, counts everything, decodes UTF-8 with replacement.</summary>
+/// <summary>Reads one stream as raw bytes: keeps up to the cap, counts everything, decodes UTF-8 with replacement.
+/// Either it pumps its stream on a thread of its own (<see cref="Start"/>), or a caller that reads the bytes itself
+/// hands them over (<see cref="Append"/>, then <see cref="Finish"/>).</summary>
 internal sealed class OutputCapture(Stream stream, long cap, bool isError, Action<OutputLine>? onLine)
 {
     private readonly MemoryStream _kept = new();
     private readonly Decoder _lineDecoder = new UTF8Encoding(false, false).GetDecoder();
     private readonly StringBuilder _line = new();
+    private char[]? _chars;
+
+    /// <summary>A capture fed with <see cref="Append"/>.</summary>
+    public OutputCapture(long cap, bool isError, Action<OutputLine>? onLine) : this(Stream.Null, cap, isError, onLine) { }
 
     public long TotalBytes { get; private set; }
     public bool Truncated { get; private set; }
@@ -22,25 +28,40 @@ internal sealed class OutputCapture(Stream stream, long cap, bool isError, Actio
     private void Pump()
     {
         var buffer = new byte[16 * 1024];
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
         int n;
         try
         {
-            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                lock (_kept)
-                {
-                    TotalBytes += n;
-                    var room = (int)Math.Max(0, Math.Min(n, cap - _kept.Length));
-                    if (room > 0) _kept.Write(buffer, 0, room);
-                    if (room < n) Truncated = true;
-                }
-                if (onLine is not null) EmitLines(chars, _lineDecoder.GetChars(buffer, 0, n, chars, 0));
-            }
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0) Append(buffer.AsSpan(0, n));
         }
         catch (IOException) { }
         catch (ObjectDisposedException) { }
+        Finish();
+    }
+
+    /// <summary>The next bytes of the stream.</summary>
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        lock (_kept)
+        {
+            TotalBytes += bytes.Length;
+            var room = (int)Math.Max(0, Math.Min(bytes.Length, cap - _kept.Length));
+            if (room > 0) _kept.Write(bytes[..room]);
+            if (room < bytes.Length) Truncated = true;
+        }
+        if (onLine is null) return;
+        _chars ??= new char[Encoding.UTF8.GetMaxCharCount(16 * 1024)];
+        for (int offset = 0; offset < bytes.Length; offset += 16 * 1024)
+        {
+            var part = bytes.Slice(offset, Math.Min(16 * 1024, bytes.Length - offset));
+            EmitLines(_chars, _lineDecoder.GetChars(part, _chars, flush: false));
+        }
+    }
+
+    /// <summary>The stream ended (or is given up): a last line without its newline is reported too.</summary>
+    public void Finish()
+    {
         if (onLine is not null && _line.Length > 0) onLine(new OutputLine(isError, _line.ToString()));
+        _line.Clear();
     }
 
     private void EmitLines(char[] chars, int count)

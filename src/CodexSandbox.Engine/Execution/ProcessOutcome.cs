@@ -16,6 +16,9 @@ public sealed record ProcessOutcome
     public bool StderrTruncated { get; init; }
     public DateTimeOffset StartTime { get; init; }
     public TimeSpan Duration { get; init; }
+    /// <summary>What the child wrote on <see cref="ProcessSpec.StatusDescriptor"/> (the launcher's status record);
+    /// null when no status descriptor was passed.</summary>
+    public string? Status { get; init; }
 
     public const int TimeoutExitCode = 124;
 }

@@ -6,8 +6,18 @@ namespace CodexSandbox.Engine.Execution;
 /// <summary>Starts a process, captures its streams apart, and kills its whole tree on timeout or cancellation.</summary>
 public static class ProcessRunner
 {
-    /// <param name="onLine">Called for each complete output line as it arrives (from a reader thread); null to only capture.</param>
+    /// <param name="onLine">Called for each complete output line as it arrives (on Linux from the calling thread, elsewhere
+    /// from a reader thread); null to only capture.</param>
     public static ProcessOutcome Run(ProcessSpec spec, Action<OutputLine>? onLine, CancellationToken cancel)
+    {
+        // Linux: posix_spawn, which can pass the launcher its status descriptor and closes every other inherited one.
+        // macOS (not tested by this project's CI) and Windows keep Process.
+        if (OperatingSystem.IsLinux()) return PosixProcessRunner.Run(spec, onLine, cancel);
+        if (spec.StatusDescriptor is not null) throw new PlatformNotSupportedException("A status descriptor can only be passed on Linux.");
+        return RunWithProcess(spec, onLine, cancel);
+    }
+
+    private static ProcessOutcome RunWithProcess(ProcessSpec spec, Action<OutputLine>? onLine, CancellationToken cancel)
     {
         var psi = new ProcessStartInfo(spec.Program)
         {

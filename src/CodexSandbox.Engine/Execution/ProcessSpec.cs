@@ -12,4 +12,7 @@ public sealed record ProcessSpec
     public TimeSpan? Timeout { get; init; }
     /// <summary>Bytes kept of stdout and of stderr each; the rest is drained and dropped.</summary>
     public long OutputMaxBytes { get; init; } = ResourceLimits.DefaultOutputMaxBytes;
+    /// <summary>Linux only: the child gets the write end of a pipe at this descriptor number (the launcher's
+    /// <c>--status-fd</c>), and what it writes there is <see cref="ProcessOutcome.Status"/>. Null for none.</summary>
+    public int? StatusDescriptor { get; init; }
 }

@@ -3,6 +3,7 @@ using CodexSandbox.Engine.Backends.Linux;
 using CodexSandbox.Engine.Backends.MacOS;
 using CodexSandbox.Engine.Backends.Windows;
 using CodexSandbox.Engine.Network;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Engine.Execution;
 
@@ -154,10 +155,11 @@ public static class SandboxExecutor
             ? RunWindows(plan, env, timeout, policy.Limits.OutputMaxBytes, onLine, cancel, notEnforced)
             : RunProcess(request, plan, env, timeout, onLine, cancel, enforced, notEnforced);
 
-        if (plan.Sandboxed && outcome.ExitCode == 127 && outcome.Stderr.Contains("command not found", StringComparison.Ordinal)
-            && outcome.Stderr.StartsWith("codex-linux-sandbox:", StringComparison.Ordinal))
+        if (outcome.Status is not null)
         {
-            throw new ProgramNotFoundException(request.Argv[0]);
+            (var applied, var missing) = Reported(plan.Backend, enforced, notEnforced, outcome.Status, request.Argv[0]);
+            enforced = [.. applied];
+            notEnforced = [.. missing];
         }
         return new SandboxResult
         {
@@ -226,6 +228,7 @@ public static class SandboxExecutor
                 Environment = env,
                 Timeout = timeout,
                 OutputMaxBytes = policy.Limits.OutputMaxBytes,
+                StatusDescriptor = plan.Platform == TargetPlatform.Linux && LauncherEnforcement.UsesLauncher(plan.Backend) ? LauncherStatus.Descriptor : null,
             }, onLine, cancel);
         }
         finally
@@ -235,6 +238,16 @@ public static class SandboxExecutor
             DeletePrivateFolders(privateFolders);
             cgroup?.Dispose();
         }
+    }
+
+    /// <summary>The launcher's status record applied to the plan's protections: a refusal for a missing program becomes
+    /// <see cref="ProgramNotFoundException"/>, and the launcher's layer of the protections is what it reported.</summary>
+    private static (IReadOnlyList<string> Enforced, IReadOnlyList<string> NotEnforced) Reported(string backend, IReadOnlyList<string> enforced,
+        IReadOnlyList<string> notEnforced, string statusRecord, string program)
+    {
+        var status = LauncherStatus.Parse(statusRecord);
+        if (status is { Executed: false, Error: LaunchErrorKind.ProgramNotFound }) throw new ProgramNotFoundException(program);
+        return LauncherEnforcement.Apply(backend, enforced, notEnforced, status);
     }
 
     private static ProcessOutcome RunWindows(LaunchPlan plan, Dictionary<string, string> env, TimeSpan? timeout, long outputMaxBytes,

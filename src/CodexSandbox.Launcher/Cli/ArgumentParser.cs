@@ -1,17 +1,27 @@
+using CodexSandbox.LauncherContract;
+
 namespace CodexSandbox.Launcher.Cli;
 
-/// <summary>Parses the launcher's options (see <see cref="HelpText"/>). Any problem is a
-/// <see cref="LauncherException"/> with exit code 125.</summary>
+/// <summary>Parses the launcher's options (names and values from LauncherContract, see <see cref="HelpText"/>).
+/// Any problem is a <see cref="LauncherException"/> of kind <see cref="LaunchErrorKind.Usage"/> (exit code 125).</summary>
 internal static class ArgumentParser
 {
     public static LaunchOptions Parse(IReadOnlyList<byte[]> args)
     {
         var options = new LaunchOptions();
+        Parse(args, options);
+        return options;
+    }
+
+    /// <summary>Fills <paramref name="options"/> as far as the arguments are valid, so a caller that catches the
+    /// usage error still knows a --status-fd given before the bad argument.</summary>
+    public static void Parse(IReadOnlyList<byte[]> args, LaunchOptions options)
+    {
         int i = 0;
         for (; i < args.Count; i++)
         {
             byte[] arg = args[i];
-            if (arg.AsSpan().SequenceEqual("--"u8)) { i++; break; }
+            if (Ascii.Equals(arg, LauncherOption.EndOfOptions)) { i++; break; }
             if (!arg.AsSpan().StartsWith("--"u8)) break;
 
             ReadOnlySpan<byte> name = arg;
@@ -23,40 +33,48 @@ internal static class ArgumentParser
                 inlineValue = arg.AsSpan(eq + 1).ToArray();
             }
 
-            if (name.SequenceEqual("--help"u8)) { NoValue(name, inlineValue); options.Help = true; }
-            else if (name.SequenceEqual("--probe"u8)) { NoValue(name, inlineValue); options.Probe = true; }
-            else if (name.SequenceEqual("--allow-missing-landlock"u8)) { NoValue(name, inlineValue); options.AllowMissingLandlock = true; }
-            else if (name.SequenceEqual("--no-unix-sockets"u8)) { NoValue(name, inlineValue); options.NoUnixSockets = true; }
-            else if (name.SequenceEqual("--mode"u8)) options.Mode = ParseMode(Value(args, ref i, name, inlineValue));
-            else if (name.SequenceEqual("--network"u8)) options.Network = ParseNetwork(Value(args, ref i, name, inlineValue));
-            else if (name.SequenceEqual("--rw"u8)) options.WritableRoots.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
-            else if (name.SequenceEqual("--ro"u8)) options.ReadOnlyPaths.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
-            else if (name.SequenceEqual("--deny"u8)) options.DeniedPaths.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
-            else if (name.SequenceEqual("--chdir"u8)) options.WorkingDirectory = NonEmpty(name, Value(args, ref i, name, inlineValue));
-            else if (name.SequenceEqual("--allow-tcp-connect"u8)) options.AllowedTcpConnectPorts.Add(ParsePort(name, Value(args, ref i, name, inlineValue)));
-            else if (name.SequenceEqual("--cpu-seconds"u8)) options.CpuSeconds = ParseCount(name, Value(args, ref i, name, inlineValue));
-            else if (name.SequenceEqual("--memory-mb"u8)) options.MemoryMb = ParseCount(name, Value(args, ref i, name, inlineValue));
-            else if (name.SequenceEqual("--max-processes"u8)) options.MaxProcesses = ParseCount(name, Value(args, ref i, name, inlineValue));
-            else if (name.SequenceEqual("--file-size-mb"u8)) options.FileSizeMb = ParseCount(name, Value(args, ref i, name, inlineValue));
-            else if (name.SequenceEqual("--supervise"u8)) { NoValue(name, inlineValue); options.Supervise = true; options.SuperviseArgumentIndexes.Add(i); }
-            else if (name.SequenceEqual("--relay"u8)) options.Relays.Add(Relay.RelaySpec.Parse(name, Value(args, ref i, name, inlineValue)));
-            else if (name.SequenceEqual("--open-files"u8)) options.OpenFiles = ParseCount(name, Value(args, ref i, name, inlineValue));
-            else throw LauncherException.Usage(name, "unknown option (see --help)");
+            if (Is(name, LauncherOption.Help)) { NoValue(name, inlineValue); options.Help = true; }
+            else if (Is(name, LauncherOption.Probe)) { NoValue(name, inlineValue); options.Probe = true; }
+            else if (Is(name, LauncherOption.AllowMissingLandlock)) { NoValue(name, inlineValue); options.AllowMissingLandlock = true; }
+            else if (Is(name, LauncherOption.NoUnixSockets)) { NoValue(name, inlineValue); options.NoUnixSockets = true; }
+            else if (Is(name, LauncherOption.Mode)) options.Mode = ParseMode(name, Value(args, ref i, name, inlineValue));
+            else if (Is(name, LauncherOption.Network)) options.Network = ParseNetwork(name, Value(args, ref i, name, inlineValue));
+            else if (Is(name, LauncherOption.WritableRoot)) options.WritableRoots.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
+            else if (Is(name, LauncherOption.ReadOnlyPath)) options.ReadOnlyPaths.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
+            else if (Is(name, LauncherOption.DeniedPath)) options.DeniedPaths.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
+            else if (Is(name, LauncherOption.ChangeDirectory)) options.WorkingDirectory = NonEmpty(name, Value(args, ref i, name, inlineValue));
+            else if (Is(name, LauncherOption.AllowTcpConnect)) options.AllowedTcpConnectPorts.Add(ParsePort(name, Value(args, ref i, name, inlineValue)));
+            else if (Is(name, LauncherOption.CpuSeconds)) options.CpuSeconds = ParseCount(name, Value(args, ref i, name, inlineValue));
+            else if (Is(name, LauncherOption.MemoryMb)) options.MemoryMb = ParseCount(name, Value(args, ref i, name, inlineValue));
+            else if (Is(name, LauncherOption.MaxProcesses)) options.MaxProcesses = ParseCount(name, Value(args, ref i, name, inlineValue));
+            else if (Is(name, LauncherOption.FileSizeMb)) options.FileSizeMb = ParseCount(name, Value(args, ref i, name, inlineValue));
+            else if (Is(name, LauncherOption.OpenFiles)) options.OpenFiles = ParseCount(name, Value(args, ref i, name, inlineValue));
+            else if (Is(name, LauncherOption.Relay)) options.Relays.Add(Relay.RelaySpec.Parse(name, Value(args, ref i, name, inlineValue)));
+            else if (Is(name, LauncherOption.Supervise)) { NoValue(name, inlineValue); options.Supervise = true; options.OwnArgumentIndexes.Add(i); }
+            else if (Is(name, LauncherOption.StatusFd))
+            {
+                options.OwnArgumentIndexes.Add(i);
+                byte[] value = Value(args, ref i, name, inlineValue);
+                if (inlineValue is null) options.OwnArgumentIndexes.Add(i);
+                options.StatusFd = ParseDescriptor(name, value);
+            }
+            else throw LauncherException.Usage(name, $"unknown option (see {LauncherOption.Help})");
         }
         for (; i < args.Count; i++) options.Command.Add(args[i]);
 
-        if (options.Help || options.Probe) return options;
-        if (options.Command.Count == 0) throw LauncherException.Usage("no program given (see --help)");
+        if (options.Help || options.Probe) return;
+        if (options.Command.Count == 0) throw LauncherException.Usage($"no program given (see {LauncherOption.Help})");
         if (options.Command[0].Length == 0) throw LauncherException.Usage("empty program name");
-        if (options.Mode == SandboxMode.ReadOnly && options.WritableRoots.Count > 0)
-            throw LauncherException.Usage("--rw needs --mode workspace-write");
-        if (options.AllowedTcpConnectPorts.Count > 0 && options.Network != NetworkMode.Proxy)
-            throw LauncherException.Usage("--allow-tcp-connect needs --network proxy");
+        if (options.Mode == LauncherSandboxMode.ReadOnly && options.WritableRoots.Count > 0)
+            throw LauncherException.Usage($"{LauncherOption.WritableRoot} needs {LauncherOption.Mode} {LauncherValue.Spell(LauncherSandboxMode.WorkspaceWrite)}");
+        if (options.AllowedTcpConnectPorts.Count > 0 && options.Network != LauncherNetworkMode.Allowlist)
+            throw LauncherException.Usage($"{LauncherOption.AllowTcpConnect} needs {LauncherOption.Network} {LauncherValue.Spell(LauncherNetworkMode.Allowlist)}");
         Relay.RelaySpec.Validate(options);
-        if (options.MemoryMb is > (ulong.MaxValue >> 20)) throw LauncherException.Usage("--memory-mb: value too large");
-        if (options.FileSizeMb is > (ulong.MaxValue >> 20)) throw LauncherException.Usage("--file-size-mb: value too large");
-        return options;
+        if (options.MemoryMb is > (ulong.MaxValue >> 20)) throw LauncherException.Usage($"{LauncherOption.MemoryMb}: value too large");
+        if (options.FileSizeMb is > (ulong.MaxValue >> 20)) throw LauncherException.Usage($"{LauncherOption.FileSizeMb}: value too large");
     }
+
+    private static bool Is(ReadOnlySpan<byte> name, string option) => Ascii.Equals(name, option);
 
     private static void NoValue(ReadOnlySpan<byte> name, byte[]? inlineValue)
     {
@@ -73,19 +91,23 @@ internal static class ArgumentParser
     private static byte[] NonEmpty(ReadOnlySpan<byte> name, byte[] value) =>
         value.Length > 0 ? value : throw LauncherException.Usage(name, "empty value");
 
-    private static SandboxMode ParseMode(byte[] value)
+    private static LauncherSandboxMode ParseMode(ReadOnlySpan<byte> name, byte[] value)
     {
-        if (value.AsSpan().SequenceEqual("read-only"u8)) return SandboxMode.ReadOnly;
-        if (value.AsSpan().SequenceEqual("workspace-write"u8)) return SandboxMode.WorkspaceWrite;
-        throw LauncherException.Usage("--mode"u8, "expected read-only or workspace-write");
+        foreach (var mode in LauncherValue.SandboxModes)
+        {
+            if (Ascii.Equals(value, LauncherValue.Spell(mode))) return mode;
+        }
+        throw LauncherException.Usage(name, $"expected {LauncherValue.Spell(LauncherSandboxMode.ReadOnly)} or {LauncherValue.Spell(LauncherSandboxMode.WorkspaceWrite)}");
     }
 
-    private static NetworkMode ParseNetwork(byte[] value)
+    private static LauncherNetworkMode ParseNetwork(ReadOnlySpan<byte> name, byte[] value)
     {
-        if (value.AsSpan().SequenceEqual("off"u8)) return NetworkMode.Off;
-        if (value.AsSpan().SequenceEqual("proxy"u8)) return NetworkMode.Proxy;
-        if (value.AsSpan().SequenceEqual("on"u8)) return NetworkMode.On;
-        throw LauncherException.Usage("--network"u8, "expected off, proxy or on");
+        foreach (var mode in LauncherValue.NetworkModes)
+        {
+            if (Ascii.Equals(value, LauncherValue.Spell(mode))) return mode;
+        }
+        throw LauncherException.Usage(name,
+            $"expected {LauncherValue.Spell(LauncherNetworkMode.Off)}, {LauncherValue.Spell(LauncherNetworkMode.Allowlist)} or {LauncherValue.Spell(LauncherNetworkMode.On)}");
     }
 
     private static ushort ParsePort(ReadOnlySpan<byte> name, byte[] value)
@@ -93,6 +115,14 @@ internal static class ArgumentParser
         ulong port = ParseCount(name, value);
         if (port is 0 or > 65535) throw LauncherException.Usage(name, "port must be 1-65535");
         return (ushort)port;
+    }
+
+    /// <summary>A descriptor above stderr: 0, 1 and 2 are the command's own streams.</summary>
+    private static int ParseDescriptor(ReadOnlySpan<byte> name, byte[] value)
+    {
+        ulong fd = ParseCount(name, value);
+        if (fd is < 3 or > int.MaxValue) throw LauncherException.Usage(name, "expected a descriptor number of 3 or more");
+        return (int)fd;
     }
 
     /// <summary>A decimal number without sign, spaces or overflow.</summary>

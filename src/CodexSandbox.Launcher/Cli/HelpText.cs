@@ -40,18 +40,22 @@ internal static class HelpText
           --allow-missing-landlock           run without the filesystem/TCP layer when the kernel has no
                                              Landlock (otherwise exit 125)
         Network:
-          --network off|proxy|on             default off.
-                                             off:   socket() only for AF_UNIX (not SOCK_DGRAM); connect,
-                                                    bind, listen, accept denied for every family.
-                                             proxy: only TCP sockets (AF_INET/AF_INET6), connect only to
-                                                    --allow-tcp-connect ports (Landlock ABI >= 4 required),
-                                                    no bind/listen/accept, no AF_UNIX sockets.
-                                             on:    unrestricted.
-          --allow-tcp-connect PORT           allowed TCP destination port in proxy mode (repeatable)
+          --network off|allowlist|on         default off.
+                                             off:       socket() only for AF_UNIX (not SOCK_DGRAM);
+                                                        connect, bind, listen, accept denied for
+                                                        every family.
+                                             allowlist: only TCP sockets (AF_INET/AF_INET6), connect
+                                                        only to --allow-tcp-connect ports (the
+                                                        allowlist proxy's; Landlock ABI >= 4
+                                                        required), no bind/listen/accept, no AF_UNIX
+                                                        sockets.
+                                             on:        unrestricted.
+          --allow-tcp-connect PORT           allowed TCP destination port with --network allowlist
+                                             (repeatable)
           --no-unix-sockets                  socket(AF_UNIX, ...) fails with EPERM in any --network mode,
                                              so no host unix socket (pathname or abstract) can be
                                              connected to; socketpair still works
-          --relay PORT=SOCKETPATH            proxy mode: listen on 127.0.0.1:PORT (in the current network
+          --relay PORT=SOCKETPATH            allowlist: listen on 127.0.0.1:PORT (in the current network
                                              namespace, e.g. bwrap's private one) and forward every
                                              connection to the unix stream socket SOCKETPATH (absolute,
                                              at most 107 bytes); PORT is also an --allow-tcp-connect
@@ -82,7 +86,22 @@ internal static class HelpText
                                              SIGTERM is ignored) leaves them running. For runs without
                                              a pid namespace.
         Other:
-          --probe                            print key=value lines about kernel support and exit 0
+          --status-fd N                      write the status record to descriptor N (3 or more; made
+                                             close-on-exec, so the command never holds it; if N is not
+                                             open, no record is written): key=value
+                                             lines after "format=1". Right before execve: what was
+                                             applied (rlimit_NAME=N, no_new_privs, capabilities,
+                                             bounding_set, new_session, landlock=0|1, landlock_abi,
+                                             landlock_rules, landlock_network, landlock_scope, seccomp,
+                                             seccomp_network, seccomp_metadata, no_unix_sockets,
+                                             descriptors) and outcome=exec; end-of-file after that means
+                                             the exec happened. On refusal: outcome=refused, error=KIND
+                                             (Usage, ProgramNotFound, CannotExecute, WorkingDirectory,
+                                             LandlockUnavailable, UnsupportedArchitecture, SetupFailed,
+                                             RestrictionFailed, ParentExited) and message=TEXT. A key
+                                             may repeat; the last one counts.
+          --probe                            print a record of key=value lines (format=1) about kernel
+                                             support and exit 0
           --help                             print this text and exit 0
 
         Always denied: ptrace, process_vm_readv/writev, pidfd_getfd, io_uring, mount and the new mount

@@ -1,3 +1,5 @@
+using CodexSandbox.LauncherContract;
+
 namespace CodexSandbox.Launcher.Cli;
 
 /// <summary>The parsed command line. Paths are kept as raw bytes so non-UTF-8 names survive.</summary>
@@ -5,8 +7,8 @@ internal sealed class LaunchOptions
 {
     public bool Help { get; set; }
     public bool Probe { get; set; }
-    public SandboxMode Mode { get; set; } = SandboxMode.ReadOnly;
-    public NetworkMode Network { get; set; } = NetworkMode.Off;
+    public LauncherSandboxMode Mode { get; set; } = LauncherSandboxMode.ReadOnly;
+    public LauncherNetworkMode Network { get; set; } = LauncherNetworkMode.Off;
     public List<byte[]> WritableRoots { get; } = [];
     /// <summary>--ro: readable again inside a --deny subtree.</summary>
     public List<byte[]> ReadOnlyPaths { get; } = [];
@@ -23,9 +25,14 @@ internal sealed class LaunchOptions
     /// <summary>seccomp refuses socket(AF_UNIX, ...) (socketpair stays allowed).</summary>
     public bool NoUnixSockets { get; set; }
 
-    /// <summary>--supervise, and where it stood in the arguments (the supervised copy gets them without it).</summary>
+    /// <summary>--status-fd: where the status record goes; null for none.</summary>
+    public int? StatusFd { get; set; }
+
     public bool Supervise { get; set; }
-    public List<int> SuperviseArgumentIndexes { get; } = [];
+
+    /// <summary>Where --supervise and --status-fd (with its value) stood in the arguments: they belong to this
+    /// copy, so the supervised copy gets the arguments without them (and its own --status-fd).</summary>
+    public List<int> OwnArgumentIndexes { get; } = [];
 
     /// <summary>--relay PORT=SOCKETPATH, in the order given.</summary>
     public List<Relay.RelaySpec> Relays { get; } = [];

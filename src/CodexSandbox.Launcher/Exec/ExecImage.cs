@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Exec;
 
@@ -53,8 +54,8 @@ internal sealed unsafe class ExecImage
     }
 
     /// <summary>Replaces this process with the program (environment unchanged). Returns only on
-    /// failure, with the exit code after printing the one-line reason.</summary>
-    public int Execute()
+    /// failure, with the kind of failure after printing the one-line reason.</summary>
+    public LaunchErrorKind Execute()
     {
         Libc.execv(_path, _argv);
         int errno = Libc.Errno;
@@ -64,8 +65,7 @@ internal sealed unsafe class ExecImage
             errno = Libc.Errno;
         }
         Span<byte> buf = stackalloc byte[2048];
-        new LineBuilder(buf).Append(Diagnostics.Prefix).Append(_displayName).Append(": "u8).AppendErrno(errno)
-            .WriteLineTo(Diagnostics.StdErr);
-        return errno == Libc.ENOENT ? 127 : 126;
+        Diagnostics.Emit(new LineBuilder(buf).Append(Diagnostics.Prefix).Append(_displayName).Append(": "u8).AppendErrno(errno));
+        return errno == Libc.ENOENT ? LaunchErrorKind.ProgramNotFound : LaunchErrorKind.CannotExecute;
     }
 }

@@ -4,7 +4,8 @@ namespace CodexSandbox.Launcher.Exec;
 
 /// <summary>Closes every descriptor above stderr right before execve, so only stdin, stdout and
 /// stderr reach PROGRAM: a descriptor the caller leaked without FD_CLOEXEC (a host log file, a
-/// pipe, a socket) must not carry a write or a connection past the sandbox.</summary>
+/// pipe, a socket) must not carry a write or a connection past the sandbox. The status descriptor
+/// stays open until execve closes it (it is close-on-exec).</summary>
 internal static unsafe class InheritedDescriptors
 {
     private const nint SysCloseRange = 436; // asm-generic number: the same on x86_64 and aarch64
@@ -22,10 +23,23 @@ internal static unsafe class InheritedDescriptors
         if (Libc.getrlimit(RLIMIT_NOFILE, &limit) == 0) s_inheritedLimit = Math.Max(limit.Current, limit.Maximum);
     }
 
-    /// <summary>close_range(3, ~0U, 0). Runs after the limits and filters: syscalls only, no allocation.</summary>
-    public static void CloseAll()
+    /// <summary>Closes every descriptor from 3 up but <paramref name="keep"/> (-1 for none). Runs after the limits
+    /// and filters: syscalls only, no allocation.</summary>
+    public static void CloseAll(int keep)
     {
-        if (Libc.syscall(SysCloseRange, 3, unchecked((nint)uint.MaxValue), 0, 0, 0) == 0) return;
+        if (keep < 3)
+        {
+            CloseRange(3, uint.MaxValue);
+            return;
+        }
+        if (keep > 3) CloseRange(3, (uint)keep - 1);
+        CloseRange((uint)keep + 1, uint.MaxValue);
+    }
+
+    /// <summary>close_range(first, last, 0).</summary>
+    private static void CloseRange(uint first, uint last)
+    {
+        if (Libc.syscall(SysCloseRange, (nint)first, unchecked((nint)last), 0, 0, 0) == 0) return;
 
         // Kernels before 5.9 (ENOSYS), or a container's filter that refuses the call: one by one,
         // up to the highest limit a descriptor could have been opened under.
@@ -33,6 +47,7 @@ internal static unsafe class InheritedDescriptors
         ulong end = s_inheritedLimit;
         if (Libc.getrlimit(RLIMIT_NOFILE, &limit) == 0) end = Math.Max(end, limit.Current);
         if (end > FallbackCeiling) end = FallbackCeiling;
-        for (int fd = 3; fd < (int)end; fd++) Libc.close(fd);
+        if (end > (ulong)last + 1) end = (ulong)last + 1;
+        for (ulong fd = first; fd < end; fd++) Libc.close((int)fd);
     }
 }

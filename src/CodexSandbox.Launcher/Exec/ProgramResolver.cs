@@ -1,5 +1,6 @@
 using CodexSandbox.Launcher.Cli;
 using CodexSandbox.Launcher.Native;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Exec;
 
@@ -18,7 +19,7 @@ internal static unsafe class ProgramResolver
             int type;
             fixed (byte* p = direct) type = FileType.Of(p);
             if (type < 0)
-                throw LauncherException.FromErrno(-type == Libc.ENOENT ? LauncherException.NotFound : LauncherException.CannotExecute, program, -type);
+                throw LauncherException.FromErrno(-type == Libc.ENOENT ? LaunchErrorKind.ProgramNotFound : LaunchErrorKind.CannotExecute, program, -type);
             return program;
         }
 
@@ -49,8 +50,8 @@ internal static unsafe class ProgramResolver
             if (colon < 0) break;
             searchPath = searchPath[(colon + 1)..];
         }
-        if (sawUnexecutable) throw LauncherException.FromErrno(LauncherException.CannotExecute, program, Libc.EACCES);
-        throw new LauncherException(LauncherException.NotFound, [.. program, .. ": command not found"u8]);
+        if (sawUnexecutable) throw LauncherException.FromErrno(LaunchErrorKind.CannotExecute, program, Libc.EACCES);
+        throw new LauncherException(LaunchErrorKind.ProgramNotFound, [.. program, .. ": command not found"u8]);
     }
 
     /// <summary>"dir/program\0"; an empty PATH entry means the current directory, as for execvp.</summary>

@@ -1,5 +1,6 @@
 using CodexSandbox.Launcher.Cli;
 using CodexSandbox.Launcher.Native;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Landlock;
 
@@ -11,7 +12,7 @@ internal static unsafe class CanonicalPath
     /// <summary>The absolute path without symlinks, "." or "..", or null when it does not exist
     /// (ENOENT, or ENOTDIR for a component that is not a directory). Any other failure is a
     /// launcher error naming <paramref name="option"/>.</summary>
-    public static byte[]? Resolve(ReadOnlySpan<byte> option, byte[] path)
+    public static byte[]? Resolve(string option, byte[] path)
     {
         byte[] terminated = [.. path, 0];
         byte* resolved = stackalloc byte[PathCalls.PathMax];
@@ -21,7 +22,7 @@ internal static unsafe class CanonicalPath
         {
             int errno = Libc.Errno;
             if (errno is Libc.ENOENT or PathCalls.ENOTDIR) return null;
-            throw LauncherException.FromErrno(LauncherException.LauncherError, [.. option, (byte)' ', .. path], errno);
+            throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, [.. Ascii.Bytes(option), (byte)' ', .. path], errno);
         }
         return new ReadOnlySpan<byte>(resolved, Output.LineBuilder.Strlen(resolved)).ToArray();
     }

@@ -1,3 +1,5 @@
+using CodexSandbox.LauncherContract;
+
 namespace CodexSandbox.Launcher.Landlock;
 
 /// <summary>The canonical --deny paths (missing ones dropped) and the prefix tests the rule builder
@@ -14,7 +16,7 @@ internal sealed class DeniedPaths
         foreach (byte[] argument in arguments)
         {
             // A path that does not exist has nothing to hide.
-            if (CanonicalPath.Resolve("--deny"u8, argument) is { } path) denied._paths.Add(path);
+            if (CanonicalPath.Resolve(LauncherOption.DeniedPath, argument) is { } path) denied._paths.Add(path);
         }
         return denied;
     }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using CodexSandbox.Launcher.Cli;
 using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Landlock;
 
@@ -41,6 +42,19 @@ internal sealed unsafe class LandlockRuleset
 
     public int Abi { get; }
 
+    /// <summary>Path and port rules added (for the status record).</summary>
+    public int RuleCount { get; private set; }
+
+    /// <summary>TCP bind and connect are handled: denied but for the allowed ports.</summary>
+    public bool HandlesNetwork { get; private init; }
+
+    /// <summary>Signals and abstract unix sockets cannot reach outside the domain.</summary>
+    public bool Scoped { get; private init; }
+
+    private static string Allowlist => LauncherValue.Spell(LauncherNetworkMode.Allowlist);
+
+    private static LauncherException Unavailable(string message) => LauncherException.Failure(LaunchErrorKind.LandlockUnavailable, message);
+
     /// <summary>The kernel's Landlock ABI version, or 0 when Landlock is missing or disabled.</summary>
     public static int QueryAbi()
     {
@@ -61,26 +75,31 @@ internal sealed unsafe class LandlockRuleset
         int abi = QueryAbi();
         if (abi <= 0)
         {
-            if (options.DeniedPaths.Count > 0) throw LauncherException.Usage("--deny needs Landlock, which this kernel does not provide");
-            if (options.AllowMissingLandlock && options.Network != NetworkMode.Proxy) return null;
-            throw LauncherException.Usage(options.AllowMissingLandlock
-                ? "--network proxy needs Landlock, which this kernel does not provide"
-                : "this kernel does not provide Landlock (use --allow-missing-landlock to run without it)");
+            if (options.DeniedPaths.Count > 0) throw Unavailable($"{LauncherOption.DeniedPath} needs Landlock, which this kernel does not provide");
+            if (options.AllowMissingLandlock && options.Network != LauncherNetworkMode.Allowlist) return null;
+            throw Unavailable(options.AllowMissingLandlock
+                ? $"{LauncherOption.Network} {Allowlist} needs Landlock, which this kernel does not provide"
+                : $"this kernel does not provide Landlock (use {LauncherOption.AllowMissingLandlock} to run without it)");
         }
-        if (options.Network == NetworkMode.Proxy && abi < 4)
-            throw LauncherException.Usage($"--network proxy needs Landlock ABI 4 or later; this kernel has ABI {abi}");
+        if (options.Network == LauncherNetworkMode.Allowlist && abi < 4)
+            throw Unavailable($"{LauncherOption.Network} {Allowlist} needs Landlock ABI 4 or later; this kernel has ABI {abi}");
 
         ulong fsRights = LandlockAccess.FileSystemRights(abi);
         RulesetAttr attr = new() { HandledAccessFs = fsRights };
-        if (abi >= 4 && options.Network != NetworkMode.On)
+        if (abi >= 4 && options.Network != LauncherNetworkMode.On)
             attr.HandledAccessNet = LandlockAccess.NetBindTcp | LandlockAccess.NetConnectTcp;
         // In every network mode: a host abstract socket (X11, D-Bus, a debugger) is a door into the
         // host, not network access.
         if (abi >= 6) attr.Scoped = LandlockAccess.ScopeSignal | LandlockAccess.ScopeAbstractUnixSocket;
 
         int fd = (int)Libc.syscall(SysCreateRuleset, (nint)(&attr), sizeof(RulesetAttr), 0, 0, 0);
-        if (fd < 0) throw LauncherException.FromErrno(LauncherException.LauncherError, "landlock_create_ruleset"u8, Libc.Errno);
-        var ruleset = new LandlockRuleset(abi, fd) { _handled = fsRights };
+        if (fd < 0) throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, "landlock_create_ruleset"u8, Libc.Errno);
+        var ruleset = new LandlockRuleset(abi, fd)
+        {
+            _handled = fsRights,
+            HandlesNetwork = attr.HandledAccessNet != 0,
+            Scoped = attr.Scoped != 0,
+        };
         DeniedPaths denied = DeniedPaths.Resolve(options.DeniedPaths);
 
         // Listing everywhere, reading and executing everywhere but the denied subtrees.
@@ -89,13 +108,13 @@ internal sealed unsafe class LandlockRuleset
 
         // --ro reopens a path inside a denied subtree, minus any denied path beneath it.
         foreach (byte[] path in options.ReadOnlyPaths)
-            if (CanonicalPath.Resolve("--ro"u8, path) is { } ro) ruleset.Grant(ro, ReadRights | LandlockAccess.ReadDir, denied);
+            if (CanonicalPath.Resolve(LauncherOption.ReadOnlyPath, path) is { } ro) ruleset.Grant(ro, ReadRights | LandlockAccess.ReadDir, denied);
 
         // Writable roots: every write right on the whole root; reading minus the denied subtrees.
         ulong writeRights = fsRights & ~(ReadRights | LandlockAccess.ReadDir);
         foreach (byte[] path in options.WritableRoots)
         {
-            if (CanonicalPath.Resolve("--rw"u8, path) is not { } root) continue; // a missing root is skipped
+            if (CanonicalPath.Resolve(LauncherOption.WritableRoot, path) is not { } root) continue; // a missing root is skipped
             ruleset.AddPath(root, writeRights, fsRights, mustExist: false);
             ruleset.Grant(root, ReadRights, denied);
         }
@@ -105,7 +124,7 @@ internal sealed unsafe class LandlockRuleset
             ruleset.AddPath(System.Text.Encoding.ASCII.GetBytes(device), deviceRights, fsRights, mustExist: false);
         foreach (string device in TerminalDevices)
         {
-            if (CanonicalPath.Resolve("device"u8, System.Text.Encoding.ASCII.GetBytes(device)) is not { } terminal) continue;
+            if (CanonicalPath.Resolve("device", System.Text.Encoding.ASCII.GetBytes(device)) is not { } terminal) continue;
             if (!denied.IsAtOrUnder(terminal)) ruleset.Grant(terminal, deviceRights, denied);
         }
 
@@ -113,7 +132,8 @@ internal sealed unsafe class LandlockRuleset
         {
             NetPortAttr rule = new() { AllowedAccess = LandlockAccess.NetConnectTcp, Port = port };
             if (Libc.syscall(SysAddRule, fd, RuleNetPort, (nint)(&rule), 0, 0) != 0)
-                throw LauncherException.FromErrno(LauncherException.LauncherError, "landlock_add_rule(port)"u8, Libc.Errno);
+                throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, "landlock_add_rule(port)"u8, Libc.Errno);
+            ruleset.RuleCount++;
         }
         return ruleset;
     }
@@ -136,7 +156,7 @@ internal sealed unsafe class LandlockRuleset
         if (fd < 0)
         {
             if (Libc.Errno == Libc.ENOENT) return;
-            throw LauncherException.FromErrno(LauncherException.LauncherError, path, Libc.Errno);
+            throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, path, Libc.Errno);
         }
         try
         {
@@ -228,7 +248,7 @@ internal sealed unsafe class LandlockRuleset
         if (type != Libc.S_IFDIR) rights &= LandlockAccess.FileRights;
         if (rights == 0) return;
         PathBeneathAttr rule = new() { AllowedAccess = rights, ParentFd = fd };
-        Libc.syscall(SysAddRule, _rulesetFd, RulePathBeneath, (nint)(&rule), 0, 0);
+        if (Libc.syscall(SysAddRule, _rulesetFd, RulePathBeneath, (nint)(&rule), 0, 0) == 0) RuleCount++;
     }
 
     private void AddPath(byte[] path, ulong rights, ulong handled, bool mustExist)
@@ -242,18 +262,19 @@ internal sealed unsafe class LandlockRuleset
             // A root that does not exist has nothing to protect or to write into; skipping it only
             // removes access, as Codex does for missing writable roots.
             if (!mustExist && errno == Libc.ENOENT) return;
-            throw LauncherException.FromErrno(LauncherException.LauncherError, path, errno);
+            throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, path, errno);
         }
         try
         {
             int type = FileType.OfDescriptor(fd);
-            if (type < 0) throw LauncherException.FromErrno(LauncherException.LauncherError, path, -type);
+            if (type < 0) throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, path, -type);
             rights &= handled;
             if (type != Libc.S_IFDIR) rights &= LandlockAccess.FileRights;
             if (rights == 0) return; // e.g. listing asked for on a file
             PathBeneathAttr rule = new() { AllowedAccess = rights, ParentFd = fd };
             if (Libc.syscall(SysAddRule, _rulesetFd, RulePathBeneath, (nint)(&rule), 0, 0) != 0)
-                throw LauncherException.FromErrno(LauncherException.LauncherError, path, Libc.Errno);
+                throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, path, Libc.Errno);
+            RuleCount++;
         }
         finally
         {

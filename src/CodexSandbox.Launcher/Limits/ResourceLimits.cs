@@ -1,6 +1,7 @@
 using CodexSandbox.Launcher.Cli;
 using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Limits;
 
@@ -16,7 +17,11 @@ internal sealed unsafe class ResourceLimits
     private readonly int[] _resources = new int[MaxEntries];
     private readonly ulong[] _soft = new ulong[MaxEntries];
     private readonly ulong[] _hard = new ulong[MaxEntries];
+    private readonly ulong[] _applied = new ulong[MaxEntries];
     private int _count;
+
+    /// <summary>The limits set so far, in order.</summary>
+    public int Count => _count;
 
     public ResourceLimits(LaunchOptions options)
     {
@@ -48,15 +53,30 @@ internal sealed unsafe class ResourceLimits
             wanted.Maximum = Math.Min(_hard[i], current.Maximum);
             wanted.Current = Math.Min(_soft[i], wanted.Maximum);
             if (Libc.setrlimit(_resources[i], &wanted) != 0) return Fail(_resources[i], Libc.Errno);
+            _applied[i] = wanted.Current;
         }
         return true;
     }
 
+    /// <summary>The status record's name of limit <paramref name="index"/> (<see cref="StatusKey.RlimitPrefix"/> + name).</summary>
+    public string Name(int index) => _resources[index] switch
+    {
+        RLIMIT_CPU => StatusKey.RlimitCpu,
+        RLIMIT_FSIZE => StatusKey.RlimitFileSize,
+        RLIMIT_CORE => StatusKey.RlimitCore,
+        RLIMIT_NPROC => StatusKey.RlimitProcesses,
+        RLIMIT_NOFILE => StatusKey.RlimitOpenFiles,
+        _ => StatusKey.RlimitAddressSpace,
+    };
+
+    /// <summary>The soft limit Apply set for limit <paramref name="index"/> (never above the inherited hard limit).</summary>
+    public ulong Applied(int index) => _applied[index];
+
     private static bool Fail(int resource, int errno)
     {
         Span<byte> buf = stackalloc byte[512];
-        new LineBuilder(buf).Append(Diagnostics.Prefix).Append("setrlimit("u8).Append(resource).Append("): "u8)
-            .AppendErrno(errno).WriteLineTo(Diagnostics.StdErr);
+        Diagnostics.Emit(new LineBuilder(buf).Append(Diagnostics.Prefix).Append("setrlimit("u8).Append(resource).Append("): "u8)
+            .AppendErrno(errno));
         return false;
     }
 }

@@ -15,6 +15,9 @@ internal unsafe ref struct LineBuilder
         _length = 0;
     }
 
+    /// <summary>The line so far, without the newline.</summary>
+    public readonly ReadOnlySpan<byte> Text => _buffer[.._length];
+
     public LineBuilder Append(scoped ReadOnlySpan<byte> text)
     {
         // Leave room for the newline; a message that does not fit is cut, never overflowed.

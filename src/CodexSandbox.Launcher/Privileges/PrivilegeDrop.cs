@@ -24,8 +24,14 @@ internal static unsafe class PrivilegeDrop
     internal struct CapData { public uint Effective; public uint Permitted; public uint Inheritable; }
 
     /// <summary>Applies everything; on failure prints one line and returns false.</summary>
-    public static bool Apply(int originalParent, nint capsetSyscall)
+    public static bool Apply(int originalParent, nint capsetSyscall) => Apply(originalParent, capsetSyscall, out _, out _);
+
+    /// <param name="boundingSetDropped">False when the caller had no CAP_SETPCAP (and so nothing to drop).</param>
+    /// <param name="newSession">False when this process already led a process group and kept its session.</param>
+    public static bool Apply(int originalParent, nint capsetSyscall, out bool boundingSetDropped, out bool newSession)
     {
+        boundingSetDropped = true;
+        newSession = false;
         if (Libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return Fail("prctl(PR_SET_NO_NEW_PRIVS)"u8, Libc.Errno);
 
         // Needs CAP_SETPCAP: an unprivileged caller has no capabilities to lose, so EPERM is fine there.
@@ -39,6 +45,7 @@ internal static unsafe class PrivilegeDrop
         {
             if (Libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
             int errno = Libc.Errno;
+            if (errno == Libc.EPERM) boundingSetDropped = false;
             if (errno is Libc.EINVAL or Libc.EPERM) break;
             return Fail("prctl(PR_CAPBSET_DROP)"u8, errno);
         }
@@ -62,7 +69,8 @@ internal static unsafe class PrivilegeDrop
 
         // EPERM means this process already leads a process group (started as a shell job); it keeps
         // the terminal then, and the seccomp filter still refuses TIOCSTI/TIOCLINUX.
-        if (Libc.setsid() < 0 && Libc.Errno != Libc.EPERM) return Fail("setsid"u8, Libc.Errno);
+        if (Libc.setsid() >= 0) newSession = true;
+        else if (Libc.Errno != Libc.EPERM) return Fail("setsid"u8, Libc.Errno);
         return true;
     }
 

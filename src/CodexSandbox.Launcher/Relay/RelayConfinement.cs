@@ -4,6 +4,7 @@ using CodexSandbox.Launcher.Landlock;
 using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
 using CodexSandbox.Launcher.Seccomp;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Relay;
 
@@ -27,12 +28,12 @@ internal sealed unsafe class RelayConfinement
     public RelayConfinement(SyscallTable table)
     {
         int abi = LandlockRuleset.QueryAbi();
-        if (abi < 1) throw LauncherException.Usage("--relay needs Landlock, which this kernel does not provide");
+        if (abi < 1) throw LauncherException.Failure(LaunchErrorKind.LandlockUnavailable, $"{LauncherOption.Relay} needs Landlock, which this kernel does not provide");
         RulesetAttr attr = new() { HandledAccessFs = LandlockAccess.FileSystemRights(abi) };
         if (abi >= 4) attr.HandledAccessNet = LandlockAccess.NetBindTcp | LandlockAccess.NetConnectTcp;
         if (abi >= 6) attr.Scoped = LandlockAccess.ScopeSignal | LandlockAccess.ScopeAbstractUnixSocket;
         _rulesetFd = (int)Libc.syscall(SysCreateRuleset, (nint)(&attr), sizeof(RulesetAttr), 0, 0, 0);
-        if (_rulesetFd < 0) throw LauncherException.FromErrno(LauncherException.LauncherError, "landlock_create_ruleset"u8, Libc.Errno);
+        if (_rulesetFd < 0) throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, "landlock_create_ruleset"u8, Libc.Errno);
 
         _filter = new FrozenFilter(table, FilterRules(table), Eperm);
     }

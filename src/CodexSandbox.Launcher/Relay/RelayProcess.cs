@@ -4,6 +4,7 @@ using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
 using CodexSandbox.Launcher.Privileges;
 using CodexSandbox.Launcher.Seccomp;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Relay;
 
@@ -38,14 +39,14 @@ internal static unsafe class RelayProcess
                 if (!IsListeningSocket(FirstListener + i)) throw LauncherException.Usage("--relay-process: descriptor is not a listening socket");
 
             SyscallTable table = SyscallTable.ForCurrentProcess()
-                ?? throw LauncherException.Usage("unsupported CPU architecture (x86_64 and aarch64 only)");
+                ?? throw LauncherException.Failure(LaunchErrorKind.UnsupportedArchitecture, "unsupported CPU architecture (x86_64 and aarch64 only)");
             capset = table.Capset;
             pump = new RelayPump(PidFd, FirstListener, paths);
             limits = new ResourceLimits(new LaunchOptions { OpenFiles = (ulong)(FirstListener + paths.Count + 2 * RelayPump.MaxConnections + 8) });
             confinement = new RelayConfinement(table);
             // The command's base deny-list (ptrace, mount, io_uring, namespaces, bpf, ... and the
             // metadata calls), with no socket rules of its own; RelayConfinement adds those.
-            baseFilter = new SeccompFilter(table, new LaunchOptions { Mode = SandboxMode.ReadOnly, Network = NetworkMode.On });
+            baseFilter = new SeccompFilter(table, new LaunchOptions { Mode = LauncherSandboxMode.ReadOnly, Network = LauncherNetworkMode.On });
         }
         catch (LauncherException e)
         {
@@ -53,11 +54,11 @@ internal static unsafe class RelayProcess
             return e.ExitCode;
         }
 
-        if (!PrivilegeDrop.Apply(parent, capset)) return LauncherException.LauncherError;
-        if (!limits.Apply()) return LauncherException.LauncherError;
-        if (!confinement.Restrict()) return LauncherException.LauncherError;
-        if (!baseFilter.Install()) return LauncherException.LauncherError;
-        if (!confinement.InstallFilter()) return LauncherException.LauncherError;
+        if (!PrivilegeDrop.Apply(parent, capset)) return LauncherExitCode.LauncherError;
+        if (!limits.Apply()) return LauncherExitCode.LauncherError;
+        if (!confinement.Restrict()) return LauncherExitCode.LauncherError;
+        if (!baseFilter.Install()) return LauncherExitCode.LauncherError;
+        if (!confinement.InstallFilter()) return LauncherExitCode.LauncherError;
         return pump.Run();
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using CodexSandbox.Launcher.Cli;
 using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Relay;
 
@@ -101,7 +102,7 @@ internal sealed unsafe class RelayPump
             {
                 if (Libc.Errno == Posix.EINTR) continue;
                 Diagnostics.ErrorErrno("relay: poll"u8, Libc.Errno);
-                return LauncherException.LauncherError;
+                return LauncherExitCode.LauncherError;
             }
             if (_fds[0].Revents != 0) return 0; // the command's process has exited
             for (int l = 0; l < _listenerCount; l++)
@@ -110,7 +111,7 @@ internal sealed unsafe class RelayPump
                 if ((revents & Posix.POLLNVAL) != 0)
                 {
                     Diagnostics.Error("relay: listener descriptor is not open"u8);
-                    return LauncherException.LauncherError;
+                    return LauncherExitCode.LauncherError;
                 }
                 if ((revents & Posix.POLLIN) != 0) Accept(l);
             }

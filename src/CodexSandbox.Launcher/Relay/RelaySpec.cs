@@ -1,4 +1,5 @@
 using CodexSandbox.Launcher.Cli;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Relay;
 
@@ -34,12 +35,12 @@ internal sealed class RelaySpec(ushort port, byte[] socketPath)
     public static void Validate(LaunchOptions options)
     {
         if (options.Relays.Count == 0) return;
-        if (options.Network != NetworkMode.Proxy) throw LauncherException.Usage("--relay needs --network proxy");
+        if (options.Network != LauncherNetworkMode.Allowlist) throw LauncherException.Usage($"{LauncherOption.Relay} needs {LauncherOption.Network} {LauncherValue.Spell(LauncherNetworkMode.Allowlist)}");
         for (int i = 0; i < options.Relays.Count; i++)
         {
             ushort port = options.Relays[i].Port;
             for (int j = 0; j < i; j++)
-                if (options.Relays[j].Port == port) throw LauncherException.Usage("--relay"u8, $"port {port} given twice");
+                if (options.Relays[j].Port == port) throw LauncherException.Usage($"{LauncherOption.Relay}: port {port} given twice");
             if (!options.AllowedTcpConnectPorts.Contains(port)) options.AllowedTcpConnectPorts.Add(port);
         }
     }

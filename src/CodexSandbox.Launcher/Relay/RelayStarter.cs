@@ -1,5 +1,6 @@
 using CodexSandbox.Launcher.Cli;
 using CodexSandbox.Launcher.Native;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Relay;
 
@@ -22,7 +23,7 @@ internal static unsafe class RelayStarter
         {
             int first = 3 + fds.Length;
             int pidfd = (int)Libc.syscall(SysPidfdOpen, Posix.getpid(), 0, 0, 0, 0);
-            if (pidfd < 0) throw LauncherException.FromErrno(LauncherException.LauncherError, "pidfd_open"u8, Libc.Errno);
+            if (pidfd < 0) throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, "pidfd_open"u8, Libc.Errno);
             fds[opened++] = Move(pidfd, first, "pidfd_open"u8);
             foreach (var relay in options.Relays) fds[opened++] = Move(Listen(relay.Port), first, "--relay"u8);
 
@@ -37,7 +38,7 @@ internal static unsafe class RelayStarter
             Posix.sigemptyset(all);
             for (int sig = 1; sig < Posix.NSIG; sig++) Posix.AddSignal(all, sig);
             int pid = SelfSpawn.Start(nativeArgv, emptyEnvironment, empty, all, fds, nullStdio: true);
-            if (pid < 0) throw LauncherException.FromErrno(LauncherException.LauncherError, "--relay: posix_spawn /proc/self/exe"u8, -pid);
+            if (pid < 0) throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, "--relay: posix_spawn /proc/self/exe"u8, -pid);
         }
         finally
         {
@@ -50,7 +51,7 @@ internal static unsafe class RelayStarter
         int moved = SelfSpawn.MoveAtLeast(fd, minimum);
         if (moved >= 0) return moved;
         Libc.close(fd);
-        throw LauncherException.FromErrno(LauncherException.LauncherError, what, -moved);
+        throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, what, -moved);
     }
 
     /// <summary>A non-blocking, close-on-exec TCP listener on 127.0.0.1:<paramref name="port"/>.</summary>
@@ -76,5 +77,5 @@ internal static unsafe class RelayStarter
     }
 
     private static LauncherException Failure(ushort port, int errno) =>
-        LauncherException.FromErrno(LauncherException.LauncherError, System.Text.Encoding.ASCII.GetBytes($"--relay: 127.0.0.1:{port}"), errno);
+        LauncherException.FromErrno(LaunchErrorKind.SetupFailed, System.Text.Encoding.ASCII.GetBytes($"--relay: 127.0.0.1:{port}"), errno);
 }

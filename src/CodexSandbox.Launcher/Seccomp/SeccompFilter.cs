@@ -1,6 +1,7 @@
 using CodexSandbox.Launcher.Cli;
 using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Seccomp;
 
@@ -18,7 +19,23 @@ internal sealed unsafe class SeccompFilter
 
     private readonly FrozenFilter _filter;
 
-    public SeccompFilter(SyscallTable table, LaunchOptions options) => _filter = new FrozenFilter(table, Rules(table, options), Eperm);
+    /// <summary>The network part of the filter (for the status record).</summary>
+    public LauncherNetworkMode Network { get; }
+
+    /// <summary>chmod, chown, utime and xattr calls are denied (read-only mode).</summary>
+    public bool DeniesMetadata { get; }
+
+    /// <summary>socket(AF_UNIX, ...) is denied.</summary>
+    public bool DeniesUnixSockets { get; }
+
+    public SeccompFilter(SyscallTable table, LaunchOptions options)
+    {
+        _filter = new FrozenFilter(table, Rules(table, options), Eperm);
+        Network = options.Network;
+        DeniesMetadata = options.Mode == LauncherSandboxMode.ReadOnly;
+        // With the allowlist network only TCP sockets can be made, so AF_UNIX is refused without the option too.
+        DeniesUnixSockets = options.NoUnixSockets || options.Network == LauncherNetworkMode.Allowlist;
+    }
 
     /// <summary>The whole program for <paramref name="options"/>, not frozen (for tests).</summary>
     internal static BpfProgram Program(SyscallTable table, LaunchOptions options) => FrozenFilter.Assemble(table, Rules(table, options), Eperm);
@@ -51,7 +68,7 @@ internal sealed unsafe class SeccompFilter
         rules[table.Clone] = DenyIfAnyBit(0, CloneNamespaceFlags);
         rules[table.Ioctl] = DenyTerminalInjection();
 
-        if (options.Mode == SandboxMode.ReadOnly)
+        if (options.Mode == LauncherSandboxMode.ReadOnly)
         {
             // Landlock does not mediate metadata changes; in read-only mode none are legitimate.
             foreach (int nr in new[]
@@ -64,14 +81,14 @@ internal sealed unsafe class SeccompFilter
                 Deny(nr, Eperm);
         }
 
-        if (options.Network == NetworkMode.Off)
+        if (options.Network == LauncherNetworkMode.Off)
         {
             rules[table.Socket] = AllowOnlyUnixNonDatagram();
             rules[table.Socketpair] = AllowOnlyUnixNonDatagram();
             // Every family, AF_UNIX included: a host socket such as docker.sock is a network endpoint too.
             foreach (int nr in new[] { table.Connect, table.Bind, table.Listen, table.Accept, table.Accept4 }) Deny(nr, Eperm);
         }
-        else if (options.Network == NetworkMode.Proxy)
+        else if (options.Network == LauncherNetworkMode.Allowlist)
         {
             rules[table.Socket] = AllowOnlyTcp();
             rules[table.Socketpair] = AllowOnlyUnixNonDatagram();
@@ -86,8 +103,8 @@ internal sealed unsafe class SeccompFilter
         // connect() to a host pathname socket. socketpair reaches nothing outside and stays.
         if (options.NoUnixSockets)
         {
-            if (options.Network == NetworkMode.Off) Deny(table.Socket, Eperm); // AF_UNIX was the only family left
-            else if (options.Network == NetworkMode.On) rules[table.Socket] = DenyIfEqual(0, AfUnix);
+            if (options.Network == LauncherNetworkMode.Off) Deny(table.Socket, Eperm); // AF_UNIX was the only family left
+            else if (options.Network == LauncherNetworkMode.On) rules[table.Socket] = DenyIfEqual(0, AfUnix);
             // proxy: AllowOnlyTcp already refuses AF_UNIX.
         }
 

@@ -2,6 +2,8 @@ using System.Runtime.InteropServices;
 using CodexSandbox.Launcher.Cli;
 using CodexSandbox.Launcher.Native;
 using CodexSandbox.Launcher.Output;
+using CodexSandbox.Launcher.Status;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Supervise;
 
@@ -54,7 +56,7 @@ internal static unsafe class Supervisor
         SetDefault(Posix.SIGCHLD);
 
         if (Libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
-            throw LauncherException.FromErrno(LauncherException.LauncherError, "prctl(PR_SET_CHILD_SUBREAPER)"u8, Libc.Errno);
+            throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, "prctl(PR_SET_CHILD_SUBREAPER)"u8, Libc.Errno);
 
         // A signal the caller ignores stays ignored (the runtime installs no handler for it), as for
         // any program started in the background or under nohup.
@@ -69,24 +71,38 @@ internal static unsafe class Supervisor
         // ignores SIGTERM, SIGKILL instead: this process and the command die (the command has its own
         // parent-death signal), what the command left behind does not.
         if (Libc.prctl(PR_SET_PDEATHSIG, termIgnored ? (nuint)Posix.SIGKILL : Posix.SIGTERM, 0, 0, 0) != 0)
-            throw LauncherException.FromErrno(LauncherException.LauncherError, "prctl(PR_SET_PDEATHSIG)"u8, Libc.Errno);
-        if (Libc.getppid() != originalParent) throw LauncherException.Usage("parent process exited");
+            throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, "prctl(PR_SET_PDEATHSIG)"u8, Libc.Errno);
+        if (Libc.getppid() != originalParent) throw LauncherException.Failure(LaunchErrorKind.ParentExited, "parent process exited");
 
-        // 3. The sandboxed copy: same arguments minus --supervise, same environment.
-        var childArgs = new List<byte[]>(rawArgs.Count + 1) { "codex-linux-sandbox"u8.ToArray() };
+        // 3. The sandboxed copy: same arguments minus --supervise, same environment. The status descriptor becomes
+        // its descriptor 3 (its own --status-fd); this copy writes only that a supervisor stands behind the command,
+        // then closes its end, so end-of-file still comes at the sandboxed copy's exec.
+        var childArgs = new List<byte[]>(rawArgs.Count + 2) { "codex-linux-sandbox"u8.ToArray() };
+        Span<int> passFds = stackalloc int[1];
+        int passCount = 0;
+        if (StatusReport.Descriptor >= 0)
+        {
+            const int ChildStatusFd = 3;
+            int moved = StatusReport.MoveAtLeast(ChildStatusFd + 1);
+            if (moved < 0) throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, Ascii.Bytes(LauncherOption.StatusFd), -moved);
+            passFds[passCount++] = moved;
+            childArgs.Add(Ascii.Bytes($"{LauncherOption.StatusFd}={ChildStatusFd}"));
+            StatusReport.Supervised();
+        }
         for (int i = 0; i < rawArgs.Count; i++)
-            if (!options.SuperviseArgumentIndexes.Contains(i)) childArgs.Add(rawArgs[i]);
+            if (!options.OwnArgumentIndexes.Contains(i)) childArgs.Add(rawArgs[i]);
         byte** argv = SelfSpawn.Strings(childArgs);
         byte** envp = SelfSpawn.Strings(ReadEnvironment());
 
         int command;
         lock (s_gate)
         {
-            command = SelfSpawn.Start(argv, envp, mask, resetToDefault, [], nullStdio: false);
-            if (command < 0) throw LauncherException.FromErrno(LauncherException.LauncherError, "posix_spawn /proc/self/exe"u8, -command);
+            command = SelfSpawn.Start(argv, envp, mask, resetToDefault, passFds[..passCount], nullStdio: false);
+            if (command < 0) throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, "posix_spawn /proc/self/exe"u8, -command);
             s_command = command;
             if (s_signal != 0) Posix.kill(command, Posix.SIGKILL);
         }
+        StatusReport.Close();
 
         // 4. Wait for the command, reaping orphans that exit meanwhile.
         int status = WaitForCommand(command);
@@ -97,7 +113,7 @@ internal static unsafe class Supervisor
         if (!clean)
         {
             Diagnostics.Error("processes started by the command kept appearing; gave up stopping them"u8);
-            return LauncherException.LauncherError;
+            return LauncherExitCode.LauncherError;
         }
         return signal != 0 ? 128 + signal : status;
     }
@@ -136,7 +152,7 @@ internal static unsafe class Supervisor
             {
                 if (Libc.Errno == Posix.EINTR) continue;
                 Diagnostics.ErrorErrno("waitid"u8, Libc.Errno);
-                return LauncherException.LauncherError;
+                return LauncherExitCode.LauncherError;
             }
             int pid = *(int*)((byte*)info + Posix.SigInfoPidOffset);
             if (pid <= 0) continue;
@@ -185,7 +201,7 @@ internal static unsafe class Supervisor
     private static List<byte[]> ReadEnvironment()
     {
         byte[] data = SmallFile.ReadAll("/proc/self/environ\0"u8)
-            ?? throw LauncherException.FromErrno(LauncherException.LauncherError, "/proc/self/environ"u8, Libc.Errno);
+            ?? throw LauncherException.FromErrno(LaunchErrorKind.SetupFailed, "/proc/self/environ"u8, Libc.Errno);
         var entries = new List<byte[]>();
         int start = 0;
         for (int i = 0; i < data.Length; i++)

@@ -85,7 +85,7 @@ public sealed class ExitCodeTests(LauncherFixture f)
     [InlineData("--cpu-seconds", "99999999999999999999999", "--", "true")]
     [InlineData("--allow-tcp-connect", "80", "--", "true")]
     [InlineData("--mode", "read-only", "--rw", "/tmp", "--", "true")]
-    [InlineData("--network", "proxy", "--allow-tcp-connect", "70000", "--", "true")]
+    [InlineData("--network", "allowlist", "--allow-tcp-connect", "70000", "--", "true")]
     [InlineData("--chdir", "/no/such/dir", "--", "true")]
     [InlineData("--")]
     [InlineData("--memory-mb")]
@@ -95,10 +95,10 @@ public sealed class ExitCodeTests(LauncherFixture f)
     [InlineData("--deny")]
     [InlineData("--supervise=yes", "--", "true")]
     [InlineData("--relay", "8080=/tmp/proxy.sock", "--", "true")]
-    [InlineData("--network", "proxy", "--relay", "8080", "--", "true")]
-    [InlineData("--network", "proxy", "--relay", "0=/tmp/proxy.sock", "--", "true")]
-    [InlineData("--network", "proxy", "--relay", "8080=relative.sock", "--", "true")]
-    [InlineData("--network", "proxy", "--relay", "8080=/tmp/a.sock", "--relay", "8080=/tmp/b.sock", "--", "true")]
+    [InlineData("--network", "allowlist", "--relay", "8080", "--", "true")]
+    [InlineData("--network", "allowlist", "--relay", "0=/tmp/proxy.sock", "--", "true")]
+    [InlineData("--network", "allowlist", "--relay", "8080=relative.sock", "--", "true")]
+    [InlineData("--network", "allowlist", "--relay", "8080=/tmp/a.sock", "--relay", "8080=/tmp/b.sock", "--", "true")]
     public void BadArgumentsAre125WithOneLine(params string[] args)
     {
         var r = f.Run(args);

@@ -11,7 +11,8 @@ public sealed class ProbeAndHelpTests(LauncherFixture f)
         Assert.Equal("", r.Stderr);
         var values = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        foreach (var key in new[] { "version", "arch", "kernel", "uid", "landlock_abi", "landlock_fs", "landlock_tcp",
+        Assert.StartsWith("format=1\n", r.Stdout);
+        foreach (var key in new[] { "format", "version", "arch", "kernel", "uid", "landlock_abi", "landlock_fs", "landlock_tcp",
                      "landlock_scope", "seccomp", "seccomp_mode", "no_new_privs", "nproc_limit_enforced", "enforceable" })
             Assert.True(values.ContainsKey(key), key);
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace CodexSandbox.Launcher.Tests.Network;
 
-/// <summary>Network off blocks every non-unix socket and every connect; on allows it; proxy allows TCP
+/// <summary>Network off blocks every non-unix socket and every connect; on allows it; allowlist allows TCP
 /// connect only to the listed ports. Host unix sockets (pathname and abstract) stay unreachable.</summary>
 [Collection(LauncherCollection.Name)]
 public sealed class NetworkTests(LauncherFixture f)
@@ -76,7 +76,7 @@ public sealed class NetworkTests(LauncherFixture f)
     }
 
     [Fact]
-    public void ProxyModeAllowsOnlyListedTcpPorts()
+    public void AllowlistModeAllowsOnlyListedTcpPorts()
     {
         using var allowedListener = new TcpListener(IPAddress.Loopback, 0);
         using var otherListener = new TcpListener(IPAddress.Loopback, 0);
@@ -84,13 +84,13 @@ public sealed class NetworkTests(LauncherFixture f)
         otherListener.Start();
         string allowed = ((IPEndPoint)allowedListener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string other = ((IPEndPoint)otherListener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var proxy = new[] { "--network", "proxy", "--allow-tcp-connect", allowed, "--" };
+        var allowlist = new[] { "--network", "allowlist", "--allow-tcp-connect", allowed, "--" };
 
-        Assert.Equal("ok", f.Run([.. proxy, f.TryIt, "tcp-connect", allowed]).Stdout.Trim());
-        Assert.Equal("connect: EACCES", f.Run([.. proxy, f.TryIt, "tcp-connect", other]).Stdout.Trim());
-        Assert.Equal("EPERM", f.Run([.. proxy, f.TryIt, "socket", "inet", "dgram"]).Stdout.Trim());
-        Assert.Equal("EPERM", f.Run([.. proxy, f.TryIt, "socket", "unix", "stream"]).Stdout.Trim());
-        Assert.Equal("listen: EPERM", f.Run([.. proxy, f.TryIt, "tcp-listen"]).Stdout.Trim());
+        Assert.Equal("ok", f.Run([.. allowlist, f.TryIt, "tcp-connect", allowed]).Stdout.Trim());
+        Assert.Equal("connect: EACCES", f.Run([.. allowlist, f.TryIt, "tcp-connect", other]).Stdout.Trim());
+        Assert.Equal("EPERM", f.Run([.. allowlist, f.TryIt, "socket", "inet", "dgram"]).Stdout.Trim());
+        Assert.Equal("EPERM", f.Run([.. allowlist, f.TryIt, "socket", "unix", "stream"]).Stdout.Trim());
+        Assert.Equal("listen: EPERM", f.Run([.. allowlist, f.TryIt, "tcp-listen"]).Stdout.Trim());
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class NetworkTests(LauncherFixture f)
         // Accepted with the other modes too; off loses its AF_UNIX exception, socketpair stays.
         Assert.Equal("EPERM", f.Run("--no-unix-sockets", "--", f.TryIt, "socket", "unix", "stream").Stdout.Trim());
         Assert.Equal("ok", f.Run("--no-unix-sockets", "--", f.TryIt, "socketpair", "stream").Stdout.Trim());
-        Assert.Equal("EPERM", f.Run("--network", "proxy", "--no-unix-sockets", "--", f.TryIt, "socket", "unix", "stream").Stdout.Trim());
+        Assert.Equal("EPERM", f.Run("--network", "allowlist", "--no-unix-sockets", "--", f.TryIt, "socket", "unix", "stream").Stdout.Trim());
 
         // Without the option the same socket answers: the denial above is the option's.
         Assert.Equal("ok hello", f.Run("--network", "on", "--", f.TryIt, "unix-connect", path).Stdout.Trim());

@@ -1,10 +1,12 @@
+extern alias engine;
+
 using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
-using CodexSandbox.Engine.Backends.Linux;
-using CodexSandbox.Engine.Network;
+using engine::CodexSandbox.Engine.Backends.Linux;
+using engine::CodexSandbox.Engine.Network;
 
 namespace CodexSandbox.Launcher.Tests.Network;
 
@@ -78,7 +80,7 @@ public sealed class RelayTests(LauncherFixture f)
         using var s = new Scratch();
         using var echo = new UnixEcho(s.InOutside("proxy.sock"));
         int port = FreeLoopbackPort();
-        string[] relay = ["--network", "proxy", "--relay", $"{port}={echo.Path}", "--"];
+        string[] relay = ["--network", "allowlist", "--relay", $"{port}={echo.Path}", "--"];
 
         // 3 MB each way with a half-close at the end: the reply must be complete and end cleanly.
         var big = f.Run([.. relay, f.TryIt, "tcp-echo", "127.0.0.1", Text(port), "3000000"]);
@@ -102,7 +104,7 @@ public sealed class RelayTests(LauncherFixture f)
         string script = "read R rest < /proc/$$/task/$$/children; grep -E '^(NoNewPrivs|Seccomp|CapEff):' /proc/$R/status; " +
                         $"tr '\\0' ' ' < /proc/$R/cmdline; echo; {f.TryIt} kill $R 9; {f.TryIt} ptrace-attach $R; " +
                         $"{f.TryIt} tcp-echo 127.0.0.1 {port} 1000";
-        var r = f.Run("--network", "proxy", "--relay", $"{port}={echo.Path}", "--", "sh", "-c", script);
+        var r = f.Run("--network", "allowlist", "--relay", $"{port}={echo.Path}", "--", "sh", "-c", script);
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"CapEff:\s+0000000000000000", r.Stdout);
         Assert.Matches(@"NoNewPrivs:\s+1", r.Stdout);
@@ -142,13 +144,13 @@ public sealed class RelayTests(LauncherFixture f)
 
         // Launcher alone (no namespace): Landlock allows the port on any address, so the host
         // listener is reachable (finding E7). This is what the namespace plus the relay fix.
-        var alone = f.Run("--network", "proxy", "--allow-tcp-connect", Text(port), "--", f.TryIt, "tcp-connect-to", host.ToString(), Text(port));
+        var alone = f.Run("--network", "allowlist", "--allow-tcp-connect", Text(port), "--", f.TryIt, "tcp-connect-to", host.ToString(), Text(port));
         Assert.Equal("ok", alone.Stdout.Trim());
 
         string[] bwrap = [.. BwrapProbe.BaseArguments, "--unshare-net", "--bind", s.Outside, s.Outside, "--"];
         string script = $"{f.TryIt} tcp-echo 127.0.0.1 {port} 100000; {f.TryIt} tcp-connect-to {host} {port}; " +
                         $"{f.TryIt} tcp-connect-to 127.0.0.1 {other}; {f.TryIt} socket unix stream";
-        var r = ProcessRunner.Run("bwrap", [.. bwrap, f.Launcher, "--network", "proxy", "--allow-tcp-connect", Text(port),
+        var r = ProcessRunner.Run("bwrap", [.. bwrap, f.Launcher, "--network", "allowlist", "--allow-tcp-connect", Text(port),
             "--relay", $"{port}={echo.Path}", "--", "sh", "-c", script]);
         Assert.Equal(["ok 100000", "connect: ENETUNREACH", "connect: EACCES", "EPERM"],
             r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -192,7 +194,7 @@ public sealed class RelayTests(LauncherFixture f)
         string[] bwrap = [.. BwrapProbe.BaseArguments, "--unshare-net", "--bind", s.Outside, s.Outside, "--"];
         string script = $"curl -sS -x http://127.0.0.1:{port} http://allowed.test:{originPort}/hello; " +
                         $"curl -sS -o /dev/null -w '%{{http_code}}\\n' -x http://127.0.0.1:{port} http://denied.test:{originPort}/";
-        var r = await Task.Run(() => ProcessRunner.Run("bwrap", [.. bwrap, f.Launcher, "--network", "proxy",
+        var r = await Task.Run(() => ProcessRunner.Run("bwrap", [.. bwrap, f.Launcher, "--network", "allowlist",
             "--relay", $"{port}={proxy.HttpSocketPath}", "--", "sh", "-c", script]));
         Assert.Equal($"origin saw: GET /hello HTTP/1.1\n403\n", r.Stdout);
         Assert.False(serving.IsFaulted);
@@ -204,7 +206,7 @@ public sealed class RelayTests(LauncherFixture f)
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        var r = f.Run("--network", "proxy", "--relay", $"{port}=/nonexistent.sock", "--", "true");
+        var r = f.Run("--network", "allowlist", "--relay", $"{port}=/nonexistent.sock", "--", "true");
         Assert.Equal(125, r.ExitCode);
         Assert.Equal($"codex-linux-sandbox: --relay: 127.0.0.1:{port}: Address already in use\n", r.Stderr);
     }

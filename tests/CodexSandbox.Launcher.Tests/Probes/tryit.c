@@ -21,7 +21,11 @@
 #include <sys/xattr.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -269,6 +273,23 @@ int main(int argc, char **argv) {
             if (open("/dev/null", O_RDONLY) < 0) { printf("opened=%d %s\n", opened, strerrorname_np(errno)); return 1; }
         printf("opened=%d\n", opened);
         return 0;
+    }
+    if (!strcmp(op, "without-landlock") && argc >= 3) {
+        /* Runs PROGRAM as on a kernel without Landlock (or in a container whose seccomp profile predates it):
+           landlock_create_ruleset, landlock_add_rule and landlock_restrict_self (444-446 on every
+           architecture) fail with ENOSYS. */
+        struct sock_filter code[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 444, 0, 2),
+            BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 446, 1, 0),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        struct sock_fprog program = { .len = sizeof code / sizeof code[0], .filter = code };
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return fail("no_new_privs");
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) < 0) return fail("seccomp");
+        execv(argv[2], argv + 2);
+        return fail("execv");
     }
     fprintf(stderr, "tryit: unknown operation %s\n", op);
     return 2;

@@ -1,11 +1,10 @@
 using CodexSandbox.Launcher.Cli;
 using CodexSandbox.Launcher.Relay;
 using CodexSandbox.Launcher.Seccomp;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Launcher.Tests.Seccomp;
 
-using NetworkMode = CodexSandbox.Launcher.Cli.NetworkMode;
-using SandboxMode = CodexSandbox.Launcher.Cli.SandboxMode;
 
 /// <summary>The sandbox's and the relay's seccomp programs, run in <see cref="BpfInterpreter"/> (no
 /// kernel, no filter installed) against syscalls of the architecture the tests run on.</summary>
@@ -27,7 +26,7 @@ public sealed class SeccompProgramTests
     private static int Execve => X64 ? 59 : 221;
     private static int Execveat => X64 ? 322 : 281;
 
-    private static BpfProgram.SockFilter[] Sandbox(SandboxMode mode = SandboxMode.WorkspaceWrite, NetworkMode network = NetworkMode.Off, bool noUnix = false) =>
+    private static BpfProgram.SockFilter[] Sandbox(LauncherSandboxMode mode = LauncherSandboxMode.WorkspaceWrite, LauncherNetworkMode network = LauncherNetworkMode.Off, bool noUnix = false) =>
         SeccompFilter.Program(Table, new LaunchOptions { Mode = mode, Network = network, NoUnixSockets = noUnix }).ToArray();
 
     private static uint Verdict(BpfProgram.SockFilter[] program, int nr, params ulong[] args) =>
@@ -42,8 +41,8 @@ public sealed class SeccompProgramTests
     public static TheoryData<int, int, bool> AllOptions()
     {
         var data = new TheoryData<int, int, bool>();
-        foreach (var mode in Enum.GetValues<SandboxMode>())
-            foreach (var network in Enum.GetValues<NetworkMode>())
+        foreach (var mode in Enum.GetValues<LauncherSandboxMode>())
+            foreach (var network in Enum.GetValues<LauncherNetworkMode>())
                 foreach (bool noUnix in new[] { false, true })
                     data.Add((int)mode, (int)network, noUnix);
         return data;
@@ -52,8 +51,8 @@ public sealed class SeccompProgramTests
     [Fact]
     public void MetadataCallsAreRefusedOnlyInReadOnlyMode()
     {
-        var ro = Sandbox(SandboxMode.ReadOnly);
-        var ww = Sandbox(SandboxMode.WorkspaceWrite);
+        var ro = Sandbox(LauncherSandboxMode.ReadOnly);
+        var ww = Sandbox(LauncherSandboxMode.WorkspaceWrite);
         var calls = new List<(string, int)>
         {
             ("fchmod", Table.Fchmod), ("fchmodat", Table.Fchmodat), ("fchmodat2", SyscallTable.Fchmodat2), ("fchown", Table.Fchown),
@@ -70,11 +69,11 @@ public sealed class SeccompProgramTests
     }
 
     [Theory]
-    [InlineData((int)SandboxMode.ReadOnly)]
-    [InlineData((int)SandboxMode.WorkspaceWrite)]
+    [InlineData((int)LauncherSandboxMode.ReadOnly)]
+    [InlineData((int)LauncherSandboxMode.WorkspaceWrite)]
     public void NetworkOffAllowsOnlyUnixStreamSocketsAndNoConnect(int mode)
     {
-        var p = Sandbox((SandboxMode)mode, NetworkMode.Off);
+        var p = Sandbox((LauncherSandboxMode)mode, LauncherNetworkMode.Off);
         Expect(Eperm, p, "socket(AF_INET, SOCK_STREAM)", Table.Socket, AfInet, SockStream, 0);
         Expect(Eperm, p, "socket(AF_INET6, SOCK_DGRAM)", Table.Socket, AfInet6, SockDgram, 0);
         Expect(Eperm, p, "socket(AF_INET, SOCK_RAW)", Table.Socket, AfInet, SockRaw, 1);
@@ -91,9 +90,9 @@ public sealed class SeccompProgramTests
     }
 
     [Fact]
-    public void NetworkProxyAllowsOnlyTcpSocketsAndNoFastOpen()
+    public void NetworkAllowlistAllowsOnlyTcpSocketsAndNoFastOpen()
     {
-        var p = Sandbox(SandboxMode.WorkspaceWrite, NetworkMode.Proxy);
+        var p = Sandbox(LauncherSandboxMode.WorkspaceWrite, LauncherNetworkMode.Allowlist);
         Expect(Allow, p, "socket(AF_INET, SOCK_STREAM, 0)", Table.Socket, AfInet, SockStream, 0);
         Expect(Allow, p, "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)", Table.Socket, AfInet, SockStream, IpprotoTcp);
         Expect(Allow, p, "socket(AF_INET6, SOCK_STREAM|SOCK_CLOEXEC, 0)", Table.Socket, AfInet6, SockStream | SockCloexec, 0);
@@ -119,14 +118,14 @@ public sealed class SeccompProgramTests
     [Fact]
     public void NetworkOnAllowsSocketsAndNoUnixSocketsRefusesOnlyAfUnix()
     {
-        var on = Sandbox(SandboxMode.WorkspaceWrite, NetworkMode.On);
+        var on = Sandbox(LauncherSandboxMode.WorkspaceWrite, LauncherNetworkMode.On);
         Expect(Allow, on, "socket(AF_INET, SOCK_DGRAM)", Table.Socket, AfInet, SockDgram, 0);
         Expect(Allow, on, "socket(AF_UNIX, SOCK_DGRAM)", Table.Socket, AfUnix, SockDgram, 0);
         Expect(Allow, on, "connect", Table.Connect, 3, 0, 16);
         Expect(Allow, on, "bind", Table.Bind, 3, 0, 16);
         Expect(Allow, on, "sendto(MSG_FASTOPEN)", Table.Sendto, 3, 0, 1, MsgFastopen);
 
-        var noUnix = Sandbox(SandboxMode.WorkspaceWrite, NetworkMode.On, noUnix: true);
+        var noUnix = Sandbox(LauncherSandboxMode.WorkspaceWrite, LauncherNetworkMode.On, noUnix: true);
         Expect(Eperm, noUnix, "socket(AF_UNIX, SOCK_STREAM)", Table.Socket, AfUnix, SockStream, 0);
         Expect(Eperm, noUnix, "socket(AF_UNIX, SOCK_DGRAM)", Table.Socket, AfUnix, SockDgram, 0);
         Expect(Allow, noUnix, "socket(AF_INET, SOCK_STREAM)", Table.Socket, AfInet, SockStream, 0);
@@ -134,21 +133,21 @@ public sealed class SeccompProgramTests
         Expect(Allow, noUnix, "socketpair(AF_UNIX, SOCK_STREAM)", Table.Socketpair, AfUnix, SockStream, 0);
         Expect(Allow, noUnix, "connect", Table.Connect, 3, 0, 16);
 
-        var offNoUnix = Sandbox(SandboxMode.WorkspaceWrite, NetworkMode.Off, noUnix: true);
+        var offNoUnix = Sandbox(LauncherSandboxMode.WorkspaceWrite, LauncherNetworkMode.Off, noUnix: true);
         Expect(Eperm, offNoUnix, "socket(AF_UNIX, SOCK_STREAM)", Table.Socket, AfUnix, SockStream, 0);
         Expect(Eperm, offNoUnix, "socket(AF_INET, SOCK_STREAM)", Table.Socket, AfInet, SockStream, 0);
         Expect(Allow, offNoUnix, "socketpair(AF_UNIX, SOCK_STREAM)", Table.Socketpair, AfUnix, SockStream, 0);
 
-        var proxyNoUnix = Sandbox(SandboxMode.WorkspaceWrite, NetworkMode.Proxy, noUnix: true);
-        Expect(Eperm, proxyNoUnix, "socket(AF_UNIX, SOCK_STREAM)", Table.Socket, AfUnix, SockStream, 0);
-        Expect(Allow, proxyNoUnix, "socket(AF_INET, SOCK_STREAM)", Table.Socket, AfInet, SockStream, 0);
+        var allowlistNoUnix = Sandbox(LauncherSandboxMode.WorkspaceWrite, LauncherNetworkMode.Allowlist, noUnix: true);
+        Expect(Eperm, allowlistNoUnix, "socket(AF_UNIX, SOCK_STREAM)", Table.Socket, AfUnix, SockStream, 0);
+        Expect(Allow, allowlistNoUnix, "socket(AF_INET, SOCK_STREAM)", Table.Socket, AfInet, SockStream, 0);
     }
 
     [Theory]
     [MemberData(nameof(AllOptions))]
     public void DangerousCallsAreRefusedUnderEveryOption(int mode, int network, bool noUnix)
     {
-        var p = Sandbox((SandboxMode)mode, (NetworkMode)network, noUnix);
+        var p = Sandbox((LauncherSandboxMode)mode, (LauncherNetworkMode)network, noUnix);
         foreach (var (name, nr) in new[]
         {
             ("ptrace", Table.Ptrace), ("unshare", Table.Unshare), ("setns", Table.Setns), ("mount", Table.Mount), ("umount2", Table.Umount2),
@@ -183,7 +182,7 @@ public sealed class SeccompProgramTests
     [MemberData(nameof(AllOptions))]
     public void ForeignArchitectureIsKilledAndX32IsRefused(int mode, int network, bool noUnix)
     {
-        var p = Sandbox((SandboxMode)mode, (NetworkMode)network, noUnix);
+        var p = Sandbox((LauncherSandboxMode)mode, (LauncherNetworkMode)network, noUnix);
         foreach (uint arch in new[] { AuditArchI386, AuditArchX64, AuditArchArm64, 0u })
         {
             if (arch == Table.AuditArch) continue;
@@ -204,7 +203,7 @@ public sealed class SeccompProgramTests
         foreach (var table in new[] { SyscallTable.X64, SyscallTable.Arm64 })
             foreach (var row in AllOptions())
             {
-                var options = new LaunchOptions { Mode = (SandboxMode)(int)row[0], Network = (NetworkMode)(int)row[1], NoUnixSockets = (bool)row[2] };
+                var options = new LaunchOptions { Mode = (LauncherSandboxMode)(int)row[0], Network = (LauncherNetworkMode)(int)row[1], NoUnixSockets = (bool)row[2] };
                 var p = SeccompFilter.Program(table, options).ToArray();
                 Assert.InRange(p.Length, 1, 4096);
                 Assert.Equal(Allow, BpfInterpreter.Run(p, table.AuditArch, 100_000));

@@ -9,6 +9,20 @@ public static class CapabilityProbe
     /// depends on it, e.g. a root that holds the module cannot run without the namespace layer.</param>
     public static SandboxCapability Describe(LinuxHost host, NamespaceRequirement namespaces, string workingDirectory)
     {
+        // Landlock and seccomp as the launcher itself sees them (its --probe record): it is the launcher that applies them.
+        var notes = new List<string>();
+        if (host.LauncherPath is { } launcherPath)
+        {
+            var probe = LauncherProbe.For(launcherPath);
+            if (probe.Problem is null)
+            {
+                if (probe.LandlockAbi != host.LandlockAbi || probe.Seccomp != host.Seccomp)
+                    notes.Add($"The launcher sees Landlock ABI {probe.LandlockAbi} and seccomp {(probe.Seccomp ? "available" : "unavailable")}; this process saw ABI {host.LandlockAbi} and seccomp {(host.Seccomp ? "available" : "unavailable")}. The launcher's view is reported, as the launcher applies them.");
+                if (probe.UnderSeccompFilter) notes.Add("The launcher already runs under a seccomp filter (a container's); its own filter is added on top.");
+                host = host with { LandlockAbi = probe.LandlockAbi, Seccomp = probe.Seccomp };
+            }
+            else notes.Add($"The launcher's probe failed ({probe.Problem}); Landlock and seccomp are reported as this process sees them.");
+        }
         var backends = new Dictionary<SandboxMode, string>();
         var protections = new Dictionary<SandboxMode, IReadOnlyList<string>>();
         var missing = new Dictionary<SandboxMode, IReadOnlyList<string>>();
@@ -48,6 +62,7 @@ public static class CapabilityProbe
             Backend = backends,
             Protections = protections,
             Missing = missing,
+            Notes = notes,
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CodexSandbox.Engine.Configuration;
 using CodexSandbox.Engine.Network;
+using CodexSandbox.LauncherContract;
 
 namespace CodexSandbox.Engine.Backends.Linux;
 
@@ -86,7 +87,7 @@ public static class LinuxCommandBuilder
             NotEnforcedWithoutNamespaces(policy, host, notEnforced);
             return new LaunchPlan
             {
-                Platform = TargetPlatform.Linux, Backend = backend, Program = host.LauncherPath, Arguments = [.. launcherArgs, "--", .. argv],
+                Platform = TargetPlatform.Linux, Backend = backend, Program = host.LauncherPath, Arguments = [.. launcherArgs, LauncherOption.EndOfOptions, .. argv],
                 EnvironmentChanges = added, Proxy = proxy, Enforced = enforced, NotEnforced = notEnforced, Notes = notes,
                 HostActions = new LaunchHostActions { PrivateFolders = privateFolders, PidsCgroupLimit = pidsCgroup },
             };
@@ -162,7 +163,7 @@ public static class LinuxCommandBuilder
             bwrap.AddRange(["--ro-bind", socketFolder, socketFolder]);
         }
         foreach (var path in remountReadOnly) bwrap.AddRange(["--remount-ro", path]);
-        bwrap.AddRange(["--chdir", policy.WorkingDirectory, "--", host.LauncherPath, .. launcherArgs, "--", .. argv]);
+        bwrap.AddRange(["--chdir", policy.WorkingDirectory, "--", host.LauncherPath, .. launcherArgs, LauncherOption.EndOfOptions, .. argv]);
 
         return new LaunchPlan
         {
@@ -202,8 +203,8 @@ public static class LinuxCommandBuilder
         deny.Add("/dev");
         var denyRead = DenyReadExpander.Expand(policy.DenyRead);
         deny.AddRange(denyRead);
-        foreach (var path in deny.Distinct(StringComparer.Ordinal)) args.AddRange(["--deny", path]);
-        foreach (var (path, _) in layout.Mounts.Where(m => !m.Writable)) args.AddRange(["--ro", path]);
+        foreach (var path in deny.Distinct(StringComparer.Ordinal)) args.AddRange([LauncherOption.DeniedPath, path]);
+        foreach (var (path, _) in layout.Mounts.Where(m => !m.Writable)) args.AddRange([LauncherOption.ReadOnlyPath, path]);
 
         enforced.Add($"private-dev: /dev is hidden but {DeviceNote}; the caller's terminal cannot be opened");
         if (denyRead.Count > 0 || policy.DenyRead.Count > 0) enforced.Add($"deny-read: {denyRead.Count} path(s) cannot be read (Landlock)");
@@ -213,7 +214,7 @@ public static class LinuxCommandBuilder
         {
             var folder = Path.Combine(Path.GetTempPath(), "codex-sandbox-" + (runId ?? Guid.NewGuid().ToString("n")[..16]));
             privateFolders.Add(folder);
-            args.AddRange(["--rw", folder]);
+            args.AddRange([LauncherOption.WritableRoot, folder]);
             added["TMPDIR"] = folder;
             enforced.Add($"private-tmp: TMPDIR is a private, per-run folder ({folder}); files and endpoints in the host's {string.Join(", ", policy.HiddenPaths)} cannot be read or opened (Landlock)");
         }
@@ -226,24 +227,28 @@ public static class LinuxCommandBuilder
 
     private static List<string> LauncherArguments(SandboxPolicy policy, LinuxHost host, ProxyEndpoints? proxy, bool useBwrap, List<string> enforced, List<string> notEnforced)
     {
-        var args = new List<string> { "--mode", policy.SandboxMode == SandboxMode.WorkspaceWrite ? "workspace-write" : "read-only" };
-        foreach (var root in policy.WritableRoots) args.AddRange(["--rw", root.Path]);
+        // The launcher reports what it applied on this descriptor (LauncherStatus); the run's result is built from that.
+        var args = new List<string> { LauncherOption.StatusFd, LauncherStatus.Descriptor.ToString(CultureInfo.InvariantCulture) };
+        var mode = policy.SandboxMode == SandboxMode.WorkspaceWrite ? LauncherSandboxMode.WorkspaceWrite : LauncherSandboxMode.ReadOnly;
+        args.AddRange([LauncherOption.Mode, LauncherValue.Spell(mode)]);
+        foreach (var root in policy.WritableRoots) args.AddRange([LauncherOption.WritableRoot, root.Path]);
         if (useBwrap)
         {
             // Inside bwrap these paths are the run's own tmpfs folders, not the host's.
-            foreach (var temp in policy.TempFolders.Where(t => t.Writable && Directory.Exists(t.Path))) args.AddRange(["--rw", temp.Path]);
+            foreach (var temp in policy.TempFolders.Where(t => t.Writable && Directory.Exists(t.Path))) args.AddRange([LauncherOption.WritableRoot, temp.Path]);
         }
-        args.AddRange(["--network", policy.NetworkMode switch { NetworkMode.Off => "off", NetworkMode.Allowlist => "proxy", _ => "on" }]);
+        var network = policy.NetworkMode switch { NetworkMode.Off => LauncherNetworkMode.Off, NetworkMode.Allowlist => LauncherNetworkMode.Allowlist, _ => LauncherNetworkMode.On };
+        args.AddRange([LauncherOption.Network, LauncherValue.Spell(network)]);
         if (policy.NetworkMode == NetworkMode.Allowlist)
         {
             var directPorts = proxy?.DirectPorts ?? policy.AllowedPorts;
-            foreach (var port in directPorts) args.AddRange(["--allow-tcp-connect", port.ToString(CultureInfo.InvariantCulture)]);
+            foreach (var port in directPorts) args.AddRange([LauncherOption.AllowTcpConnect, port.ToString(CultureInfo.InvariantCulture)]);
             // A plan made without a run has no proxy bound yet: it says which ports will be added.
             var ports = proxy is { Bound: true } ? string.Join(", ", directPorts)
                 : string.Join(", ", directPorts.Select(p => p.ToString(CultureInfo.InvariantCulture)).Prepend("the proxy's two (chosen when the run starts)"));
             if (useBwrap)
             {
-                foreach (var relay in proxy?.Relays ?? []) args.AddRange(["--relay", $"{relay.Port.ToString(CultureInfo.InvariantCulture)}={relay.Socket}"]);
+                foreach (var relay in proxy?.Relays ?? []) args.AddRange([LauncherOption.Relay, $"{relay.Port.ToString(CultureInfo.InvariantCulture)}={relay.Socket}"]);
                 enforced.Add($"network-allowlist: TCP connects only to 127.0.0.1 ports {ports}, relayed to the host-side proxy{(policy.AllowedPorts.Count > 0 ? " and the allowed_ports" : "")}; the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
             }
             else
@@ -255,19 +260,19 @@ public static class LinuxCommandBuilder
         else if (policy.NetworkMode == NetworkMode.On && !useBwrap)
         {
             // Nothing else stops connect() to a host socket file (Landlock ABI 7 does not cover it, seccomp cannot read the path).
-            args.Add("--no-unix-sockets");
+            args.Add(LauncherOption.NoUnixSockets);
             enforced.Add("unix-sockets: no AF_UNIX sockets can be created (seccomp), so no host socket file can be connected to; socketpair still works");
         }
         var limits = policy.Limits;
-        if (limits.CpuSeconds is { } cpu) args.AddRange(["--cpu-seconds", cpu.ToString(CultureInfo.InvariantCulture)]);
-        if (limits.MemoryMB is { } mem) args.AddRange(["--memory-mb", mem.ToString(CultureInfo.InvariantCulture)]);
-        if (limits.MaxProcesses is { } procs) args.AddRange(["--max-processes", procs.ToString(CultureInfo.InvariantCulture)]);
-        if (limits.FileSizeMB is { } fsize) args.AddRange(["--file-size-mb", fsize.ToString(CultureInfo.InvariantCulture)]);
-        if (limits.OpenFiles is { } files) args.AddRange(["--open-files", files.ToString(CultureInfo.InvariantCulture)]);
-        args.AddRange(["--chdir", policy.WorkingDirectory]);
+        if (limits.CpuSeconds is { } cpu) args.AddRange([LauncherOption.CpuSeconds, cpu.ToString(CultureInfo.InvariantCulture)]);
+        if (limits.MemoryMB is { } mem) args.AddRange([LauncherOption.MemoryMb, mem.ToString(CultureInfo.InvariantCulture)]);
+        if (limits.MaxProcesses is { } procs) args.AddRange([LauncherOption.MaxProcesses, procs.ToString(CultureInfo.InvariantCulture)]);
+        if (limits.FileSizeMB is { } fsize) args.AddRange([LauncherOption.FileSizeMb, fsize.ToString(CultureInfo.InvariantCulture)]);
+        if (limits.OpenFiles is { } files) args.AddRange([LauncherOption.OpenFiles, files.ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange([LauncherOption.ChangeDirectory, policy.WorkingDirectory]);
         if (!useBwrap)
         {
-            args.Add("--supervise");
+            args.Add(LauncherOption.Supervise);
             enforced.Add(host.LandlockAbi >= 6
                 ? "lifetime: a supervisor outside the sandbox kills everything the command started (setsid and double forks included) when it ends"
                 : "lifetime: a supervisor kills everything the command started when it ends");
@@ -287,7 +292,7 @@ public static class LinuxCommandBuilder
         }
         else
         {
-            args.Add("--allow-missing-landlock");
+            args.Add(LauncherOption.AllowMissingLandlock);
             notEnforced.Add("landlock: not available in this kernel; the namespace layer's read-only mounts confine writes");
         }
         if (host.Seccomp)

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace CodexSandbox.Engine.Execution;
+
+/// <summary>
+/// One run's descriptors, served with poll(2) on the calling thread: the child's pipes into their captures, a pidfd
+/// that becomes readable when the child exits, and an eventfd that cancellation writes to. No thread per stream and
+/// none to wait with, so a run costs its system calls and little else.
+/// </summary>
+/// <remarks>The child is never reaped here: until <see cref="PosixProcessRunner"/> reaps it, its pid and process group
+/// id cannot be reused, so every signal sent meanwhile reaches this run's processes and no other.</remarks>
+internal sealed unsafe class ChildIo : IDisposable
+{
+    [DllImport("libc", SetLastError = true)] private static extern int poll(PollFd* fds, nuint count, int timeout);
+    [DllImport("libc", SetLastError = true)] private static extern nint read(int fd, byte* buffer, nint count);
+    [DllImport("libc", SetLastError = true)] private static extern nint write(int fd, byte* buffer, nint count);
+    [DllImport("libc", SetLastError = true)] private static extern int eventfd(uint initial, int flags);
+    [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
+    [DllImport("libc", SetLastError = true)] private static extern int waitid(int idType, int id, void* info, int options);
+    // Variadic in C; on x86_64 and aarch64 Linux its arguments travel in the registers of fixed ones (see LinuxNative).
+    [DllImport("libc", SetLastError = true)] private static extern nint syscall(nint number, nint a1, nint a2);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    private const short POLLIN = 0x1;
+    private const int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800, EINTR = 4;
+    private const nint SysPidfdOpen = 434; // the same on every architecture
+    private const int P_PID = 1, WEXITED = 4, WNOHANG = 1, WNOWAIT = 0x01000000, SigInfoBytes = 128, SigInfoPidOffset = 16;
+    /// <summary>Without a pidfd (kernels before 5.3) the exit is looked for this often.</summary>
+    private const int ExitCheckMilliseconds = 10;
+
+    private readonly int _pid;
+    private readonly int[] _pipes;
+    private readonly OutputCapture[] _captures;
+    private readonly int _pidfd;
+    private readonly int _wake;
+    private readonly CancellationTokenRegistration _registration;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+
+    /// <param name="pipes">Read ends, each feeding the capture at the same index; from here on this instance closes them.</param>
+    public ChildIo(int pid, int[] pipes, OutputCapture[] captures, CancellationToken cancel)
+    {
+        _pid = pid;
+        _pipes = pipes;
+        _captures = captures;
+        _pidfd = (int)syscall(SysPidfdOpen, pid, 0);
+        _wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (_wake < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            Dispose();
+            throw new System.ComponentModel.Win32Exception(errno, "eventfd failed");
+        }
+        _registration = cancel.Register(Wake);
+    }
+
+    public bool Exited { get; private set; }
+
+    /// <summary>Cancellation was requested (the eventfd was written).</summary>
+    public bool Cancelled { get; private set; }
+
+    /// <summary>Every pipe has reached end-of-file.</summary>
+    public bool PipesClosed => Array.TrueForAll(_pipes, fd => fd < 0);
+
+    /// <summary>Serves the descriptors until <paramref name="done"/> holds (true) or <paramref name="timeout"/> has passed
+    /// (false); null waits without limit.</summary>
+    public bool RunUntil(Func<ChildIo, bool> done, TimeSpan? timeout)
+    {
+        long deadline = timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        PollFd* fds = stackalloc PollFd[_pipes.Length + 2];
+        while (!done(this))
+        {
+            long left = deadline == long.MaxValue ? -1 : (deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
+            if (deadline != long.MaxValue && left <= 0) return false;
+            int count = 0;
+            foreach (int fd in _pipes) if (fd >= 0) fds[count++] = new PollFd { Fd = fd, Events = POLLIN };
+            int pipeCount = count;
+            // Once seen, the cancellation stays set (and its eventfd readable): it is not polled again.
+            if (!Cancelled) fds[count++] = new PollFd { Fd = _wake, Events = POLLIN };
+            int wait = left < 0 ? -1 : (int)Math.Min(left + 1, int.MaxValue);
+            if (!Exited)
+            {
+                if (_pidfd >= 0) fds[count++] = new PollFd { Fd = _pidfd, Events = POLLIN };
+                else wait = wait < 0 ? ExitCheckMilliseconds : Math.Min(wait, ExitCheckMilliseconds);
+            }
+            int ready = poll(fds, (nuint)count, wait);
+            if (ready < 0 && Marshal.GetLastPInvokeError() != EINTR)
+                throw new System.ComponentModel.Win32Exception(Marshal.GetLastPInvokeError(), "poll failed");
+            for (int i = 0; ready > 0 && i < count; i++)
+            {
+                if (fds[i].Revents == 0) continue;
+                if (i < pipeCount) ReadPipe(fds[i].Fd);
+                else if (fds[i].Fd == _wake) Cancelled = true;
+                else Exited = true;
+            }
+            if (!Exited && _pidfd < 0) Exited = HasExited();
+        }
+        return true;
+    }
+
+    /// <summary>One read of a ready pipe; end-of-file (or an error) closes it and finishes its capture.</summary>
+    private void ReadPipe(int fd)
+    {
+        int index = Array.IndexOf(_pipes, fd);
+        nint n;
+        fixed (byte* buffer = _buffer)
+        {
+            do n = read(fd, buffer, _buffer.Length);
+            while (n < 0 && Marshal.GetLastPInvokeError() == EINTR);
+        }
+        if (n > 0)
+        {
+            _captures[index].Append(_buffer.AsSpan(0, (int)n));
+            return;
+        }
+        ClosePipe(index);
+    }
+
+    private void ClosePipe(int index)
+    {
+        close(_pipes[index]);
+        _pipes[index] = -1;
+        _captures[index].Finish();
+    }
+
+    private bool HasExited()
+    {
+        byte* info = stackalloc byte[SigInfoBytes];
+        new Span<byte>(info, SigInfoBytes).Clear();
+        return waitid(P_PID, _pid, info, WEXITED | WNOHANG | WNOWAIT) == 0 && *(int*)(info + SigInfoPidOffset) == _pid;
+    }
+
+    private void Wake()
+    {
+        ulong one = 1;
+        write(_wake, (byte*)&one, sizeof(ulong));
+    }
+
+    /// <summary>Closes what is still open; a pipe given up on (a grandchild still holds it) ends its capture as it stands.</summary>
+    public void Dispose()
+    {
+        _registration.Dispose();
+        for (int i = 0; i < _pipes.Length; i++)
+        {
+            if (_pipes[i] >= 0) ClosePipe(i);
+        }
+        if (_pidfd >= 0) close(_pidfd);
+        if (_wake >= 0) close(_wake);
+    }
+}

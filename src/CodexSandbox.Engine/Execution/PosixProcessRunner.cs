@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace CodexSandbox.Engine.Execution;
+
+/// <summary>
+/// <see cref="ProcessRunner"/> on Linux: the child is started with <see cref="PosixSpawn"/> (so it can be given the
+/// launcher's status descriptor, and inherits nothing else), its pipes and its exit are served on the calling thread
+/// (<see cref="ChildIo"/>), and its whole tree is killed on timeout or cancellation.
+/// </summary>
+internal static unsafe class PosixProcessRunner
+{
+    [DllImport("libc", SetLastError = true)] private static extern int waitpid(int pid, int* status, int options);
+    [DllImport("libc", SetLastError = true)] private static extern int kill(int pid, int signal);
+
+    private const int SIGKILL = 9, SIGTERM = 15, EINTR = 4;
+
+    /// <summary>The status record is a few hundred bytes; anything past this is not a record and is dropped.</summary>
+    private const long StatusMaxBytes = 64 * 1024;
+
+    private static readonly TimeSpan TermGrace = TimeSpan.FromMilliseconds(500), ReaderGrace = TimeSpan.FromSeconds(2);
+
+    public static ProcessOutcome Run(ProcessSpec spec, Action<OutputLine>? onLine, CancellationToken cancel)
+    {
+        var start = DateTimeOffset.Now;
+        var clock = Stopwatch.StartNew();
+        var child = PosixSpawn.Start(spec);
+        var stdout = new OutputCapture(spec.OutputMaxBytes, isError: false, onLine);
+        var stderr = new OutputCapture(spec.OutputMaxBytes, isError: true, onLine);
+        var status = child.Status >= 0 ? new OutputCapture(StatusMaxBytes, isError: false, onLine: null) : null;
+        int[] pipes = status is null ? [child.Stdout, child.Stderr] : [child.Stdout, child.Stderr, child.Status];
+        OutputCapture[] captures = status is null ? [stdout, stderr] : [stdout, stderr, status];
+
+        ChildIo io;
+        try
+        {
+            io = new ChildIo(child.Pid, pipes, captures, cancel);
+        }
+        catch
+        {
+            _ = kill(child.Pid, SIGKILL);
+            Reap(child.Pid);
+            throw;
+        }
+
+        bool timedOut = false, cancelled = false, finished = false;
+        int exitCode;
+        try
+        {
+            if (!io.RunUntil(static x => x.Exited || x.Cancelled, spec.Timeout) || !io.Exited)
+            {
+                cancelled = io.Cancelled;
+                timedOut = !cancelled;
+                KillTree(child.Pid, io);
+                io.RunUntil(static x => x.Exited, null);
+            }
+            // Grandchildren may still hold the pipes; give the readers a moment, then stop waiting for them.
+            if (!io.RunUntil(static x => x.PipesClosed, ReaderGrace))
+            {
+                KillTree(child.Pid, io);
+                io.RunUntil(static x => x.PipesClosed, ReaderGrace);
+            }
+            finished = true;
+        }
+        finally
+        {
+            // An exception (from a line callback) must not leave the run behind, nor wait for it forever.
+            if (!finished) KillAll(child.Pid);
+            io.Dispose();
+            exitCode = Reap(child.Pid);
+        }
+        clock.Stop();
+
+        return OutputCapture.Outcome(stdout, stderr, timedOut ? 0 : exitCode, timedOut, cancelled, start, clock.Elapsed) with
+        {
+            Status = status?.Text,
+        };
+    }
+
+    /// <summary>Reaps the child: its exit status, or 128+N when signal N ended it (as Process reports it); -1 when
+    /// its status was taken by someone else (the runtime reaps foreign children only when SIGCHLD was ignored at start).</summary>
+    private static int Reap(int pid)
+    {
+        int status;
+        int result;
+        while ((result = waitpid(pid, &status, 0)) < 0 && Marshal.GetLastPInvokeError() == EINTR) { }
+        if (result != pid) return -1;
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F);
+    }
+
+    private static void KillTree(int pid, ChildIo io)
+    {
+        // SIGTERM first: the launcher's supervisor (and bwrap, whose PID namespace dies with it) then takes down
+        // everything the command started, setsid daemons included, which a SIGKILL of it would orphan.
+        if (kill(pid, SIGTERM) == 0) io.RunUntil(static x => x.Exited, TermGrace);
+        // The launcher calls setsid, so the child leads its own process group: signal the group (this reaches
+        // descendants that were re-parented), then walk whatever tree is still attached to the child.
+        if (io.Exited) _ = kill(-pid, SIGKILL);
+        else KillAll(pid);
+    }
+
+    /// <summary>SIGKILL for the child's process group, its tree, and the child.</summary>
+    private static void KillAll(int pid)
+    {
+        _ = kill(-pid, SIGKILL);
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill(entireProcessTree: true);
+        }
+        catch (ArgumentException) { }
+        catch (InvalidOperationException) { }
+        catch (System.ComponentModel.Win32Exception) { }
+        _ = kill(pid, SIGKILL);
+    }
+}

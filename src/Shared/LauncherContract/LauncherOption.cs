@@ -1,0 +1,42 @@
+namespace CodexSandbox.LauncherContract;
+
+/// <summary>
+/// The option names of codex-linux-sandbox: the engine writes them (LinuxCommandBuilder) and the launcher parses
+/// them (ArgumentParser) from this one file, which is compiled into both. An option is given as "--name VALUE" or
+/// "--name=VALUE"; options end at <see cref="EndOfOptions"/> or at the first argument that does not start with "--".
+/// </summary>
+internal static class LauncherOption
+{
+    public const string EndOfOptions = "--";
+
+    public const string Help = "--help";
+    /// <summary>Print a probe record (<see cref="ProbeKey"/>) on stdout and exit 0.</summary>
+    public const string Probe = "--probe";
+
+    /// <summary>A <see cref="LauncherSandboxMode"/> spelling.</summary>
+    public const string Mode = "--mode";
+    /// <summary>A <see cref="LauncherNetworkMode"/> spelling.</summary>
+    public const string Network = "--network";
+    public const string WritableRoot = "--rw";
+    public const string ReadOnlyPath = "--ro";
+    public const string DeniedPath = "--deny";
+    public const string ChangeDirectory = "--chdir";
+    public const string AllowMissingLandlock = "--allow-missing-landlock";
+
+    /// <summary>Allowlist network: a TCP port the command may connect to.</summary>
+    public const string AllowTcpConnect = "--allow-tcp-connect";
+    public const string NoUnixSockets = "--no-unix-sockets";
+    /// <summary>PORT=SOCKETPATH: a loopback port relayed to a host-side unix socket.</summary>
+    public const string Relay = "--relay";
+
+    public const string CpuSeconds = "--cpu-seconds";
+    public const string MemoryMb = "--memory-mb";
+    public const string MaxProcesses = "--max-processes";
+    public const string FileSizeMb = "--file-size-mb";
+    public const string OpenFiles = "--open-files";
+
+    public const string Supervise = "--supervise";
+    /// <summary>A descriptor number: the launcher writes its status record (<see cref="StatusKey"/>) there and marks
+    /// it close-on-exec, so end-of-file after the record's exec outcome means the command was exec'd.</summary>
+    public const string StatusFd = "--status-fd";
+}
