@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using CodexSandbox.Commands;
 using CodexSandbox.Engine.Audit;
+using CodexSandbox.Engine.Export;
 
 namespace CodexSandbox.Internal;
 
@@ -9,6 +11,8 @@ namespace CodexSandbox.Internal;
 /// </summary>
 internal sealed class AuditTrail(AuditSettings settings, PSCmdlet cmdlet)
 {
+    // Export (Export/AuditExport) ships each record appended from here to the sinks of the config this cmdlet resolved.
+    private readonly bool _exporting = AttachExport(settings, cmdlet);
 
     /// <summary>Appends; returns the record id, or null when auditing is off or the write failed (and was only warned about).</summary>
     public string? Append(AuditEntry entry)
@@ -16,7 +20,9 @@ internal sealed class AuditTrail(AuditSettings settings, PSCmdlet cmdlet)
         if (!settings.Enabled) return null;
         try
         {
-            return AuditLog.Open(settings).Append(entry).Id;
+            var id = AuditLog.Open(settings).Append(entry).Id;
+            if (_exporting) foreach (var warning in AuditExport.TakeWarnings()) cmdlet.WriteWarning(warning);
+            return id;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -24,6 +30,15 @@ internal sealed class AuditTrail(AuditSettings settings, PSCmdlet cmdlet)
             cmdlet.WriteWarning($"The audit log {settings.Path} could not be written: {e.Message}");
             return null;
         }
+    }
+
+    private static bool AttachExport(AuditSettings settings, PSCmdlet cmdlet)
+    {
+        if (!settings.Enabled || cmdlet is not SandboxCmdletBase { Config: { } config }) return false;
+        // Export never stops or fails a run; a problem with it is a warning, once per session.
+        try { AuditExport.Attach(config, settings); }
+        catch (Exception e) when (e is not OutOfMemoryException) { cmdlet.WriteWarning($"Audit export is not running: {e.Message}"); }
+        return true;
     }
 
     /// <summary>With <c>required = true</c>, checks before a run that the log can be written, so nothing runs unrecorded.</summary>

@@ -15,7 +15,16 @@ public sealed class ModuleInit : IModuleAssemblyInitializer, IModuleAssemblyClea
 
     private static readonly EngineLoadContext s_context = new(s_dependencies);
 
-    public void OnImport() => AssemblyLoadContext.Default.Resolving += Resolve;
+    public void OnImport()
+    {
+        AssemblyLoadContext.Default.Resolving += Resolve;
+        StartExport();
+    }
+
+    // A separate method, so the engine is resolved only after the handler above is in place. Audit export catches up
+    // on a background thread (records left over from an outage); it reads nothing when no exporter is configured.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void StartExport() => Engine.Export.AuditExport.StartInBackground(System.Environment.CurrentDirectory);
 
     public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= Resolve;
 
