@@ -30,5 +30,5 @@ public abstract record AuditSinkSettings
         }
     }
 
-    public override string ToString() => $"{Kind} {Destination}";
+    public sealed override string ToString() => $"{Kind} {Destination}";
 }

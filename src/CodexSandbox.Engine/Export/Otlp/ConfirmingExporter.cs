@@ -6,14 +6,19 @@ namespace CodexSandbox.Engine.Export.Otlp;
 /// <summary>
 /// Our exporter around the official OTLP exporter. The SDK's batch processor only ever tells the exporter, never the
 /// caller, whether a batch arrived; this wrapper sees each result and remembers which audit records (by seq) the
-/// collector accepted, so the cursor moves only past those. It also stamps each log record with the audit record's
-/// time: the SDK stamps the moment of logging, which for a record sent after an outage is not when it happened.
+/// collector accepted, so the cursor moves only past those.
 /// </summary>
+/// <remarks>
+/// A batch cannot be looked into before the official exporter sends it: enumerating it hands each record back to the
+/// SDK's pool. So <see cref="TrackingProcessor"/>, which sees every record as it is logged, queues its seq here; the
+/// batch processor exports in the same order, so a batch of N is the next N seqs of that queue.
+/// </remarks>
 internal sealed class ConfirmingExporter(BaseExporter<LogRecord> official) : BaseExporter<LogRecord>
 {
     private readonly object _gate = new();
+    private readonly Queue<long> _logged = new();
     private readonly HashSet<long> _accepted = [];
-    private Dictionary<long, AuditRecord> _inFlight = [];
+    private Dictionary<long, DateTime> _times = [];
 
     /// <summary>The records about to be logged; clears what an earlier attempt confirmed.</summary>
     public void Begin(IReadOnlyList<AuditRecord> records)
@@ -21,7 +26,21 @@ internal sealed class ConfirmingExporter(BaseExporter<LogRecord> official) : Bas
         lock (_gate)
         {
             _accepted.Clear();
-            _inFlight = records.ToDictionary(r => r.Seq);
+            _times = records.ToDictionary(r => r.Seq, r => r.Time.UtcDateTime);
+        }
+    }
+
+    /// <summary>
+    /// Called for each record as it is logged, before the batch processor queues it: notes its seq, and stamps it with the
+    /// audit record's time (the SDK stamps the moment of logging, which after an outage is not when it happened).
+    /// </summary>
+    public void Track(LogRecord logRecord)
+    {
+        if (SeqOf(logRecord) is not { } seq) return;
+        lock (_gate)
+        {
+            _logged.Enqueue(seq);
+            if (_times.TryGetValue(seq, out var time)) logRecord.Timestamp = time;
         }
     }
 
@@ -33,18 +52,16 @@ internal sealed class ConfirmingExporter(BaseExporter<LogRecord> official) : Bas
 
     public override ExportResult Export(in Batch<LogRecord> batch)
     {
-        var seqs = new List<long>();
-        Dictionary<long, AuditRecord> inFlight;
-        lock (_gate) inFlight = _inFlight;
-        foreach (var logRecord in batch)
-        {
-            if (SeqOf(logRecord) is not { } seq) continue;
-            seqs.Add(seq);
-            if (inFlight.TryGetValue(seq, out var record)) logRecord.Timestamp = record.Time.UtcDateTime;
-        }
+        var count = (int)batch.Count;
         var result = official.Export(batch);
-        if (result == ExportResult.Success)
-            lock (_gate) _accepted.UnionWith(seqs);
+        lock (_gate)
+        {
+            for (var i = 0; i < count && _logged.Count > 0; i++)
+            {
+                var seq = _logged.Dequeue();
+                if (result == ExportResult.Success) _accepted.Add(seq);
+            }
+        }
         return result;
     }
 

@@ -40,7 +40,7 @@ internal sealed class OtlpSink : IAuditSink
         _owner = OpenTelemetrySdk.Create(b => b.ConfigureResource(resource).WithLogging(l => l.AddProcessor(new SimpleLogRecordExportProcessor(official))));
         _exporter = new ConfirmingExporter(official);
         _pipeline = OpenTelemetrySdk.Create(b => b.ConfigureResource(resource).WithLogging(
-            l => l.AddProcessor(new BatchLogRecordExportProcessor(_exporter, maxQueueSize: 2 * SinkRunner.BatchSize,
+            l => l.AddProcessor(new TrackingProcessor(_exporter)).AddProcessor(new BatchLogRecordExportProcessor(_exporter, maxQueueSize: 2 * SinkRunner.BatchSize,
                 scheduledDelayMilliseconds: 3_600_000, exporterTimeoutMilliseconds: (int)timeout.TotalMilliseconds, maxExportBatchSize: SinkRunner.BatchSize)),
             o => o.IncludeFormattedMessage = false));
         _logger = _pipeline.GetLoggerFactory().CreateLogger("CodexSandbox.Audit");

@@ -1,6 +1,6 @@
-namespace CodexSandbox.Engine.Export;
+namespace CodexSandbox;
 
-/// <summary>How syslog messages travel.</summary>
+/// <summary>How audit records travel to a syslog receiver ([sandbox_audit] syslog transport, Export-SandboxAudit -Transport).</summary>
 public enum SyslogTransport
 {
     /// <summary>RFC 5426 datagrams: nothing confirms delivery, so records can be lost (documented as lossy).</summary>
