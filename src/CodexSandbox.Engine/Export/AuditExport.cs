@@ -93,6 +93,13 @@ public static class AuditExport
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>Stops shipping <paramref name="logPath"/> in this process (its cursors stay for the next process).</summary>
+    internal static void Detach(string logPath)
+    {
+        if (!s_pipelines.TryRemove(Path.GetFullPath(logPath), out var pipeline)) return;
+        pipeline.Configure(ExportSettings.None);
+    }
+
     /// <summary>Export problems not shown yet: each sink's first failure and each config problem, once per process.</summary>
     public static IReadOnlyList<string> TakeWarnings()
     {

@@ -19,6 +19,7 @@ internal sealed class ConfirmingExporter(BaseExporter<LogRecord> official) : Bas
     private readonly Queue<long> _logged = new();
     private readonly HashSet<long> _accepted = [];
     private Dictionary<long, DateTime> _times = [];
+    private int _exporting;
 
     /// <summary>The records about to be logged; clears what an earlier attempt confirmed.</summary>
     public void Begin(IReadOnlyList<AuditRecord> records)
@@ -44,6 +45,24 @@ internal sealed class ConfirmingExporter(BaseExporter<LogRecord> official) : Bas
         }
     }
 
+    /// <summary>
+    /// Waits until every logged record has been through an export (accepted or not). The batch processor's flush returns
+    /// once the records have left its queue, before the collector has answered.
+    /// </summary>
+    public bool WaitSettled(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_gate)
+        {
+            while (_logged.Count > 0 || _exporting > 0)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left)) return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>How many of <paramref name="records"/>, from the first, the collector accepted.</summary>
     public int AcceptedPrefix(IReadOnlyList<AuditRecord> records)
     {
@@ -53,13 +72,23 @@ internal sealed class ConfirmingExporter(BaseExporter<LogRecord> official) : Bas
     public override ExportResult Export(in Batch<LogRecord> batch)
     {
         var count = (int)batch.Count;
-        var result = official.Export(batch);
-        lock (_gate)
+        lock (_gate) _exporting++;
+        var result = ExportResult.Failure;
+        try
         {
-            for (var i = 0; i < count && _logged.Count > 0; i++)
+            result = official.Export(batch);
+        }
+        finally
+        {
+            lock (_gate)
             {
-                var seq = _logged.Dequeue();
-                if (result == ExportResult.Success) _accepted.Add(seq);
+                for (var i = 0; i < count && _logged.Count > 0; i++)
+                {
+                    var seq = _logged.Dequeue();
+                    if (result == ExportResult.Success) _accepted.Add(seq);
+                }
+                _exporting--;
+                Monitor.PulseAll(_gate);
             }
         }
         return result;

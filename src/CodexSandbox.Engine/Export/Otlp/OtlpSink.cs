@@ -65,8 +65,9 @@ internal sealed class OtlpSink : IAuditSink
             var level = ExportedEvent.Severity(record) == ExportSeverity.Warning ? LogLevel.Warning : LogLevel.Information;
             _logger.Log(level, new EventId(0, state.EventName), state, null, static (s, _) => s.ToString());
         }
-        // The flush waits for the exporter, which gives up after the timeout; a little extra covers the hand-over.
-        var flushed = _pipeline.LoggerProvider.ForceFlush((int)(timeout + TimeSpan.FromSeconds(1)).TotalMilliseconds);
+        // The exporter gives up after the timeout; a little extra covers the hand-over between threads.
+        var limit = timeout + TimeSpan.FromSeconds(1);
+        var flushed = _pipeline.LoggerProvider.ForceFlush((int)limit.TotalMilliseconds) && _exporter.WaitSettled(limit);
         var accepted = _exporter.AcceptedPrefix(records);
         if (accepted == records.Count) return SendResult.All(accepted);
         return SendResult.Failed(_client.LastError ?? (flushed ? "the collector did not accept the records" : $"no answer within {timeout.TotalSeconds:0.#} s"), accepted);
