@@ -2,12 +2,19 @@
 // OTLP/HTTP protobuf posts (HTTP/1.1) and OTLP/gRPC calls (HTTP/2 without TLS, prior knowledge), decodes the log
 // records, and answers as the test asks: accept, 500, or never answer. Compiled into the engine tests and loaded by
 // the Pester fleet tests with Add-Type, so it uses nothing beyond the base library.
+#nullable enable
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace CodexSandbox.Tests.Fleet;
 
