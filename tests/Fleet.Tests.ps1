@@ -248,4 +248,19 @@ syslog = { transport = "carrier-pigeon", address = "127.0.0.1:514" }
         try { Sync-SandboxAudit -WarningAction SilentlyContinue | Should -BeNullOrEmpty }
         finally { Pop-Location }
     }
+
+    It 'loads the OpenTelemetry SDK only when an exporter is configured, and then in the engine''s load context' {
+        $psd1 = (Get-Module CodexSandbox).Path -replace '\.dll$', '.psd1'
+        $probe = @"
+Import-Module '$psd1'
+`$null = Invoke-SandboxedCommand -Command true
+`$null = Sync-SandboxAudit -TimeoutSec 1 -ErrorAction SilentlyContinue
+`$otel = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'OpenTelemetry' }
+if (`$otel) { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$otel).Name } else { 'not loaded' }
+"@
+        $env:CODEX_HOME = $world.CodexHome
+        (@(Invoke-TestPwsh $probe))[-1] | Should -Be 'not loaded'
+        "[otel]`nexporter = { otlp-http = { endpoint = `"http://127.0.0.1:9/v1/logs`", protocol = `"binary`" } }`n" | Set-Content (Join-Path $world.CodexHome 'config.toml')
+        (@(Invoke-TestPwsh $probe))[-1] | Should -Be 'CodexSandbox.Engine'
+    }
 }
