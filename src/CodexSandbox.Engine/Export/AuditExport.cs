@@ -8,7 +8,7 @@ namespace CodexSandbox.Engine.Export;
 /// <summary>
 /// The process's audit export: one <see cref="ExportPipeline"/> per audit log, fed by the log's append hook. Callers
 /// attach the config in effect before they append (<see cref="Attach"/>), may catch up at import
-/// (<see cref="StartInBackground"/>) or on demand (<see cref="Sync"/>), and show <see cref="TakeWarnings"/> to the user.
+/// (<see cref="CatchUpAtImport"/>) or on demand (<see cref="Sync"/>), and show <see cref="TakeWarnings"/> to the user.
 /// When the process exits, every sink gets up to <c>exit_flush_sec</c> to send what is still queued.
 /// </summary>
 public static class AuditExport
@@ -65,10 +65,10 @@ public static class AuditExport
     }
 
     /// <summary>
-    /// At import: when the system or user config mentions an exporter, attach it on a background thread so records
-    /// left over from an outage are sent. Nothing is read or loaded when neither file mentions one.
+    /// At import (the module calls this on a pool thread): when the system or user config mentions an exporter, attach
+    /// it so records left over from an outage are sent. Nothing is parsed or loaded when neither file mentions one.
     /// </summary>
-    public static void StartInBackground(string workingDirectory) => ThreadPool.QueueUserWorkItem(_ =>
+    public static void CatchUpAtImport(string workingDirectory)
     {
         try
         {
@@ -80,7 +80,7 @@ public static class AuditExport
         }
         // Import must never fail because of export: a broken config is reported by the first cmdlet that reads it.
         catch (Exception e) when (e is not OutOfMemoryException) { }
-    });
+    }
 
     private static bool Mentions(string configFile)
     {

@@ -35,8 +35,8 @@ internal sealed class SinkRunner : IDisposable
     private IAuditSink? _sink;
     private TimeSpan _backoff = TimeSpan.Zero;
     private long _lastAttempt = long.MinValue / 2;
-    private string? _lastError;
-    private bool _lastAttemptFailed;
+    private volatile string? _lastError;
+    private volatile bool _lastAttemptFailed;
     private long _sent;
     private int _warningState; // 0 none, 1 a warning waits to be shown, 2 shown
 

@@ -18,13 +18,15 @@ public sealed class ModuleInit : IModuleAssemblyInitializer, IModuleAssemblyClea
     public void OnImport()
     {
         AssemblyLoadContext.Default.Resolving += Resolve;
-        StartExport();
+        // Audit export catches up on records left over from an outage, on a pool thread: the import itself does not
+        // even load the engine for it, and nothing is read when no exporter is configured.
+        var workingDirectory = System.Environment.CurrentDirectory;
+        ThreadPool.QueueUserWorkItem(_ => StartExport(workingDirectory));
     }
 
-    // A separate method, so the engine is resolved only after the handler above is in place. Audit export catches up
-    // on a background thread (records left over from an outage); it reads nothing when no exporter is configured.
+    // A separate method, so the engine is resolved on the pool thread, after the handler above is in place.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void StartExport() => Engine.Export.AuditExport.StartInBackground(System.Environment.CurrentDirectory);
+    private static void StartExport(string workingDirectory) => Engine.Export.AuditExport.CatchUpAtImport(workingDirectory);
 
     public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= Resolve;
 
