@@ -8,8 +8,6 @@ public sealed class AuditSender(AuditSinkSettings sink, TimeSpan timeout) : IDis
 {
     private IAuditSink? _connection;
 
-    public AuditSinkSettings Sink => sink;
-
     /// <summary>Sends <paramref name="records"/> in seq order, in batches; returns how many arrived (from the first) and, if not all, why.</summary>
     public (int Delivered, string? Error) Send(IReadOnlyList<AuditRecord> records)
     {

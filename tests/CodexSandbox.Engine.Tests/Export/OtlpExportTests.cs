@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using CodexSandbox.Engine.Audit;
 using CodexSandbox.Engine.Export;
 using CodexSandbox.Tests.Fleet;
@@ -197,12 +195,5 @@ public sealed class OtlpExportTests
         Assert.Equal([record.Seq], WaitFor(receiver, 1).Select(l => l.Seq));
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    private static int FreePort() => Network.HttpProxyTests.FreePort();
 }
