@@ -21,6 +21,8 @@
         'Get-SandboxAudit'
         'Undo-SandboxChange'
         'Get-SandboxCheckpoint'
+        'Sync-SandboxAudit'
+        'Export-SandboxAudit'
     )
     FunctionsToExport    = @('Invoke-SandboxedCommand')
     VariablesToExport    = @()

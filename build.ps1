@@ -119,7 +119,9 @@ function Invoke-Build {
     $shared = Get-SharedInputs
     $publish = Join-Path $Artifacts 'publish/CodexSandbox'
     $rootFiles = 'CodexSandbox.dll', 'CodexSandbox.pdb', 'CodexSandbox.Contracts.dll', 'CodexSandbox.Contracts.pdb'
-    $depFiles = 'CodexSandbox.Engine.dll', 'CodexSandbox.Engine.pdb', 'Tomlyn.dll'
+    # The engine and what it loads: Tomlyn, and (only when audit export to OpenTelemetry is configured) the
+    # OpenTelemetry SDK with its Microsoft.Extensions.* and DiagnosticSource, all into the engine's load context.
+    $depFiles = 'CodexSandbox.Engine.dll', 'CodexSandbox.Engine.pdb', 'Tomlyn.dll', 'OpenTelemetry.dll', 'OpenTelemetry.Exporter.OpenTelemetryProtocol.dll'
     $moduleHash = Get-InputHash -Paths (@('src/CodexSandbox', 'src/CodexSandbox.Contracts', 'src/CodexSandbox.Engine', 'src/Shared') + $shared.Paths) -Extra ($shared.Extra + 'module-publish-1')
     Invoke-Step -Name 'module' -Hash $moduleHash -Outputs (($rootFiles + $depFiles) | ForEach-Object { Join-Path $publish $_ }) -Action {
         if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
@@ -148,6 +150,8 @@ function Invoke-Build {
     # would be found by default probing and defeat the load-context isolation.
     foreach ($name in $rootFiles) { Copy-Item (Join-Path $publish $name) $Stage }
     foreach ($name in $depFiles) { Copy-Item (Join-Path $publish $name) $deps }
+    # The rest of the engine's dependency closure, named by the publish (every other assembly it produced).
+    Get-ChildItem $publish -Filter *.dll | Where-Object { $_.Name -notin $rootFiles -and $_.Name -notin $depFiles } | Copy-Item -Destination $deps
     Copy-Item (Join-Path $Root 'CodexSandbox.psd1') $Stage
     Copy-Item (Join-Path $Root 'module/*') $Stage -Recurse
     if ($launcherOut) {

@@ -101,6 +101,12 @@ public sealed class AuditLog : IDisposable
     /// <summary>How long an append waits for another process to release the lock before failing.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Called with each record once it is in the file, under the append lock (so in seq order). Audit export
+    /// (<c>Export/AuditExport</c>) queues the record here for its sinks; it must return at once and never throw.
+    /// </summary>
+    public Action<AuditRecord>? Appended { get; set; }
+
     /// <summary>Writes one record and returns it as written (id, seq, time, hashes). Thread-safe.</summary>
     /// <exception cref="AuditLogException">The log could not be written; the message says which file and why.</exception>
     public AuditRecord Append(AuditEntry entry)
@@ -111,7 +117,9 @@ public sealed class AuditLog : IDisposable
         {
             try
             {
-                return AppendLocked(draft);
+                var record = AppendLocked(draft);
+                Appended?.Invoke(record);
+                return record;
             }
             catch (AuditLogException) { CloseActive(); throw; }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

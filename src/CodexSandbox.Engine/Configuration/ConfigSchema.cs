@@ -37,6 +37,10 @@ public static class ConfigSchema
         new("sandbox_audit.required", ConfigKeyKind.Bool),
         new("sandbox_audit.record_output", ConfigKeyKind.Bool),
         new("sandbox_audit.fsync", ConfigKeyKind.Bool),
+        // Audit export (Export/ExportSettings checks the syslog table's contents; every value there is a string).
+        new("sandbox_audit.syslog", ConfigKeyKind.StringTable),
+        new("sandbox_audit.export_timeout_sec", ConfigKeyKind.PositiveInteger),
+        new("sandbox_audit.exit_flush_sec", ConfigKeyKind.PositiveInteger),
         new("sandbox_linux.namespaces", ConfigKeyKind.Choice, ["auto", "required", "off"]),
         new("sandbox_linux.tmp", ConfigKeyKind.Choice, ["private", "shared"]),
         new("sandbox_network.mode", ConfigKeyKind.Choice, ["off", "allowlist", "on"]),

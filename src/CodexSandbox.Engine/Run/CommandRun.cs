@@ -32,7 +32,7 @@ public sealed class CommandRun
     {
         _settings = settings;
         _host = host;
-        _audit = new AuditTrail(settings.Policy.Audit, host.WriteWarning);
+        _audit = new AuditTrail(settings.Policy.Audit, host.WriteWarning, settings.Config);
     }
 
     private SandboxPolicy Policy => _settings.Policy;

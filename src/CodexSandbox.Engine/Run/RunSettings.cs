@@ -33,4 +33,6 @@ public sealed record RunSettings
     public TimeSpan? Timeout { get; init; }
     /// <summary>Variables set after the environment policy (-Environment).</summary>
     public IReadOnlyDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
+    /// <summary>The config the policy came from; its audit export sinks receive the run's records. Null: no export.</summary>
+    public Configuration.LoadedConfig? Config { get; init; }
 }

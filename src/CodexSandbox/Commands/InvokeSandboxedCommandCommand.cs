@@ -97,6 +97,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             Justification = Justification,
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
             ExtraEnvironment = ExtraEnvironment(),
+            Config = Config,
         }, new CmdletRunHost(this, () => _stop.IsCancellationRequested));
     }
 

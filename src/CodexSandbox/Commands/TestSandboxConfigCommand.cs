@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using CodexSandbox.Engine.Configuration;
+using CodexSandbox.Engine.Export;
 using CodexSandbox.Engine.Rules;
 using CodexSandbox.Internal;
 
@@ -50,7 +51,7 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             // A .rules file is checked as exec-policy rules, anything else as config.toml.
             Emit(full.EndsWith(".rules", StringComparison.OrdinalIgnoreCase)
                 ? RuleSetLoader.Load([], [full]).Diagnostics
-                : ConfigLoader.Check(full, PolicySource.User, HomeDirectory).Diagnostics);
+                : CheckFile(full));
         }
     }
 
@@ -58,6 +59,12 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
     {
         if (ParameterSetName == InEffectSet) CheckInEffect();
         if (Quiet) WriteObject(!_anyError);
+    }
+
+    private static IEnumerable<ConfigDiagnostic> CheckFile(string path)
+    {
+        var settings = ConfigLoader.Check(path, PolicySource.User, HomeDirectory);
+        return settings.Diagnostics.Concat(ExportSettings.Check(ConfigLoader.Parse(path), settings, HomeDirectory));
     }
 
     private void CheckInEffect()
@@ -86,6 +93,7 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "UnknownProfile", profile.File ?? "", profile.Line, 1, "profile",
                 $"profile = \"{profile.Value}\" names no [profiles.{profile.Value}] table; defined: {string.Join(", ", config.ProfileNames.DefaultIfEmpty("none"))}."));
         }
+        found.AddRange(ExportSettings.Read(config).Diagnostics);
         found.AddRange(RuleSetLoader.Load(RuleLayers.Directories(config)).Diagnostics);
         Emit(found);
     }

@@ -19,6 +19,10 @@ internal static class Errors
     private const string CallByName = "Or call Invoke-SandboxedCommand -FilePath <program> -ArgumentList <arguments> with its parameters by name.";
 
     // Configuration and rules.
+    public static readonly ErrorKind AuditExportFailed = new(nameof(AuditExportFailed), ErrorCategory.ConnectionError,
+        "The records stay in the local log; check that the receiver is up and reachable, then run Sync-SandboxAudit (or the next run sends them). Duplicates are harmless: each record carries its seq and hash.");
+    public static readonly ErrorKind InvalidEndpoint = new(nameof(InvalidEndpoint), ErrorCategory.InvalidArgument,
+        "Give -Otlp an http:// or https:// URL, or -Syslog as host:port (an IPv6 address as [addr]:port).");
     public static readonly ErrorKind ConfigParseError = new(nameof(ConfigParseError), ErrorCategory.ParserError,
         "Fix the TOML syntax at the line and column shown; Test-SandboxConfig lists every problem.");
     public static readonly ErrorKind ConfigValueError = new(nameof(ConfigValueError), ErrorCategory.InvalidData,

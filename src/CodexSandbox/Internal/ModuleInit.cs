@@ -16,7 +16,18 @@ public sealed class ModuleInit : IModuleAssemblyInitializer, IModuleAssemblyClea
 
     private static readonly EngineLoadContext s_context = new(s_dependencies);
 
-    public void OnImport() => AssemblyLoadContext.Default.Resolving += Resolve;
+    public void OnImport()
+    {
+        AssemblyLoadContext.Default.Resolving += Resolve;
+        // Audit export catches up on records left over from an outage, on a pool thread: the import itself does not
+        // even load the engine for it, and nothing is read when no exporter is configured.
+        var workingDirectory = System.Environment.CurrentDirectory;
+        ThreadPool.QueueUserWorkItem(_ => StartExport(workingDirectory));
+    }
+
+    // A separate method, so the engine is resolved on the pool thread, after the handler above is in place.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void StartExport(string workingDirectory) => Engine.Export.AuditExport.CatchUpAtImport(workingDirectory);
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {

@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CodexSandbox.Engine.Audit;
+
+namespace CodexSandbox.Engine.Export;
+
+/// <summary>
+/// Ships one log's records to one sink from a background thread. A run only hands its record over (<see cref="Offer"/>:
+/// a queue push and a wake-up); the thread sends everything after the sink's cursor, oldest first, in batches, and
+/// moves the cursor past what the sink confirmed. Records it has not seen in memory (written while it was not running,
+/// by another process, or beyond the in-memory bound) are read back from the log, which stays the source of truth.
+/// A failing sink is retried with backoff; a new record or <see cref="Flush"/> tries again at once (at most once a second).
+/// </summary>
+internal sealed class SinkRunner : IDisposable
+{
+    internal const int BatchSize = 512;
+    // Beyond this many records waiting in memory, new ones are left to be read back from the log.
+    private const int MaxQueued = 10_000;
+    private static readonly TimeSpan MinRetryGap = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly string _logPath;
+    private readonly Func<TimeSpan, IAuditSink> _connect;
+    private readonly ExportCursor _cursor;
+    private readonly ConcurrentQueue<AuditRecord> _queue = new();
+    private readonly SortedList<long, AuditRecord> _pending = new();
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly object _flushGate = new();
+    private readonly Thread _thread;
+    private int _queued;
+    private volatile bool _readLog = true; // catch up from the log when the thread starts
+    private volatile bool _stopping;
+    private long _flushRequested, _flushServed;
+    private IAuditSink? _sink;
+    private TimeSpan _backoff = TimeSpan.Zero;
+    private long _lastAttempt = long.MinValue / 2;
+    private volatile string? _lastError;
+    private volatile bool _lastAttemptFailed;
+    private long _sent;
+    private int _warningState; // 0 none, 1 a warning waits to be shown, 2 shown
+
+    public SinkRunner(string logPath, AuditSinkSettings settings, Func<TimeSpan, IAuditSink> connect, TimeSpan sendTimeout)
+    {
+        _logPath = logPath;
+        Settings = settings;
+        _connect = connect;
+        SendTimeout = sendTimeout;
+        _cursor = new ExportCursor(logPath, settings);
+        _thread = new Thread(Run) { IsBackground = true, Name = "CodexSandbox audit export " + settings.Kind };
+    }
+
+    public AuditSinkSettings Settings { get; }
+    public TimeSpan SendTimeout { get; set; }
+    public string CursorPath => _cursor.Path;
+
+    /// <summary>Starts the cursor at the log's end if this sink has none (a new sink does not resend history), then the thread.</summary>
+    public void Start()
+    {
+        try
+        {
+            if (_cursor.Peek() is null)
+            {
+                using var held = _cursor.Lock(LockTimeout);
+                var last = AuditReader.Query(_logPath, new AuditQuery { Last = 1 }).LastOrDefault();
+                held.Start(last?.Seq ?? 0, last?.Hash ?? AuditHash.Zero);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail($"its cursor {_cursor.Path} cannot be written: {e.Message}");
+        }
+        _thread.Start();
+    }
+
+    /// <summary>Called under the audit log's append lock: must not block.</summary>
+    public void Offer(AuditRecord record)
+    {
+        if (Interlocked.Increment(ref _queued) <= MaxQueued) _queue.Enqueue(record);
+        else
+        {
+            Interlocked.Decrement(ref _queued);
+            _readLog = true;
+        }
+        _wake.Set();
+    }
+
+    /// <summary>Asks the thread for an attempt now and waits for it (or <paramref name="timeout"/>); true when it succeeded.</summary>
+    /// <param name="catchUp">Also look in the log for records this process did not write (other processes, earlier sessions).</param>
+    public bool Flush(TimeSpan timeout, bool catchUp = true)
+    {
+        var ticket = Interlocked.Increment(ref _flushRequested);
+        if (catchUp) _readLog = true;
+        _wake.Set();
+        var clock = Stopwatch.StartNew();
+        lock (_flushGate)
+        {
+            while (Interlocked.Read(ref _flushServed) < ticket)
+            {
+                var left = timeout - clock.Elapsed;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_flushGate, left)) return false;
+            }
+        }
+        return !_lastAttemptFailed;
+    }
+
+    /// <summary>The last failure, once per process: the caller shows it as a warning and it is not offered again.</summary>
+    public string? TakeWarning()
+    {
+        if (Interlocked.CompareExchange(ref _warningState, 2, 1) != 1) return null;
+        return $"Audit export to {Settings} is failing ({_lastError}). The records stay in the local audit log and are sent when the " +
+               "receiver is back (Sync-SandboxAudit sends them now). This warning is shown once per session.";
+    }
+
+    public string? LastError => _lastAttemptFailed ? _lastError : null;
+    public long SentCount => Interlocked.Read(ref _sent);
+    public (long Seq, string Hash)? Delivered => _cursor.Peek();
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            var waitFor = _lastAttemptFailed ? Remaining(_backoff) : Timeout.InfiniteTimeSpan;
+            _wake.Wait(waitFor);
+            _wake.Reset();
+            if (_stopping) break;
+            var ticket = Interlocked.Read(ref _flushRequested);
+            // A failing sink is not hammered: new records wake us, but we try at most once a second.
+            if (_lastAttemptFailed && ticket == Interlocked.Read(ref _flushServed) && Remaining(MinRetryGap) > TimeSpan.Zero) continue;
+            Deliver();
+            lock (_flushGate)
+            {
+                Interlocked.Exchange(ref _flushServed, ticket);
+                Monitor.PulseAll(_flushGate);
+            }
+        }
+    }
+
+    private TimeSpan Remaining(TimeSpan after)
+    {
+        var left = after - Stopwatch.GetElapsedTime(_lastAttempt);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private void Deliver()
+    {
+        _lastAttempt = Stopwatch.GetTimestamp();
+        try
+        {
+            while (!_stopping)
+            {
+                using var held = _cursor.Lock(LockTimeout);
+                var after = held.Read()?.Seq ?? 0;
+                Fill(after);
+                if (_pending.Count == 0) { Succeed(); return; }
+                var batch = _pending.Values.Take(BatchSize).ToList();
+                _sink ??= _connect(SendTimeout);
+                var result = _sink.Send(batch, SendTimeout);
+                if (result.Delivered > 0)
+                {
+                    held.Write(batch[result.Delivered - 1]);
+                    for (var i = 0; i < result.Delivered; i++) _pending.Remove(batch[i].Seq);
+                    Interlocked.Add(ref _sent, result.Delivered);
+                }
+                if (result.Error is not null)
+                {
+                    // A fresh connection next time: the old one may be half-dead.
+                    _sink.Dispose();
+                    _sink = null;
+                    Fail(result.Error);
+                    return;
+                }
+                Succeed();
+            }
+        }
+        catch (AuditLogException e)
+        {
+            // The cursor is busy (another process is sending) or the log cannot be read: not the sink's fault; try later.
+            _lastError = e.Message;
+            _lastAttemptFailed = true;
+            _backoff = MinRetryGap;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail($"its cursor {_cursor.Path} cannot be written: {e.Message}");
+        }
+    }
+
+    // Collects what to send after seq <paramref name="after"/>: the queued records, and the log's when ours leave a gap.
+    private void Fill(long after)
+    {
+        while (_queue.TryDequeue(out var record))
+        {
+            Interlocked.Decrement(ref _queued);
+            if (record.Seq > after) _pending[record.Seq] = record;
+        }
+        while (_pending.Count > 0 && _pending.Keys[0] <= after) _pending.RemoveAt(0);
+        var gap = _pending.Count > 0 && _pending.Keys[0] != after + 1;
+        if (!_readLog && !gap) return;
+        _readLog = false;
+        var last = AuditReader.Query(_logPath, new AuditQuery { Last = 1 }).LastOrDefault();
+        if (last is null || last.Seq <= after) return;
+        var backlog = last.Seq - after;
+        // Few records behind (the usual case): read them from the end. Many: stream from the start and skip.
+        var records = backlog <= MaxQueued
+            ? AuditReader.Query(_logPath, new AuditQuery { Last = (int)backlog })
+            : AuditReader.Query(_logPath, new AuditQuery()).Where(r => r.Seq > after).Take(MaxQueued);
+        foreach (var record in records)
+        {
+            if (record.Seq > after && _pending.Count < MaxQueued * 2) _pending.TryAdd(record.Seq, record);
+        }
+        if (backlog > MaxQueued) _readLog = true;
+    }
+
+    private void Succeed()
+    {
+        _lastAttemptFailed = false;
+        _backoff = TimeSpan.Zero;
+    }
+
+    private void Fail(string error)
+    {
+        _lastError = error;
+        _lastAttemptFailed = true;
+        _backoff = _backoff == TimeSpan.Zero ? MinRetryGap : TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, _backoff.Ticks * 2));
+        Interlocked.CompareExchange(ref _warningState, 1, 0);
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _wake.Set();
+        if (_thread.IsAlive) _thread.Join(TimeSpan.FromSeconds(1));
+        _sink?.Dispose();
+    }
+}
