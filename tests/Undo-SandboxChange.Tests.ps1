@@ -262,8 +262,12 @@ Describe 'Undo with a config that cannot be used' {
             $rec = Get-SandboxAudit -Path $log -EventType UndoPerformed | Where-Object RelatedId -EQ $r.AuditId
             $rec | Should -HaveCount 1
             $rec.Details['checkpoint'] | Should -Be $r.CheckpointId
-            # A query without -Path cannot know which log the config names: it stops with the config's error.
-            { Get-SandboxAudit -EventType UndoPerformed } | Should -Throw -ErrorId 'Config*Error,CodexSandbox.Commands.GetSandboxAuditCommand'
+            # A query without -Path reads the same default log, with a warning naming the config problem (issue 17).
+            Push-Location $repo
+            try { $again = Get-SandboxAudit -EventType UndoPerformed -WarningVariable qw -WarningAction SilentlyContinue -ErrorAction Stop }
+            finally { Pop-Location }
+            @($again | Where-Object RelatedId -EQ $r.AuditId) | Should -HaveCount 1
+            ($qw -join "`n") | Should -Match 'cannot be read'
         }
         finally { Remove-Item $userConfig -ErrorAction SilentlyContinue }
     }
