@@ -148,6 +148,11 @@ public static class SandboxExecutor
         {
             (launch, outcome) = RunProcess(request, launch, env, timeout, onLine, cancel);
         }
+        if (policy.ReadableRoots is { } readable && policy.SandboxMode != SandboxMode.DangerFullAccess)
+        {
+            // a permission profile without `:root` read; reported, never claimed
+            launch = launch with { NotEnforced = [.. launch.NotEnforced, $"read-limit: the permission profile limits reads to {(readable.Count == 0 ? "nothing" : string.Join(", ", readable))}; no backend enforces a read limit yet, the whole disk stays readable"] };
+        }
 
         bool sandboxed = launch.Sandboxed;
         if (sandboxed && outcome.ExitCode == 127 && outcome.Stderr.Contains("command not found", StringComparison.Ordinal)

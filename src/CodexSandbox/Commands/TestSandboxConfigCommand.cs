@@ -31,6 +31,12 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
     [ArgumentCompleter(typeof(Completers.DirectoryCompleter))]
     public string? WorkingDirectory { get; set; }
 
+    /// <summary>Also check the profile's file, <c>$CODEX_HOME/&lt;name&gt;.config.toml</c>, as a run with -Profile would load it.</summary>
+    [Parameter(ParameterSetName = InEffectSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.ProfileNameCompleter))]
+    public string? Profile { get; set; }
+
     /// <summary>Return only $true (no errors) or $false.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -48,9 +54,13 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
                 continue;
             }
             // A .rules file is checked as exec-policy rules, anything else as config.toml.
-            Emit(full.EndsWith(".rules", StringComparison.OrdinalIgnoreCase)
-                ? RuleSetLoader.Load([], [full]).Diagnostics
-                : ConfigLoader.Check(full, PolicySource.User, HomeDirectory).Diagnostics);
+            if (full.EndsWith(".rules", StringComparison.OrdinalIgnoreCase))
+            {
+                Emit(RuleSetLoader.Load([], [full]).Diagnostics);
+                continue;
+            }
+            var settings = ConfigLoader.Check(full, PolicySource.User, HomeDirectory);
+            Emit(settings.Diagnostics.Concat(ProfileFiles.LegacyWarnings(full, settings, CodexHome)));
         }
     }
 
@@ -64,7 +74,7 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
     {
         var cwd = WorkingDirectory is null ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : GetUnresolvedProviderPathFromPSPath(WorkingDirectory);
         if (!Directory.Exists(cwd)) ThrowTerminatingError(Errors.WorkingDirectoryMissing(cwd));
-        var request = ConfigRequest.FromEnvironment(cwd, ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath));
+        var request = ConfigRequest.FromEnvironment(cwd, ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath), Profile);
         LoadedConfig config;
         try
         {
@@ -81,10 +91,34 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             found.Add(new ConfigDiagnostic(DiagnosticSeverity.Information, "UntrustedProject", skipped, 0, 0, null,
                 "Not loaded: the project is not trusted by the system or user config."));
         }
-        if (config.Get("profile") is { } profile && config.FindProfile((string)profile.Value) is null)
+        foreach (var (layer, settings) in config.Layers)
+        {
+            found.AddRange(ProfileFiles.LegacyWarnings(layer.File.Path, settings, request.CodexHome));
+        }
+        if (config.Get("profile") is { } profile && Profile is null && config.FindProfile((string)profile.Value) is null && config.ProfileFile is null)
         {
             found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "UnknownProfile", profile.File ?? "", profile.Line, 1, "profile",
-                $"profile = \"{profile.Value}\" names no [profiles.{profile.Value}] table; defined: {string.Join(", ", config.ProfileNames.DefaultIfEmpty("none"))}."));
+                $"profile = \"{profile.Value}\" names no [profiles.{profile.Value}] table and no profile file; defined: {string.Join(", ", config.ProfileNames.DefaultIfEmpty("none"))}."));
+        }
+        if (!found.Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            // what only resolution finds: the profile (file or table) exists once, the permission profile compiles
+            try
+            {
+                Engine.Policy.PolicyResolver.Resolve(config, new Engine.Policy.PolicyOverrides { Profile = Profile }, new Dictionary<string, string>
+                {
+                    ["HOME"] = HomeDirectory,
+                    ["TMPDIR"] = System.Environment.GetEnvironmentVariable("TMPDIR") ?? "",
+                });
+            }
+            catch (Engine.Policy.ProfileNotFoundException e)
+            {
+                found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "UnknownProfile", ProfileFiles.PathOf(request.CodexHome, e.Profile), 0, 0, "profile", e.Message));
+            }
+            catch (ConfigException e)
+            {
+                found.AddRange(e.Errors);
+            }
         }
         found.AddRange(RuleSetLoader.Load(RuleLayers.Directories(config)).Diagnostics);
         Emit(found);
@@ -98,6 +132,8 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             if (!Quiet) WriteObject(d);
         }
     }
+
+    private static string CodexHome => ConfigRequest.FromEnvironment("/").CodexHome;
 
     private static string HomeDirectory => System.Environment.GetEnvironmentVariable("HOME") ?? "/";
 }
