@@ -93,3 +93,18 @@ Describe 'Test-SandboxConfig' {
         ($d | Where-Object Id -EQ 'UnknownProfile').Message | Should -Match 'defined: ci'
     }
 }
+
+Describe 'Test-SandboxConfig: keys nobody knows' {
+    BeforeEach { $script:t = New-TestCodexHome }
+    AfterEach { Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue }
+
+    It 'warns about a typo with the closest key, here and on use, and stays silent about Codex''s own keys' {
+        Set-Content (Join-Path $t.CodexHome 'config.toml') "model = 'o3'`nsandbox_modee = 'read-only'`n[mcp_servers.x]`ncommand = 'y'"
+        $d = Test-SandboxConfig -WorkingDirectory $t.Root
+        $d | Should -HaveCount 1
+        $d.Id | Should -Be 'UnknownKey'
+        $d.Message | Should -Match "did you mean 'sandbox_mode'\?"
+        Get-SandboxPolicy -WorkingDirectory $t.Root -WarningVariable w -WarningAction SilentlyContinue | Out-Null
+        ($w | Out-String) | Should -Match "sandbox_modee.*did you mean 'sandbox_mode'"
+    }
+}

@@ -15,4 +15,9 @@ public enum ApprovalPolicy
     OnRequest,
     /// <summary>Never ask: what would need approval is rejected (<c>never</c>).</summary>
     Never,
+    /// <summary>
+    /// Ask as <see cref="OnRequest"/> does, but reject automatically the prompts whose category is switched off
+    /// (<c>approval_policy = { granular = { … } }</c>; the flags are <see cref="SandboxPolicy.GranularApproval"/>).
+    /// </summary>
+    Granular,
 }

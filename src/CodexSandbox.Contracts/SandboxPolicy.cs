@@ -5,6 +5,8 @@ public sealed record SandboxPolicy
 {
     public SandboxMode SandboxMode { get; init; }
     public ApprovalPolicy ApprovalPolicy { get; init; }
+    /// <summary>The categories of a <see cref="ApprovalPolicy.Granular"/> policy; null for every other policy.</summary>
+    public GranularApproval? GranularApproval { get; init; }
     /// <summary>The folder commands run in.</summary>
     public string WorkingDirectory { get; init; } = "";
     /// <summary>The nearest ancestor holding a project root marker (<c>.git</c>), or null.</summary>
@@ -13,6 +15,19 @@ public sealed record SandboxPolicy
     public string? TrustLevel { get; init; }
     /// <summary>The selected profile, or null.</summary>
     public string? Profile { get; init; }
+    /// <summary>The permission profile in effect (<c>default_permissions</c> or <c>-Permissions</c>), or null when the legacy <c>sandbox_mode</c> applies.</summary>
+    public string? Permissions { get; init; }
+    /// <summary>The profile's <c>extends</c> chain, root parent first, the profile itself last.</summary>
+    public IReadOnlyList<string> PermissionsChain { get; init; } = [];
+    /// <summary>The profile's <c>description</c>.</summary>
+    public string? PermissionsDescription { get; init; }
+    /// <summary>The profile's effective filesystem entries, special paths expanded, each with the file and line that wrote it.</summary>
+    public IReadOnlyList<FilesystemEntry> FilesystemEntries { get; init; } = [];
+    /// <summary>
+    /// The folders a profile limits reads to, or null when the whole disk is readable. No backend enforces a read limit
+    /// yet: a run lists it in NotEnforced.
+    /// </summary>
+    public IReadOnlyList<string>? ReadableRoots { get; init; }
     /// <summary>Writable roots (workspace-write only), each with its protected sub-paths.</summary>
     public IReadOnlyList<WritableRoot> WritableRoots { get; init => field = TextList<WritableRoot>.From(value); } = TextList<WritableRoot>.Empty;
     /// <summary>Every protected path of every writable root.</summary>

@@ -13,8 +13,8 @@ public static class ApprovalEngine
         var policy = request.ApprovalPolicy;
         bool fullAccess = request.SandboxMode == SandboxMode.DangerFullAccess;
 
-        // §0 step 2: only on-request may ask to leave the sandbox
-        if (request.RequestEscalation && policy != ApprovalPolicy.OnRequest)
+        // §0 step 2: only on-request (and granular, which asks as on-request does) may ask to leave the sandbox
+        if (request.RequestEscalation && policy is not (ApprovalPolicy.OnRequest or ApprovalPolicy.Granular))
         {
             var name = RustName(policy);
             return new ApprovalOutcome(ApprovalAction.Reject, false,
@@ -84,6 +84,10 @@ public static class ApprovalEngine
                 return new ApprovalOutcome(ApprovalAction.Reject, false,
                     "approval required by policy, but AskForApproval is set to Never", false, false, rulePrompt);
             }
+            if (policy == ApprovalPolicy.Granular && GranularRejection(request.Granular, rulePrompt) is { } rejected)
+            {
+                return new ApprovalOutcome(ApprovalAction.Reject, false, rejected, false, false, rulePrompt);
+            }
             bool sandboxed = !fullAccess && !request.RequestEscalation;
             var reason = rulePrompt ? rulePromptReason : heuristicPromptReason;
             // the user approved this run already, so a denial retry does not ask again
@@ -120,6 +124,14 @@ public static class ApprovalEngine
         };
     }
 
+    /// <summary>
+    /// Under a granular policy, the reason a prompt is rejected without asking (Codex's text), or null when its category
+    /// may ask: a prompt raised by an exec-policy rule checks <c>rules</c>, every other one <c>sandbox_approval</c>.
+    /// </summary>
+    private static string? GranularRejection(GranularApproval? flags, bool rulePrompt) => rulePrompt
+        ? flags?.Rules == true ? null : "approval required by policy rule, but AskForApproval::Granular.rules is false"
+        : flags?.SandboxApproval == true ? null : "approval required by policy, but AskForApproval::Granular.sandbox_approval is false";
+
     /// <summary>§7.3 <c>wants_no_sandbox_approval</c> for shell commands.</summary>
     public static bool WantsNoSandboxApproval(ApprovalPolicy policy) => policy is ApprovalPolicy.OnFailure or ApprovalPolicy.Untrusted;
 
@@ -146,6 +158,7 @@ public static class ApprovalEngine
         ApprovalPolicy.Untrusted => "UnlessTrusted",
         ApprovalPolicy.OnFailure => "OnFailure",
         ApprovalPolicy.OnRequest => "OnRequest",
+        ApprovalPolicy.Granular => "Granular",
         _ => "Never",
     };
 }

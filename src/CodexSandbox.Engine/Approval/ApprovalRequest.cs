@@ -1,6 +1,8 @@
 namespace CodexSandbox.Engine.Approval;
 
 /// <summary>Everything the approval decision depends on.</summary>
+/// <remarks><paramref name="Granular"/> holds the categories of <see cref="ApprovalPolicy.Granular"/>; when it is missing
+/// under that policy, every category counts as false, so nothing is asked that the user did not switch on.</remarks>
 public sealed record ApprovalRequest(
     IReadOnlyList<SegmentVerdict> Segments,
     bool UsesComplexParsing,
@@ -8,4 +10,5 @@ public sealed record ApprovalRequest(
     ApprovalPolicy ApprovalPolicy,
     bool RequestEscalation = false,
     string? Justification = null,
-    HostOs Os = HostOs.Linux);
+    HostOs Os = HostOs.Linux,
+    GranularApproval? Granular = null);

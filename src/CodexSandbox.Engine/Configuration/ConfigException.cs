@@ -18,6 +18,7 @@ public sealed class ConfigException : Exception
     {
         var first = errors[0];
         var more = errors.Count > 1 ? $" (and {errors.Count - 1} more; run Test-SandboxConfig to list them)" : "";
-        return $"{first.Path}:{first.Line}:{first.Column}: {first.Message}{more}";
+        // an error about parameters has no file to point at
+        return first.Path.Length == 0 ? first.Message + more : $"{first.Path}:{first.Line}:{first.Column}: {first.Message}{more}";
     }
 }

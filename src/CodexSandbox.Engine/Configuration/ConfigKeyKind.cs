@@ -17,4 +17,6 @@ public enum ConfigKeyKind
     StringTable,
     /// <summary>An array of TCP port numbers (1–65535).</summary>
     PortList,
+    /// <summary><c>approval_policy</c>: one of the policy spellings, or <c>{ granular = { … } }</c>.</summary>
+    ApprovalPolicy,
 }

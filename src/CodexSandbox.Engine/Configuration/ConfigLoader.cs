@@ -27,6 +27,8 @@ public static class ConfigLoader
         }
         else userFile = Path.Combine(request.CodexHome, "config.toml");
         AddIfExists(layers, PolicySource.User, userFile, request.Home);
+        var profileFile = ProfileFiles.Select(request, layers);
+        if (profileFile is not null) AddIfExists(layers, PolicySource.User, profileFile, request.Home);
 
         var cwd = PathUtil.Normalize(request.WorkingDirectory);
         var projectRoot = FindProjectRoot(cwd);
@@ -43,7 +45,10 @@ public static class ConfigLoader
         }
         else skipped.AddRange(projectFiles);
 
-        return new LoadedConfig(request, layers, projectRoot, trust, skipped);
+        return new LoadedConfig(request, layers, projectRoot, trust, skipped)
+        {
+            ProfileFile = profileFile is not null && File.Exists(profileFile) ? profileFile : null,
+        };
     }
 
     /// <summary>Reads one file with every check, for Test-SandboxConfig -Path.</summary>

@@ -8,12 +8,17 @@ public sealed record ConfigRequest
     public required string CodexHome { get; init; }
     /// <summary>A file used instead of <c>$CODEX_HOME/config.toml</c> (<c>-ConfigPath</c>).</summary>
     public string? ConfigPath { get; init; }
+    /// <summary>
+    /// <c>-Profile</c>: selects <c>$CODEX_HOME/&lt;name&gt;.config.toml</c> as a second user layer (Codex's <c>--profile</c>),
+    /// and the legacy <c>[profiles.&lt;name&gt;]</c> table.
+    /// </summary>
+    public string? Profile { get; init; }
     /// <summary>The system layer's folder, <c>/etc/codex</c>.</summary>
     public string SystemDirectory { get; init; } = "/etc/codex";
     public required string Home { get; init; }
 
     /// <summary>Defaults from the process environment: CODEX_HOME, HOME, and CODEXSANDBOX_SYSTEM_CONFIG_DIR (for tests and relocated installs).</summary>
-    public static ConfigRequest FromEnvironment(string workingDirectory, string? configPath = null)
+    public static ConfigRequest FromEnvironment(string workingDirectory, string? configPath = null, string? profile = null)
     {
         var home = System.Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
         var codexHome = System.Environment.GetEnvironmentVariable("CODEX_HOME") is { Length: > 0 } c ? c : Path.Combine(home, ".codex");
@@ -23,6 +28,7 @@ public sealed record ConfigRequest
             WorkingDirectory = workingDirectory,
             CodexHome = PathUtil.Normalize(PathUtil.ExpandHome(codexHome, home)),
             ConfigPath = configPath,
+            Profile = profile,
             SystemDirectory = system,
             Home = home,
         };

@@ -9,7 +9,8 @@ public static class ConfigSchema
     public static readonly IReadOnlyList<Key> Keys =
     [
         new("sandbox_mode", ConfigKeyKind.Choice, ["read-only", "workspace-write", "danger-full-access"]),
-        new("approval_policy", ConfigKeyKind.Choice, ["untrusted", "on-failure", "on-request", "never"]),
+        new("default_permissions", ConfigKeyKind.String),
+        new("approval_policy", ConfigKeyKind.ApprovalPolicy, ["untrusted", "on-failure", "on-request", "never"]),
         new("sandbox_workspace_write.writable_roots", ConfigKeyKind.AbsolutePathList),
         new("sandbox_workspace_write.network_access", ConfigKeyKind.Bool),
         new("sandbox_workspace_write.exclude_tmpdir_env_var", ConfigKeyKind.Bool),

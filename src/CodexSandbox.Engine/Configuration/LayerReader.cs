@@ -11,6 +11,7 @@ public static class LayerReader
         result.Diagnostics.AddRange(file.SyntaxErrors);
         var reader = new Reader(file, source, home, result.Diagnostics);
         reader.ReadSettings(file.Root, "", result, profile: null, allowTopOnly: true);
+        reader.CheckKeys(file.Root, "", KnownKeys.Codex.Concat(KnownKeys.Ours));
 
         if (TryTable(file.Root, "profiles", out var profiles, reader, ""))
         {
@@ -23,7 +24,28 @@ public static class LayerReader
                 }
                 var settings = new LayerSettings();
                 reader.ReadSettings(profileTable, $"profiles.{name}.", settings, name, allowTopOnly: false);
+                reader.CheckKeys(profileTable, $"profiles.{name}.", KnownKeys.CodexProfile.Concat(KnownKeys.Ours));
                 result.Profiles[name] = settings;
+                result.ProfileLines[name] = file.Locate(profiles, name).Line;
+            }
+        }
+
+        if (TryTable(file.Root, "permissions", out var permissions, reader, ""))
+        {
+            foreach (var (id, value) in permissions)
+            {
+                if (value is not TomlTable profileTable)
+                {
+                    reader.Report(permissions, id, $"permissions.{id}", "WrongType", $"permissions.{id} must be a table, not {Describe(value)}.");
+                    continue;
+                }
+                if (id.StartsWith(':'))
+                {
+                    reader.Report(permissions, id, $"permissions.{id}", "ReservedProfileName", $"permissions profile `{id}` uses a reserved built-in profile prefix");
+                    continue;
+                }
+                result.Permissions[id] = new PermissionsTable(id, profileTable, file, source);
+                reader.CheckKeys(profileTable, $"permissions.{id}.", KnownKeys.PermissionProfile);
             }
         }
 
@@ -98,14 +120,27 @@ public static class LayerReader
                     {
                         if (ConfigSchema.Find($"{strict}.{k}") is null)
                         {
+                            var known = ConfigSchema.Keys.Where(x => x.Name.StartsWith(strict + ".", StringComparison.Ordinal)).Select(x => x.Name[(strict.Length + 1)..]).ToList();
+                            var closest = KnownKeys.Closest(k, known);
                             Report(t, k, $"{prefix}{strict}.{k}", "UnknownKey",
-                                $"Unknown key '{k}' in [{prefix}{strict}]; known keys: {string.Join(", ", ConfigSchema.Keys.Where(x => x.Name.StartsWith(strict + ".", StringComparison.Ordinal)).Select(x => x.Name[(strict.Length + 1)..]))}.",
+                                $"Unknown key '{k}' in [{prefix}{strict}]{(closest is null ? "" : $"; did you mean '{closest}'?")}; known keys: {string.Join(", ", known)}.",
                                 DiagnosticSeverity.Warning);
                         }
                     }
                 }
             }
             CheckHostPatterns(into);
+        }
+
+        /// <summary>A warning, with the closest known key, for each key of <paramref name="table"/> that is not in <paramref name="known"/>.</summary>
+        public void CheckKeys(TomlTable table, string prefix, IEnumerable<string> known)
+        {
+            var set = known.ToHashSet(StringComparer.Ordinal);
+            foreach (var key in table.Keys)
+            {
+                if (set.Contains(key)) continue;
+                Report(table, key, prefix + key, "UnknownKey", KnownKeys.Message(prefix + key, KnownKeys.Closest(key, set) is { } c ? prefix + c : null), DiagnosticSeverity.Warning);
+            }
         }
 
         // Host patterns have their own grammar (no bare "*", no ports or schemes); errors point at the list's line.
@@ -147,13 +182,20 @@ public static class LayerReader
                     if (raw is string s) return s;
                     return Wrong(table, name, dotted, "a string", raw);
                 case ConfigKeyKind.Choice:
-                    if (raw is not string c) return Wrong(table, name, dotted, $"one of {Quote(key.Choices!)}", raw);
+                    if (raw is not string c)
+                    {
+                        return Wrong(table, name, dotted, key.Kind == ConfigKeyKind.ApprovalPolicy
+                            ? $"one of {Quote(key.Choices!)} or {{ granular = {{ … }} }}" : $"one of {Quote(key.Choices!)}", raw);
+                    }
                     if (!key.Choices!.Contains(c, StringComparer.Ordinal))
                     {
                         Report(table, name, dotted, "UnknownValue", $"{dotted} = \"{c}\" is not a valid value; accepted values: {Quote(key.Choices!)}.");
                         return null;
                     }
                     return c;
+                case ConfigKeyKind.ApprovalPolicy:
+                    if (raw is TomlTable approval) return GranularReader.Read(approval, dotted, (t, k, d, id, m) => Report(t, k, d, id, m));
+                    goto case ConfigKeyKind.Choice;
                 case ConfigKeyKind.PositiveInteger:
                     if (raw is long n && n > 0) return n;
                     if (raw is long) { Report(table, name, dotted, "OutOfRange", $"{dotted} must be greater than 0, not {raw}."); return null; }

@@ -21,6 +21,8 @@ public sealed class LoadedConfig
     public Setting? Trust { get; }
     /// <summary>Project config files that exist but were not loaded because the project is not trusted.</summary>
     public IReadOnlyList<string> SkippedProjectFiles { get; }
+    /// <summary>The selected profile's file, <c>$CODEX_HOME/&lt;name&gt;.config.toml</c>, when it exists (it is one of <see cref="Layers"/>).</summary>
+    public string? ProfileFile { get; init; }
 
     public IEnumerable<ConfigDiagnostic> Diagnostics => Layers.SelectMany(l => l.Settings.Diagnostics);
 
@@ -47,5 +49,10 @@ public sealed class LoadedConfig
         return merged;
     }
 
-    public IEnumerable<string> ProfileNames => Layers.SelectMany(l => l.Settings.Profiles.Keys).Distinct().Order(StringComparer.Ordinal);
+    /// <summary>The ids of the <c>[permissions.&lt;id&gt;]</c> tables of every layer.</summary>
+    public IEnumerable<string> PermissionProfileIds => Layers.SelectMany(l => l.Settings.Permissions.Keys).Distinct().Order(StringComparer.Ordinal);
+
+    /// <summary>The legacy <c>[profiles.&lt;name&gt;]</c> tables of every layer and the profile files in <c>$CODEX_HOME</c>.</summary>
+    public IEnumerable<string> ProfileNames => Layers.SelectMany(l => l.Settings.Profiles.Keys)
+        .Concat(ProfileFiles.Names(Request.CodexHome)).Distinct().Order(StringComparer.Ordinal);
 }

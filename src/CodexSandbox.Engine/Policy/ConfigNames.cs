@@ -15,6 +15,7 @@ public static class ConfigNames
         ApprovalPolicy.Untrusted => "untrusted",
         ApprovalPolicy.OnFailure => "on-failure",
         ApprovalPolicy.OnRequest => "on-request",
+        ApprovalPolicy.Granular => "granular",
         _ => "never",
     };
 

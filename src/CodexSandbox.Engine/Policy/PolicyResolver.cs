@@ -27,16 +27,21 @@ public static class PolicyResolver
 
         var profile = r.Track(r.Layers.Profile)?.Value;
         var trust = r.Track(r.Layers.Trust)?.Value;
-        var mode = ModeSteps.Mode(r, trust);
-        var approval = ModeSteps.Approval(r, trust);
-        var network = NetworkStep.Mode(r, mode);
-
         var cwd = PathUtil.Canonical(config.Request.WorkingDirectory);
+        // a permission profile replaces sandbox_mode, [sandbox_workspace_write] and the network switch
+        var permissions = PermissionsStep.Resolve(r, config, overrides, cwd);
+        var mode = permissions?.Mode ?? ModeSteps.Mode(r, trust);
+        var (approval, granular) = ModeSteps.Approval(r, trust);
+        var network = permissions is null ? NetworkStep.Mode(r, mode) : ProfileNetwork(r, permissions);
+
         var logDir = PathSteps.LogDirectory(r);
         var auditPath = PathSteps.AuditPath(r, logDir);
         var alwaysReadOnly = PathSteps.AlwaysReadOnly(config.Request.CodexHome, logDir, auditPath);
-        var temp = TempStep.Resolve(r, mode);
-        var roots = WritableRootsStep.Resolve(r, mode, overrides.WritableRoots, cwd, temp, alwaysReadOnly);
+        var temp = permissions is null ? TempStep.Resolve(r, mode)
+            : TempPlan.Resolve(mode, !permissions.SlashTmpWritable, !permissions.TmpdirWritable, r.Pick(l => l.SharedTmp)?.Value ?? false, parentEnvironment);
+        var roots = permissions is null
+            ? WritableRootsStep.Resolve(r, mode, overrides.WritableRoots, cwd, temp, alwaysReadOnly)
+            : PermissionsStep.Roots(r, permissions, cwd, temp, alwaysReadOnly);
 
         var envPolicy = EnvironmentStep.Policy(r);
         var env = EnvironmentBuilder.Build(envPolicy, parentEnvironment, roots.Select(root => root.Path).ToList());
@@ -48,6 +53,7 @@ public static class PolicyResolver
         var allowedPorts = r.Pick(l => l.AllowedPorts)?.Value ?? [];
         var checkpoint = r.Pick(l => l.Checkpoint)?.Value ?? CheckpointMode.OnApproval;
         var (denyRead, credentials) = PathSteps.DenyRead(r);
+        if (permissions is not null) denyRead = [.. denyRead, .. permissions.DenyRead.Except(denyRead, StringComparer.Ordinal)];
         var allowLocalBinding = r.Pick(l => l.AllowLocalBinding)?.Value ?? false;
         var maxSnapshotMB = r.Pick(l => l.MaxSnapshotMB)?.Value ?? 100;
 
@@ -55,10 +61,16 @@ public static class PolicyResolver
         {
             SandboxMode = mode,
             ApprovalPolicy = approval,
+            GranularApproval = granular,
             WorkingDirectory = cwd,
             ProjectRoot = config.ProjectRoot,
             TrustLevel = trust,
             Profile = profile,
+            Permissions = permissions?.Id,
+            PermissionsChain = permissions?.Chain ?? [],
+            PermissionsDescription = permissions?.Description,
+            FilesystemEntries = permissions?.Entries ?? [],
+            ReadableRoots = permissions?.Readable,
             WritableRoots = roots,
             AlwaysReadOnly = alwaysReadOnly,
             TempFolders = temp.Private,
@@ -85,6 +97,18 @@ public static class PolicyResolver
             Provenance = r.Origins,
             Warnings = r.Warnings,
         };
+    }
+
+    /// <summary>
+    /// A profile's <c>[network] enabled</c> (restricted when unset, as in Codex); <c>-NetworkAccess</c> still wins. A profile
+    /// with no network table leaves <c>[sandbox_network]</c> in charge, which Codex does not have.
+    /// </summary>
+    private static NetworkMode ProfileNetwork(Resolution r, Permissions.ProfilePolicy profile)
+    {
+        if (profile.Mode == SandboxMode.DangerFullAccess) return r.Use(Sourced<NetworkMode>.Default("network_access", NetworkMode.On, "true"));
+        if (r.Layers.Layers[^1].NetworkMode is { } parameter) return r.Use(parameter);
+        if (profile.NetworkEnabled is { } enabled) return enabled ? NetworkMode.On : NetworkMode.Off;
+        return r.Pick(l => l.NetworkMode)?.Value ?? r.Use(Sourced<NetworkMode>.Default("network_access", NetworkMode.Off, "false"));
     }
 
     /// <summary>The folder this module is loaded from: the engine lives in its <c>Dependencies</c> folder.</summary>

@@ -44,9 +44,9 @@ public sealed class CommandRun
         var roots = p.WritableRoots.Select(r => r.Path).ToList();
         return command.Shell == ShellKind.Argv
             ? CommandAnalyzer.AssessArgv(command.Argv, _settings.Rules, p.SandboxMode, p.ApprovalPolicy, _settings.RequestUnsandboxed, _settings.Justification,
-                network: p.NetworkMode, writableRoots: roots, workingDirectory: p.WorkingDirectory)
+                network: p.NetworkMode, writableRoots: roots, workingDirectory: p.WorkingDirectory, granular: p.GranularApproval)
             : CommandAnalyzer.Assess(command.Display, command.Shell, _settings.Rules, p.SandboxMode, p.ApprovalPolicy, _settings.RequestUnsandboxed, _settings.Justification,
-                network: p.NetworkMode, writableRoots: roots, workingDirectory: p.WorkingDirectory);
+                network: p.NetworkMode, writableRoots: roots, workingDirectory: p.WorkingDirectory, granular: p.GranularApproval);
     }
 
     /// <summary>Runs <paramref name="command"/> through the whole sequence; returns its result (also given to the host), or null when the plan was not confirmed.</summary>

@@ -33,6 +33,12 @@ public abstract class SandboxCmdletBase : PSCmdlet
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? Profile { get; set; }
 
+    /// <summary>The permission profile to apply, as <c>default_permissions</c> would: a built-in (<c>:workspace</c>) or a <c>[permissions.&lt;id&gt;]</c> table.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PermissionsProfileCompleter))]
+    public string? Permissions { get; set; }
+
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ConfigPath { get; set; }
@@ -57,7 +63,7 @@ public abstract class SandboxCmdletBase : PSCmdlet
     /// <summary>The layers in effect; a config error terminates the invocation.</summary>
     protected LoadedConfig LoadConfig()
     {
-        var request = ConfigRequest.FromEnvironment(ResolveWorkingDirectory(), ResolvedConfigPath);
+        var request = ConfigRequest.FromEnvironment(ResolveWorkingDirectory(), ResolvedConfigPath, Profile);
         try
         {
             return ConfigLoader.Load(request);
@@ -87,6 +93,7 @@ public abstract class SandboxCmdletBase : PSCmdlet
             WritableRoots = WritableRoot.Select(GetUnresolvedProviderPathFromPSPath).ToList(),
             NetworkAccess = MyInvocation.BoundParameters.ContainsKey(nameof(NetworkAccess)) ? NetworkAccess.IsPresent : null,
             Profile = Profile,
+            Permissions = Permissions,
         };
         try
         {

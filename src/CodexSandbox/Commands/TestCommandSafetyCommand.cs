@@ -63,14 +63,14 @@ public sealed class TestCommandSafetyCommand : SandboxCmdletBase
         if (ParameterSetName == ArgvSet)
         {
             Emit(CommandAnalyzer.AssessArgv(Argv, _rules, _policy!.SandboxMode, _policy.ApprovalPolicy, RequestUnsandboxed,
-                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory));
+                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory, granular: _policy.GranularApproval));
             return;
         }
         ShellKind? shell = Shell switch { ShellSelection.Posix => ShellKind.Posix, ShellSelection.PowerShell => ShellKind.PowerShell, _ => null };
         foreach (var line in InputObject)
         {
             Emit(CommandAnalyzer.Assess(line, shell, _rules, _policy!.SandboxMode, _policy.ApprovalPolicy, RequestUnsandboxed,
-                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory));
+                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory, granular: _policy.GranularApproval));
         }
     }
 

@@ -32,6 +32,12 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
     [ArgumentCompleter(typeof(Completers.DirectoryCompleter))]
     public string? WorkingDirectory { get; set; }
 
+    /// <summary>Also check the profile's file, <c>$CODEX_HOME/&lt;name&gt;.config.toml</c>, as a run with -Profile would load it.</summary>
+    [Parameter(ParameterSetName = InEffectSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.ProfileNameCompleter))]
+    public string? Profile { get; set; }
+
     /// <summary>Return only $true (no errors) or $false.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -61,17 +67,19 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
         if (Quiet) WriteObject(!_anyError);
     }
 
-    private static IEnumerable<ConfigDiagnostic> CheckFile(string path)
+    private IEnumerable<ConfigDiagnostic> CheckFile(string path)
     {
         var settings = ConfigLoader.Check(path, PolicySource.User, HomeDirectory);
-        return settings.Diagnostics.Concat(ExportSettings.Check(ConfigLoader.Parse(path), settings, HomeDirectory));
+        return settings.Diagnostics
+            .Concat(ExportSettings.Check(ConfigLoader.Parse(path), settings, HomeDirectory))
+            .Concat(ProfileFiles.LegacyWarnings(path, settings, CodexHome));
     }
 
     private void CheckInEffect()
     {
         var cwd = WorkingDirectory is null ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : GetUnresolvedProviderPathFromPSPath(WorkingDirectory);
         if (!Directory.Exists(cwd)) ThrowTerminatingError(Errors.WorkingDirectoryMissing(cwd));
-        var request = ConfigRequest.FromEnvironment(cwd, ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath));
+        var request = ConfigRequest.FromEnvironment(cwd, ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath), Profile);
         LoadedConfig config;
         try
         {
@@ -88,10 +96,34 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             found.Add(new ConfigDiagnostic(DiagnosticSeverity.Information, "UntrustedProject", skipped, 0, 0, null,
                 "Not loaded: the project is not trusted by the system or user config."));
         }
-        if (config.Get("profile") is { } profile && config.FindProfile((string)profile.Value) is null)
+        foreach (var (layer, settings) in config.Layers)
+        {
+            found.AddRange(ProfileFiles.LegacyWarnings(layer.File.Path, settings, request.CodexHome));
+        }
+        if (config.Get("profile") is { } profile && Profile is null && config.FindProfile((string)profile.Value) is null && config.ProfileFile is null)
         {
             found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "UnknownProfile", profile.File ?? "", profile.Line, 1, "profile",
-                $"profile = \"{profile.Value}\" names no [profiles.{profile.Value}] table; defined: {string.Join(", ", config.ProfileNames.DefaultIfEmpty("none"))}."));
+                $"profile = \"{profile.Value}\" names no [profiles.{profile.Value}] table and no profile file; defined: {string.Join(", ", config.ProfileNames.DefaultIfEmpty("none"))}."));
+        }
+        if (!found.Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            // what only resolution finds: the profile (file or table) exists once, the permission profile compiles
+            try
+            {
+                Engine.Policy.PolicyResolver.Resolve(config, new Engine.Policy.PolicyOverrides { Profile = Profile }, new Dictionary<string, string>
+                {
+                    ["HOME"] = HomeDirectory,
+                    ["TMPDIR"] = System.Environment.GetEnvironmentVariable("TMPDIR") ?? "",
+                });
+            }
+            catch (Engine.Policy.ProfileNotFoundException e)
+            {
+                found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "UnknownProfile", ProfileFiles.PathOf(request.CodexHome, e.Profile), 0, 0, "profile", e.Message));
+            }
+            catch (ConfigException e)
+            {
+                found.AddRange(e.Errors);
+            }
         }
         found.AddRange(ExportSettings.Read(config).Diagnostics);
         found.AddRange(RuleSetLoader.Load(RuleLayers.Directories(config)).Diagnostics);
@@ -106,6 +138,8 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             if (!Quiet) WriteObject(d);
         }
     }
+
+    private static string CodexHome => ConfigRequest.FromEnvironment("/").CodexHome;
 
     private static string HomeDirectory => System.Environment.GetEnvironmentVariable("HOME") ?? "/";
 }

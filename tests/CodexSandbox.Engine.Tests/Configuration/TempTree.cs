@@ -36,8 +36,9 @@ public sealed class TempTree : IDisposable
     public void Trust(string level = "trusted", string? path = null) =>
         File.AppendAllText(Path.Combine(CodexHome, "config.toml"), $"\n[projects.\"{path ?? Project}\"]\ntrust_level = \"{level}\"\n");
 
-    public ConfigRequest Request(string? cwd = null, string? configPath = null) => new()
+    public ConfigRequest Request(string? cwd = null, string? configPath = null, string? profile = null) => new()
     {
+        Profile = profile,
         WorkingDirectory = cwd ?? Project,
         CodexHome = CodexHome,
         SystemDirectory = SystemDir,

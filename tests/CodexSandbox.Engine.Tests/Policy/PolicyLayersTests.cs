@@ -212,7 +212,7 @@ public class PolicyLayersTests
         var value = schema.Kind switch
         {
             ConfigKeyKind.Bool => "true",
-            ConfigKeyKind.Choice => $"\"{schema.Choices![^1]}\"",
+            ConfigKeyKind.Choice or ConfigKeyKind.ApprovalPolicy => $"\"{schema.Choices![^1]}\"",
             ConfigKeyKind.PositiveInteger => "7",
             ConfigKeyKind.AbsolutePath => "\"/abs\"",
             ConfigKeyKind.AbsolutePathList => "[\"/abs\"]",

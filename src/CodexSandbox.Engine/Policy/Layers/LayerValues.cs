@@ -15,7 +15,14 @@ public sealed record LayerValues
     /// <summary><c>profile</c>: the profile to apply (top level of a file, or <c>-Profile</c>).</summary>
     public Sourced<string>? Profile { get; init; }
     public Sourced<SandboxMode>? SandboxMode { get; init; }
+    /// <summary><c>default_permissions</c> (or <c>-Permissions</c>): the permission profile, a <c>:built-in</c> or a <c>[permissions.&lt;id&gt;]</c>.</summary>
+    public Sourced<string>? DefaultPermissions { get; init; }
     public Sourced<ApprovalPolicy>? ApprovalPolicy { get; init; }
+    /// <summary>
+    /// The flags of <c>approval_policy = { granular = { … } }</c>, set with <see cref="ApprovalPolicy"/> = Granular; part of
+    /// that setting (same key, same origin), not a setting of its own.
+    /// </summary>
+    public GranularApproval? GranularApproval { get; init; }
 
     // [sandbox_workspace_write]: applies in workspace-write mode only.
     public Sourced<IReadOnlyList<string>>? WritableRoots { get; init; }

@@ -17,7 +17,9 @@ public static class LayerValuesReader
         {
             Profile = Get<string>(s, "profile"),
             SandboxMode = Choice(s, "sandbox_mode", ConfigNames.ParseMode),
-            ApprovalPolicy = Choice(s, "approval_policy", ConfigNames.ParseApproval),
+            DefaultPermissions = Get<string>(s, "default_permissions"),
+            ApprovalPolicy = Approval(s),
+            GranularApproval = s.GetValueOrDefault("approval_policy")?.Value as GranularApproval,
 
             WritableRoots = Get<IReadOnlyList<string>>(s, "sandbox_workspace_write.writable_roots"),
             WorkspaceNetworkAccess = Get<bool>(s, "sandbox_workspace_write.network_access"),
@@ -79,6 +81,12 @@ public static class LayerValuesReader
     // A choice is spelled as in the config file; the origin keeps that spelling.
     private static Sourced<T>? Choice<T>(Dictionary<string, Setting> settings, string key, Func<string, T> parse) =>
         Get<string>(settings, key) is { } text ? new Sourced<T>(parse(text.Value), text.Origin) : null;
+
+    // approval_policy holds a spelling or, for { granular = { … } }, the flags (GranularApproval carries them).
+    private static Sourced<ApprovalPolicy>? Approval(Dictionary<string, Setting> settings) =>
+        settings.GetValueOrDefault("approval_policy") is { Value: GranularApproval granular } setting
+            ? new Sourced<ApprovalPolicy>(CodexSandbox.ApprovalPolicy.Granular, setting.Origin("approval_policy", granular.ToString()))
+            : Choice(settings, "approval_policy", ConfigNames.ParseApproval);
 
     private static string Expected(Type type) =>
         type == typeof(bool) ? "a boolean (true or false)" :

@@ -38,20 +38,37 @@ public sealed class PolicyLayers
         // -Profile beats the `profile` key; a profile table cannot name another profile.
         var profile = Pick([.. files, parameters], l => l.Profile);
         var layers = files;
-        if (profile is not null) layers.Add(ProfileLayer(config, profile));
+        if (profile is not null && ProfileLayer(config, profile) is { } legacy) layers.Add(legacy);
         layers.Add(parameters);
         return new PolicyLayers(layers, profile, LayerValuesReader.Typed<string>(config.Trust, "trust_level"));
     }
 
-    private static LayerValues ProfileLayer(LoadedConfig config, Sourced<string> profile)
+    // The profile file is already one of the files (ConfigLoader put it over config.toml); a legacy [profiles.<name>]
+    // table becomes a layer over every file. Both at once is refused, as Codex refuses it: which one is meant is unclear.
+    private static LayerValues? ProfileLayer(LoadedConfig config, Sourced<string> profile)
     {
-        var merged = config.FindProfile(profile.Value);
-        if (merged is null)
+        var expected = ProfileFiles.IsValidName(profile.Value) ? ProfileFiles.PathOf(config.Request.CodexHome, profile.Value) : null;
+        if (profile.Origin.Source == PolicySource.Parameter && config.ProfileFile != (expected is not null && File.Exists(expected) ? expected : null))
         {
-            var selectedBy = profile.Origin.Source == PolicySource.Parameter ? "-Profile" : $"profile key in {profile.Origin.File}:{profile.Origin.Line}";
-            throw new ProfileNotFoundException(profile.Value, config.ProfileNames.ToList(), selectedBy);
+            // the loader layers the file of ConfigRequest.Profile (or of the profile key); -Profile must reach both
+            throw new InvalidOperationException($"The config was loaded for another profile than '{profile.Value}': set ConfigRequest.Profile to the -Profile value.");
         }
-        return LayerValuesReader.Read(merged);
+        var merged = config.FindProfile(profile.Value);
+        var selectedBy = profile.Origin.Source == PolicySource.Parameter ? "-Profile" : $"profile key in {profile.Origin.File}:{profile.Origin.Line}";
+        if (merged is not null && config.ProfileFile is { } file)
+        {
+            var tables = config.Layers.Where(l => l.Settings.Profiles.ContainsKey(profile.Value))
+                .Select(l => $"{l.Layer.File.Path}:{l.Settings.ProfileLines[profile.Value]}");
+            throw new ConfigException([new ConfigDiagnostic(DiagnosticSeverity.Error, "ProfileDefinedTwice", file, 0, 0, "profile",
+                $"The profile '{profile.Value}' ({selectedBy}) is defined twice: by the profile file {file} and by [profiles.{profile.Value}] in " +
+                $"{string.Join(", ", tables)}. Codex applies only the file and refuses this config; move the table's settings into the file and remove the table.")]);
+        }
+        if (merged is null && config.ProfileFile is null)
+        {
+            throw new ProfileNotFoundException(profile.Value, config.ProfileNames.ToList(), selectedBy,
+                ProfileFiles.PathOf(config.Request.CodexHome, profile.Value));
+        }
+        return merged is null ? null : LayerValuesReader.Read(merged);
     }
 
     private static Sourced<T>? Pick<T>(IReadOnlyList<LayerValues> lowestFirst, Func<LayerValues, Sourced<T>?> setting)
