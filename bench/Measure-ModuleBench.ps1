@@ -40,6 +40,17 @@ function Measure-Median([scriptblock] `$Action, [int] `$N = 200) {
 }
 `$direct = Measure-Median { & /bin/true }
 `$launcher = Measure-Median { Invoke-SandboxedCommand -ConfigPath (Join-Path `$cfgDir 'off.toml') /bin/true }
+# The cmdlet's own cost: the same launch (the plan the run carried out) started straight from pwsh, against the cmdlet,
+# interleaved. The status descriptor is left out of the straight start, since pwsh cannot hand the launcher one.
+`$plan = (Invoke-SandboxedCommand -ConfigPath (Join-Path `$cfgDir 'off.toml') /bin/true).LaunchPlan
+`$straightArgs = [System.Collections.Generic.List[string]]::new()
+for (`$i = 0; `$i -lt `$plan.Arguments.Count; `$i++) { if (`$plan.Arguments[`$i] -eq '--status-fd') { `$i++; continue }; `$straightArgs.Add(`$plan.Arguments[`$i]) }
+`$pair = @{ straight = [System.Collections.Generic.List[double]]::new(); cmdlet = [System.Collections.Generic.List[double]]::new() }
+foreach (`$i in 1..200) {
+    `$sw = [Diagnostics.Stopwatch]::StartNew(); & `$plan.Program @straightArgs | Out-Null; `$pair.straight.Add(`$sw.Elapsed.TotalMilliseconds)
+    `$sw = [Diagnostics.Stopwatch]::StartNew(); Invoke-SandboxedCommand -ConfigPath (Join-Path `$cfgDir 'off.toml') /bin/true | Out-Null; `$pair.cmdlet.Add(`$sw.Elapsed.TotalMilliseconds)
+}
+`$straight = (`$pair.straight | Sort-Object)[100]; `$viaCmdlet = (`$pair.cmdlet | Sort-Object)[100]
 `$bwrapArgs = @('--new-session','--die-with-parent','--unshare-user','--unshare-pid','--unshare-net','--cap-drop','ALL','--ro-bind','/','/','--dev','/dev','--proc','/proc')
 `$cap = Get-SandboxCapability
 if (`$cap.BwrapWorks) {
@@ -70,6 +81,7 @@ if (`$cap.BwrapWorks) {
 Remove-Item -Recurse -Force `$cfgDir
 "& /bin/true (direct, warm pwsh): {0:N2} ms" -f `$direct
 "Invoke-SandboxedCommand /bin/true, launcher alone: {0:N2} ms = {1:N2}x direct (goal <= 2x)" -f `$launcher, (`$launcher / `$direct)
+"the same launch started straight from pwsh: {0:N2} ms; the cmdlet's own cost over it: {1:+0.00;-0.00} ms (goal <= 0.5 ms)" -f `$straight, (`$viaCmdlet - `$straight)
 if (`$cap.BwrapWorks) {
     "& bwrap <hardened args> /bin/true: {0:N2} ms" -f `$bwrap
     "Invoke-SandboxedCommand /bin/true, bwrap + launcher: {0:N2} ms = bwrap {1:+0.00;-0.00} ms (goal <= +2 ms)" -f `$both, (`$both - `$bwrap)
