@@ -14,6 +14,7 @@ internal sealed class CmdletRunHost(PSCmdlet cmdlet, Func<bool> stopping) : IRun
 {
     private const int ProgressId = 0x5B0C;
     private bool _yesToAll, _noToAll;
+    private ScriptBlock? _stderr; // made in this call's runspace, not shared between runspaces
 
     public bool ConfirmPlan(string display, CommandAssessment assessment, SandboxLaunch launch) =>
         cmdlet.ShouldProcess(PlanDescription.Describe(display, assessment, launch), $"Run '{display}' in the sandbox?", "Invoke-SandboxedCommand");
@@ -41,7 +42,20 @@ internal sealed class CmdletRunHost(PSCmdlet cmdlet, Func<bool> stopping) : IRun
 
     public void WriteOutputLine(string line) => cmdlet.WriteObject(line);
 
-    public void WriteErrorLine(string line) => cmdlet.WriteInformation(new HostInformationMessage { Message = line, NoNewLine = false }, ["PSHOST", "stderr"]);
+    // A native command's stderr reaches the error stream without taking part in $ErrorActionPreference; a cmdlet's
+    // WriteError always does (Stop would end the run at its first stderr line). Write-Error with its own
+    // -ErrorAction Continue, stepped on this cmdlet's error pipe, writes the line as an error record that 2>$null,
+    // 2>&1 and 2>file redirect and that never stops the script. It runs in a script block of its own (& { }): the
+    // record then takes that nameless block's invocation, so its FullyQualifiedErrorId stays the bare
+    // NativeCommandErrorMessage that PowerShell's error view prints as the line alone.
+    public void WriteErrorLine(string line)
+    {
+        _stderr ??= ScriptBlock.Create("param($record) & { param($r) Microsoft.PowerShell.Utility\\Write-Error -ErrorRecord $r -ErrorAction Continue } $record");
+        using var pipe = _stderr.GetSteppablePipeline(CommandOrigin.Internal, [Errors.StderrLine(line)]);
+        pipe.Begin(cmdlet);
+        pipe.End();
+    }
+
 
     public void WriteWarning(string message) => cmdlet.WriteWarning(message);
 
