@@ -43,7 +43,7 @@ internal static class Errors
     public static readonly ErrorKind CommandRejected = new(nameof(CommandRejected), ErrorCategory.PermissionDenied,
         "Change the command, or the approval_policy / sandbox_mode that forbids it.");
     public static readonly ErrorKind ApprovalRequired = new(nameof(ApprovalRequired), ErrorCategory.PermissionDenied,
-        "Add -Force to approve it, or change approval_policy (for example -ApprovalPolicy Never rejects instead of asking).");
+        "Add -Force to approve it, or change approval_policy (for example -ApprovalPolicy Never rejects instead of asking); in CI decide ahead of time with -Force, approval_policy = \"never\" or a -Profile that sets them.");
     public static readonly ErrorKind ApprovalDenied = new(nameof(ApprovalDenied), ErrorCategory.OperationStopped,
         "Run it again and answer Yes to run it, or add -Force to approve it without asking.");
     public static readonly ErrorKind SandboxUnavailable = new(nameof(SandboxUnavailable), ErrorCategory.ResourceUnavailable,
