@@ -92,6 +92,14 @@ Describe 'stderr with -Stream, redirected as native stderr is' {
         @($out | Where-Object { $_ -is [string] }) | Should -Be @('out1', 'out2')
     }
 
+    It 'keeps every line of a long stderr, in order' {
+        $out = Invoke-SandboxedCommand @common -Stream -Command 'seq 1 2000 >&2' 2>&1
+        $records = @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $records.Count | Should -Be 2000
+        $records[0].Exception.Message | Should -Be '1'
+        $records[-1].Exception.Message | Should -Be '2000'
+    }
+
     It '2>file writes the lines to the file as they are' {
         $file = Join-Path $t.Root 'stderr.txt'
         $null = Invoke-SandboxedCommand @common -Stream -Command 'echo e1 >&2; echo e2 >&2' 2>$file

@@ -24,6 +24,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
 
     private readonly CancellationTokenSource _stop = new();
     private CommandRun? _run;
+    private CmdletRunHost? _host;
 
     // -FilePath and -ArgumentList bind by name only: a positional or remaining-arguments binding let the program's own
     // flags land in our parameters (cat -r bound -RequestUnsandboxed). The module's Invoke-SandboxedCommand function is the
@@ -97,7 +98,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             Justification = Justification,
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
             ExtraEnvironment = ExtraEnvironment(),
-        }, new CmdletRunHost(this, () => _stop.IsCancellationRequested));
+        }, _host = new CmdletRunHost(this, () => _stop.IsCancellationRequested));
     }
 
     protected override void StopProcessing() => _stop.Cancel();
@@ -123,6 +124,10 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             if (e is ApprovalRequiredException) ThrowTerminatingError(record);
             WriteError(record);
             return;
+        }
+        finally
+        {
+            _host!.EndErrorLines();
         }
         // As PowerShell does for a native command: a non-zero exit is an error only when the user asks for it.
         if (result is { Succeeded: false } && LanguagePrimitives.IsTrue(GetVariableValue("PSNativeCommandUseErrorActionPreference")))

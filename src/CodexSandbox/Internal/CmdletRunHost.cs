@@ -14,7 +14,7 @@ internal sealed class CmdletRunHost(PSCmdlet cmdlet, Func<bool> stopping) : IRun
 {
     private const int ProgressId = 0x5B0C;
     private bool _yesToAll, _noToAll;
-    private ScriptBlock? _stderr; // made in this call's runspace, not shared between runspaces
+    private SteppablePipeline? _stderr;
 
     public bool ConfirmPlan(string display, CommandAssessment assessment, SandboxLaunch launch) =>
         cmdlet.ShouldProcess(PlanDescription.Describe(display, assessment, launch), $"Run '{display}' in the sandbox?", "Invoke-SandboxedCommand");
@@ -44,18 +44,31 @@ internal sealed class CmdletRunHost(PSCmdlet cmdlet, Func<bool> stopping) : IRun
 
     // A native command's stderr reaches the error stream without taking part in $ErrorActionPreference; a cmdlet's
     // WriteError always does (Stop would end the run at its first stderr line). Write-Error with its own
-    // -ErrorAction Continue, stepped on this cmdlet's error pipe, writes the line as an error record that 2>$null,
-    // 2>&1 and 2>file redirect and that never stops the script. It runs in a script block of its own (& { }): the
-    // record then takes that nameless block's invocation, so its FullyQualifiedErrorId stays the bare
-    // NativeCommandErrorMessage that PowerShell's error view prints as the line alone.
+    // -ErrorAction Continue, stepped on this cmdlet's error pipe, writes each line as an error record that 2>$null,
+    // 2>&1 and 2>file redirect and that never stops the script. It runs in a nameless script block (& { }): the record
+    // takes that block's invocation, so its FullyQualifiedErrorId stays the bare NativeCommandErrorMessage that
+    // PowerShell's error view prints as the line alone. One pipeline serves the whole run (one per line cost ~10 ms).
     public void WriteErrorLine(string line)
     {
-        _stderr ??= ScriptBlock.Create("param($record) & { param($r) Microsoft.PowerShell.Utility\\Write-Error -ErrorRecord $r -ErrorAction Continue } $record");
-        using var pipe = _stderr.GetSteppablePipeline(CommandOrigin.Internal, [Errors.StderrLine(line)]);
-        pipe.Begin(cmdlet);
-        pipe.End();
+        if (_stderr is null)
+        {
+            var block = ScriptBlock.Create("& { process { Microsoft.PowerShell.Utility\\Write-Error -ErrorRecord $_ -ErrorAction Continue } }");
+            var pipe = block.GetSteppablePipeline(CommandOrigin.Internal);
+            // Begun from inside this cmdlet's ProcessRecord: the current command is this cmdlet, whose error pipe it joins.
+            pipe.Begin(expectInput: true, (EngineIntrinsics)cmdlet.GetVariableValue("ExecutionContext"));
+            _stderr = pipe;
+        }
+        _stderr.Process(Errors.StderrLine(line));
     }
 
+    /// <summary>Ends the stderr pipeline of a run, if -Stream began one; called once the run is over.</summary>
+    public void EndErrorLines()
+    {
+        if (_stderr is not { } pipe) return;
+        _stderr = null;
+        try { pipe.End(); }
+        finally { pipe.Dispose(); }
+    }
 
     public void WriteWarning(string message) => cmdlet.WriteWarning(message);
 
