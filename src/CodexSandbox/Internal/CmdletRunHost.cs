@@ -47,7 +47,8 @@ internal sealed class CmdletRunHost(PSCmdlet cmdlet, Func<bool> stopping) : IRun
     // -ErrorAction Continue, stepped on this cmdlet's error pipe, writes each line as an error record that 2>$null,
     // 2>&1 and 2>file redirect and that never stops the script. It runs in a nameless script block (& { }): the record
     // takes that block's invocation, so its FullyQualifiedErrorId stays the bare NativeCommandErrorMessage that
-    // PowerShell's error view prints as the line alone. One pipeline serves the whole run (one per line cost ~10 ms).
+    // PowerShell's error view prints as the line alone. One pipeline serves the whole run: a pipeline per line made
+    // 5000 lines take 30 times as long.
     public void WriteErrorLine(string line)
     {
         if (_stderr is null)
