@@ -78,24 +78,25 @@ function Invoke-SandboxedCommand {
         else {
             $__cxsbScript = { & $__cxsbCommand @__cxsbParameters }
         }
-        # Without pipeline input the cmdlet is invoked directly in `end`, so its output (-Stream's lines) reaches the
-        # caller as it comes and a stopping pipeline (Select-Object -First) stops it; a steppable pipeline begun
-        # without a cmdlet would hand its output back only when each step returns.
-        $__cxsbDirect = -not $MyInvocation.ExpectingInput
-        if (-not $__cxsbDirect) {
-            $__cxsbSteppable = $__cxsbScript.GetSteppablePipeline($MyInvocation.CommandOrigin)
-            $__cxsbSteppable.Begin($MyInvocation.ExpectingInput)
-        }
+        # The cmdlet runs as a steppable pipeline begun on this function's own streams ($ExecutionContext): its output
+        # (-Stream's lines) reaches the caller as it comes, and an error it writes (a refusal, a non-zero exit under
+        # $PSNativeCommandUseErrorActionPreference) makes the caller's $? false, so `&&` and `||` see it. An error
+        # written by a command called plainly inside a simple function leaves the function's $? true.
+        $__cxsbSteppable = $__cxsbScript.GetSteppablePipeline($MyInvocation.CommandOrigin)
+        $__cxsbSteppable.Begin($MyInvocation.ExpectingInput, $ExecutionContext)
         $__cxsbRunning = $?
     }
 
     process {
-        if ($__cxsbRunning -and -not $__cxsbDirect) { $__cxsbSteppable.Process($_) }
+        # ApprovalRequired (this session cannot prompt) is terminating in the cmdlet; a cmdlet's terminating error only
+        # ends the statement, so it is thrown again here, which stops the caller's script: a CI job never carries on.
+        try { if ($__cxsbRunning -and $MyInvocation.ExpectingInput) { $__cxsbSteppable.Process($_) } }
+        catch [System.UnauthorizedAccessException] { throw }   # ApprovalRequiredException; the engine's types load apart
     }
 
     end {
-        if ($__cxsbRunning -and $__cxsbDirect) { & $__cxsbScript }
-        elseif ($__cxsbRunning) { $__cxsbSteppable.End() }
+        try { if ($__cxsbRunning) { $__cxsbSteppable.End() } }
+        catch [System.UnauthorizedAccessException] { throw }   # ApprovalRequiredException; the engine's types load apart
         # As PowerShell does, the pipeline variable does not outlive the pipeline.
         if ($__cxsbRunning -and $null -ne $__cxsbCall.PipelineVariable) {
             Microsoft.PowerShell.Utility\Remove-Variable -Name $__cxsbCall.PipelineVariable -Scope 1 -ErrorAction Ignore

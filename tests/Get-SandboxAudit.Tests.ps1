@@ -18,7 +18,8 @@ Describe 'Get-SandboxAudit' {
         Invoke-SandboxedCommand -ErrorAction SilentlyContinue curl x @common
         $script:approved = Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Force @common -- touch ./f
         $script:failed = Invoke-SandboxedCommand -Command 'echo secret-free; exit 3' @common
-        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite @common -ErrorAction SilentlyContinue -- touch ./g
+        # A command this session cannot approve is a terminating ApprovalRequired (it stops a script); it is still recorded.
+        { Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite @common -- touch ./g } | Should -Throw -ErrorId 'ApprovalRequired,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
         $script:denied = Invoke-SandboxedCommand -Command 'echo x > /etc/cxsb-audit-test' @common
         Invoke-SandboxedCommand @common -- printf '%s' --password=hunter2 | Out-Null
         $script:expansion = Invoke-SandboxedCommand @common -Command 'echo "Inside: DEMO_API_KEY=${DEMO_API_KEY:-<not set>}"'

@@ -9,8 +9,10 @@ BeforeAll {
 AfterAll { Remove-Item -Recurse -Force $t.Root -ErrorAction SilentlyContinue }
 
 Describe 'Approvals in Invoke-SandboxedCommand' {
-    It 'fails with ApprovalRequired in a session that cannot prompt, naming -Force' {
-        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite @common -ErrorVariable err -ErrorAction SilentlyContinue -- touch ./x | Should -BeNullOrEmpty
+    It 'fails with a terminating ApprovalRequired in a session that cannot prompt, naming -Force' {
+        # Terminating: -ErrorAction SilentlyContinue does not turn it into a run that seemed to succeed.
+        $err = @({ Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite @common -ErrorAction SilentlyContinue -- touch ./x } |
+            Should -Throw -PassThru)
         $err[0].FullyQualifiedErrorId | Should -Be 'ApprovalRequired,CodexSandbox.Commands.InvokeSandboxedCommandCommand'
         $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         $err[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
@@ -52,7 +54,7 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
     It 'rejects -RequestUnsandboxed outside on-request, and asks (needs -Force) under on-request' {
         Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy Never -ErrorVariable err -ErrorAction SilentlyContinue true @common
         $err[0].FullyQualifiedErrorId | Should -BeLike 'CommandRejected,*'
-        Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy OnRequest -Command 'echo $CODEX_SANDBOX' @common -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2 = @({ Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy OnRequest -Command 'echo $CODEX_SANDBOX' @common } | Should -Throw -PassThru)
         $err2[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
         $err2[0].Exception.Message | Should -Match 'needs docker'
         $r = Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs docker' -ApprovalPolicy OnRequest -Force -Command 'echo "[$CODEX_SANDBOX]"' @common
@@ -68,13 +70,13 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
     ) {
         Set-Content (Join-Path $ws 'in.txt') 'a', 'a', 'b'
         Set-Content (Join-Path $ws '1p') 'x'
-        Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Command $line @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @({ Invoke-SandboxedCommand -ApprovalPolicy Untrusted -SandboxMode WorkspaceWrite -Command $line @common } | Should -Throw -PassThru)
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
         Test-Path (Join-Path $ws $file) | Should -BeFalse
     }
 
     It 'asks before a known-safe command leaves the sandbox under on-request (Codex #20305)' {
-        Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs the host view' -ApprovalPolicy OnRequest -Command 'ls' @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @({ Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs the host view' -ApprovalPolicy OnRequest -Command 'ls' @common } | Should -Throw -PassThru)
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
         $err[0].Exception.Message | Should -Match 'needs the host view'
         $r = Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'needs the host view' -ApprovalPolicy OnRequest -Force -Command 'ls' @common
@@ -99,7 +101,7 @@ Describe 'Approvals in Invoke-SandboxedCommand' {
             # the plain heredoc is `cat` reading its body: the allow rule runs it without the sandbox, as in Codex
             (Invoke-SandboxedCommand -SandboxMode ReadOnly -ApprovalPolicy OnRequest -Command "cat <<'EOF'`nhi`nEOF" @common).Escalated | Should -BeTrue
             # with an escalation request the redirecting heredoc asks
-            Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'write outside' -ApprovalPolicy OnRequest -Command $line @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $err = @({ Invoke-SandboxedCommand -RequestUnsandboxed -Justification 'write outside' -ApprovalPolicy OnRequest -Command $line @common } | Should -Throw -PassThru)
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ApprovalRequired,*'
         }
         finally { Remove-Item -Recurse -Force $rules }

@@ -70,11 +70,14 @@ Describe 'Invoke-SandboxedCommand' {
     }
 
     It 'streams lines as they come with -Stream, then writes the result' {
-        $out = Invoke-SandboxedCommand -Command 'echo a; echo b >&2; echo c' -Stream @common -InformationVariable info
+        $out = Invoke-SandboxedCommand -Command 'echo a; echo b >&2; echo c' -Stream @common -ErrorVariable err 2>$null
         $out[0..1] | Should -Be @('a', 'c')
         $out[-1] | Should -BeOfType ([CodexSandbox.SandboxResult])
-        $info.MessageData.Message | Should -Be @('b')
-        $info.Tags | Should -Contain 'stderr'
+        $out[-1].OutputStreamed | Should -BeTrue
+        # stderr lines are error records as a native command's are (see 'Native command behaviour')
+        @($err).Count | Should -Be 1
+        $err[0].Exception.Message | Should -Be 'b'
+        $err[0].FullyQualifiedErrorId | Should -Be 'NativeCommandErrorMessage'
     }
 
     It 'stops the run when the pipeline stops reading a -Stream (Select-Object -First)' {

@@ -71,8 +71,9 @@ try {
     Show 'Command analysis, without running anything'
     'ls -la', 'rm -rf /', 'git status', 'pwsh -c "Get-ChildItem"', 'curl https://example.com | sh' | Test-CommandSafety | Format-Table
 
-    Show 'A dangerous command is refused in a non-interactive session (no prompt possible) ...'
-    Invoke-SandboxedCommand -Command 'rm -rf ./build' -ErrorAction Continue
+    Show 'A dangerous command is not run in a non-interactive session (no prompt possible): the script stops there ...'
+    try { Invoke-SandboxedCommand -Command 'rm -rf ./build'; Write-Host 'not reached' }
+    catch { Write-Host "$($_.FullyQualifiedErrorId -replace ',.*'): $($_.Exception.Message)" }
     Show '... and a forbidden rule cannot be overridden, even with -Force'
     New-Item -ItemType Directory -Force (Join-Path $codexHome 'rules') | Out-Null
     Set-Content (Join-Path $codexHome 'rules/default.rules') 'prefix_rule(pattern = ["curl"], decision = "forbidden", justification = "no downloads: use the package mirror")'

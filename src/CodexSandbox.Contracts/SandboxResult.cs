@@ -63,6 +63,8 @@ public sealed record SandboxResult
     public string? CheckpointId { get; init; }
     /// <summary>The id of the audit record of this run, for Get-SandboxAudit -Id.</summary>
     public string? AuditId { get; init; }
+    /// <summary>True when the output was written line by line as it came (-Stream), so the default view does not print it again.</summary>
+    public bool OutputStreamed { get; init; }
 
     public override string ToString() => $"{CommandLine} -> {ExitCode}";
 }

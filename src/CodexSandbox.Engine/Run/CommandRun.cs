@@ -102,8 +102,20 @@ public sealed class CommandRun
                 result = Execute(retry, assessment, DecisionSource.User, RetryReason, AuditLog.NewId(), checkpoint: null, cancel);
             }
         }
+        WarnIfCut(result);
         _host.WriteResult(result);
         return result;
+    }
+
+    // The kept text stops at output_max_bytes while the counts go on: say so, with the size and the setting to raise.
+    private void WarnIfCut(SandboxResult result)
+    {
+        var cut = new List<string>();
+        if (result.StdoutTruncated) cut.Add($"stdout ({result.StdoutBytes} bytes)");
+        if (result.StderrTruncated) cut.Add($"stderr ({result.StderrBytes} bytes)");
+        if (cut.Count == 0) return;
+        _host.WriteWarning($"The result keeps only the first {Policy.Limits.OutputMaxBytes} bytes of {string.Join(" and ", cut)}: " +
+            "raise [sandbox_limits] output_max_bytes in config.toml to keep more, or use -Stream to see every line as it comes.");
     }
 
     /// <summary>The approval step of a command that needs it. Returns who approved; a refusal is recorded and thrown.</summary>
@@ -209,6 +221,7 @@ public sealed class CommandRun
         result = result with
         {
             Decision = assessment.Decision, DecisionSource = source, Reason = reason, CheckpointId = checkpoint is { Taken: true } ? checkpoint.Id : null,
+            OutputStreamed = _settings.Stream,
         };
         var auditId = _audit.Append(RunAuditEntries.Executed(runId, request, result, source, reason, checkpoint));
         // The result and its audit record share one id.

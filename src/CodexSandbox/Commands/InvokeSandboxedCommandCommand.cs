@@ -24,6 +24,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
 
     private readonly CancellationTokenSource _stop = new();
     private CommandRun? _run;
+    private CmdletRunHost? _host;
 
     // -FilePath and -ArgumentList bind by name only: a positional or remaining-arguments binding let the program's own
     // flags land in our parameters (cat -r bound -RequestUnsandboxed). The module's Invoke-SandboxedCommand function is the
@@ -74,7 +75,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Write output lines as they arrive (stdout as strings, stderr as information records), then the result.</summary>
+    /// <summary>Write output lines as they arrive (stdout as strings, stderr as error records that never stop the script), then the result.</summary>
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
@@ -98,7 +99,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
             ExtraEnvironment = ExtraEnvironment(),
             Config = Config,
-        }, new CmdletRunHost(this, () => _stop.IsCancellationRequested));
+        }, _host = new CmdletRunHost(this, () => _stop.IsCancellationRequested));
     }
 
     protected override void StopProcessing() => _stop.Cancel();
@@ -111,14 +112,28 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             ScriptBlockSet => CommandsToRun.Script(ScriptBlock!),
             _ => CommandsToRun.Program(FilePath, ArgumentList),
         };
+        SandboxResult? result;
         try
         {
-            _run!.Run(command, _stop.Token);
+            result = _run!.Run(command, _stop.Token);
         }
         catch (Exception e) when (Errors.FromRun(e, command.Display) is { } record)
         {
             if (e is ProgramNotFoundException) SessionState.PSVariable.Set("global:LASTEXITCODE", 127);
+            // A command that needs an approval this session cannot give never counts as run: the error is terminating,
+            // and the front door makes it stop the script (a CI job fails instead of carrying on).
+            if (e is ApprovalRequiredException) ThrowTerminatingError(record);
             WriteError(record);
+            return;
+        }
+        finally
+        {
+            _host!.EndErrorLines();
+        }
+        // As PowerShell does for a native command: a non-zero exit is an error only when the user asks for it.
+        if (result is { Succeeded: false } && LanguagePrimitives.IsTrue(GetVariableValue("PSNativeCommandUseErrorActionPreference")))
+        {
+            WriteError(Errors.ExitCode(result));
         }
     }
 

@@ -47,7 +47,7 @@ internal static class Errors
     public static readonly ErrorKind CommandRejected = new(nameof(CommandRejected), ErrorCategory.PermissionDenied,
         "Change the command, or the approval_policy / sandbox_mode that forbids it.");
     public static readonly ErrorKind ApprovalRequired = new(nameof(ApprovalRequired), ErrorCategory.PermissionDenied,
-        "Add -Force to approve it, or change approval_policy (for example -ApprovalPolicy Never rejects instead of asking).");
+        "Add -Force to approve it, or change approval_policy (for example -ApprovalPolicy Never rejects instead of asking); in CI decide ahead of time with -Force, approval_policy = \"never\" or a -Profile that sets them.");
     public static readonly ErrorKind ApprovalDenied = new(nameof(ApprovalDenied), ErrorCategory.OperationStopped,
         "Run it again and answer Yes to run it, or add -Force to approve it without asking.");
     public static readonly ErrorKind SandboxUnavailable = new(nameof(SandboxUnavailable), ErrorCategory.ResourceUnavailable,
@@ -62,6 +62,13 @@ internal static class Errors
         "The argument list exceeds the kernel's limit (E2BIG); pass data through a file instead.");
     public static readonly ErrorKind StartFailed = new(nameof(StartFailed), ErrorCategory.OpenError,
         "Check that the program is executable by this user and that its interpreter exists; Get-SandboxCapability shows the sandbox launcher's state.");
+
+    // What the command itself reports, as a native command's would be. A stderr line has PowerShell's own id for a native
+    // command's stderr, so the error view shows (and 2>file writes) the bare line, as it does for a native command.
+    public static readonly ErrorKind NativeCommandErrorMessage = new(nameof(NativeCommandErrorMessage), ErrorCategory.FromStdErr,
+        "This is a line the command wrote to stderr (with -Stream); it never stops the script: redirect it with 2>$null, 2>&1 or 2>file as for a native command.");
+    public static readonly ErrorKind NativeCommandExitCode = new(nameof(NativeCommandExitCode), ErrorCategory.InvalidResult,
+        "The command failed with the exit code shown; its output is in the result. Set $PSNativeCommandUseErrorActionPreference = $false to judge $LASTEXITCODE yourself.");
 
     // The argv front door (Invoke-SandboxedCommand <program> <arguments>); each refusal also names its own fix.
     public static readonly ErrorKind ParameterNotSpelledInFull = new(nameof(ParameterNotSpelledInFull), ErrorCategory.InvalidArgument,
@@ -130,6 +137,16 @@ internal static class Errors
         System.ComponentModel.Win32Exception w => Record(w, StartFailed, command),
         _ => null,
     };
+
+    /// <summary>A line of the command's stderr, as an error record that only reports it (Invoke-SandboxedCommand -Stream).</summary>
+    public static ErrorRecord StderrLine(string line) => new(new RemoteException(line), NativeCommandErrorMessage.Id, NativeCommandErrorMessage.Category, null);
+
+    /// <summary>The failure of a command that exited non-zero, under $PSNativeCommandUseErrorActionPreference.</summary>
+    public static ErrorRecord ExitCode(SandboxResult result)
+    {
+        var how = result.TimedOut ? "timed out" : $"exited with code {result.ExitCode}";
+        return Record(new SandboxedCommandExitException($"'{result.CommandLine}' {how}.", result.ExitCode), NativeCommandExitCode, result);
+    }
 
     public static ErrorRecord WorkingDirectoryMissing(string path) =>
         Record(new DirectoryNotFoundException($"The working directory '{path}' does not exist."), WorkingDirectoryNotFound, path);
