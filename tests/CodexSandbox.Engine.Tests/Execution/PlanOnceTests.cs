@@ -81,7 +81,9 @@ public sealed class PlanOnceTests : IDisposable
         var result = SandboxExecutor.Run(run, null, CancellationToken.None);
 
         Assert.Equal($"http://127.0.0.1:{http} socks5h://127.0.0.1:{socks}\n", result.Stdout);
-        Assert.Contains(result.Enforcement, e => e.Contains($"ports {string.Join(", ", proxy.DirectPorts)}", StringComparison.Ordinal));
+        Assert.Contains(run.Plan.Enforced, e => e.Contains($"ports {string.Join(", ", proxy.DirectPorts)}", StringComparison.Ordinal));
+        // The stand-in writes no status record, so the result claims none of the launcher's protections.
+        Assert.Contains(result.NotEnforced, n => n.Contains("no status record", StringComparison.Ordinal));
         Assert.False(Listening(http), "the run releases its proxy when it ends");
     }
 

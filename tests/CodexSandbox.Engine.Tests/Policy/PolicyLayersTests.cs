@@ -9,8 +9,10 @@ namespace CodexSandbox.Engine.Tests.Policy;
 
 public class PolicyLayersTests
 {
-    // Read by the schema (so Test-SandboxConfig checks it) but used by no policy setting.
-    private static readonly string[] NotInThePolicy = ["shell_environment_policy.experimental_use_profile"];
+    // Read by the schema (so Test-SandboxConfig checks it) but used by no policy setting: the audit export's keys are
+    // read by Export/ExportSettings from the system and user layers only, never from the policy's layers.
+    private static readonly string[] NotInThePolicy =
+        ["shell_environment_policy.experimental_use_profile", "sandbox_audit.syslog", "sandbox_audit.export_timeout_sec", "sandbox_audit.exit_flush_sec"];
 
     // The parameter that replaces each key's configured value.
     private static readonly Dictionary<string, PolicyOverrides> Parameters = new()
