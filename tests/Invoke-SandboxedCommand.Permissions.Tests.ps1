@@ -147,6 +147,6 @@ Describe 'Profile files and granular approvals through the cmdlets' {
         ($p | Format-List | Out-String) | Should -Match 'GranularApproval\s*:\s*granular = \{ sandbox_approval = false'
         $a = Test-CommandSafety -WorkingDirectory $proj -RequestUnsandboxed 'ls'
         $a.Decision | Should -Be 'Forbidden'
-        $a.Reasons | Should -Contain 'approval required by policy, but AskForApproval::Granular.sandbox_approval is false'
+        $a.Reasons | Should -Contain 'approval required by policy, but AskForApproval::Granular.sandbox_approval is false.'
     }
 }

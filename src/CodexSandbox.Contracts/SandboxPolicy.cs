@@ -18,16 +18,16 @@ public sealed record SandboxPolicy
     /// <summary>The permission profile in effect (<c>default_permissions</c> or <c>-Permissions</c>), or null when the legacy <c>sandbox_mode</c> applies.</summary>
     public string? Permissions { get; init; }
     /// <summary>The profile's <c>extends</c> chain, root parent first, the profile itself last.</summary>
-    public IReadOnlyList<string> PermissionsChain { get; init; } = [];
+    public IReadOnlyList<string> PermissionsChain { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>The profile's <c>description</c>.</summary>
     public string? PermissionsDescription { get; init; }
     /// <summary>The profile's effective filesystem entries, special paths expanded, each with the file and line that wrote it.</summary>
-    public IReadOnlyList<FilesystemEntry> FilesystemEntries { get; init; } = [];
+    public IReadOnlyList<FilesystemEntry> FilesystemEntries { get; init => field = TextList<FilesystemEntry>.From(value); } = TextList<FilesystemEntry>.Empty;
     /// <summary>
     /// The folders a profile limits reads to, or null when the whole disk is readable. No backend enforces a read limit
     /// yet: a run lists it in NotEnforced.
     /// </summary>
-    public IReadOnlyList<string>? ReadableRoots { get; init; }
+    public IReadOnlyList<string>? ReadableRoots { get; init => field = value is null ? null : TextList<string>.From(value); }
     /// <summary>Writable roots (workspace-write only), each with its protected sub-paths.</summary>
     public IReadOnlyList<WritableRoot> WritableRoots { get; init => field = TextList<WritableRoot>.From(value); } = TextList<WritableRoot>.Empty;
     /// <summary>Every protected path of every writable root.</summary>
