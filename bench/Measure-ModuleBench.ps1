@@ -44,7 +44,9 @@ function Measure-Median([scriptblock] `$Action, [int] `$N = 200) {
 # interleaved. The status descriptor is left out of the straight start, since pwsh cannot hand the launcher one.
 `$plan = (Invoke-SandboxedCommand -ConfigPath (Join-Path `$cfgDir 'off.toml') /bin/true).LaunchPlan
 `$straightArgs = [System.Collections.Generic.List[string]]::new()
-for (`$i = 0; `$i -lt `$plan.Arguments.Count; `$i++) { if (`$plan.Arguments[`$i] -eq '--status-fd') { `$i++; continue }; `$straightArgs.Add(`$plan.Arguments[`$i]) }
+`$planArgs = [string[]]@(`$plan.Arguments)
+for (`$i = 0; `$i -lt `$planArgs.Count; `$i++) { if (`$planArgs[`$i] -eq '--status-fd') { `$i++; continue }; `$straightArgs.Add(`$planArgs[`$i]) }
+if (`$straightArgs[-1] -ne '/bin/true') { throw "the straight launch lost its command: `$straightArgs" }
 `$pair = @{ straight = [System.Collections.Generic.List[double]]::new(); cmdlet = [System.Collections.Generic.List[double]]::new() }
 foreach (`$i in 1..200) {
     `$sw = [Diagnostics.Stopwatch]::StartNew(); & `$plan.Program @straightArgs | Out-Null; `$pair.straight.Add(`$sw.Elapsed.TotalMilliseconds)

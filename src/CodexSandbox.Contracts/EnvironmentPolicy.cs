@@ -6,9 +6,9 @@ public sealed class EnvironmentPolicy
     public EnvironmentInherit Inherit { get; init; } = EnvironmentInherit.All;
     /// <summary>False (our default) removes variables named like secrets: *KEY*, *SECRET*, *TOKEN*, *PASSWORD*, *CREDENTIAL*.</summary>
     public bool IgnoreDefaultExcludes { get; init; }
-    public IReadOnlyList<string> Exclude { get; init; } = [];
+    public IReadOnlyList<string> Exclude { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     public IReadOnlyDictionary<string, string> Set { get; init; } = new Dictionary<string, string>();
-    public IReadOnlyList<string> IncludeOnly { get; init; } = [];
+    public IReadOnlyList<string> IncludeOnly { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
 
     public override string ToString()
     {

@@ -10,11 +10,11 @@ public sealed record LaunchHostActions
     public static LaunchHostActions None { get; } = new();
 
     /// <summary>Empty files bubblewrap needs on the host to mask missing protected paths read-only; removed after the run.</summary>
-    public IReadOnlyList<string> MaskFiles { get; init; } = [];
+    public IReadOnlyList<string> MaskFiles { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>Empty folders bubblewrap needs on the host to mask a missing <c>.git</c> read-only; removed after the run.</summary>
-    public IReadOnlyList<string> MaskDirectories { get; init; } = [];
+    public IReadOnlyList<string> MaskDirectories { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>Per-run private folders (the launcher-only layer's TMPDIR), mode 0700: created before the run, deleted after it.</summary>
-    public IReadOnlyList<string> PrivateFolders { get; init; } = [];
+    public IReadOnlyList<string> PrivateFolders { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>
     /// Linux, a root caller with <c>max_processes</c>: the <c>pids.max</c> of a per-run pids cgroup the command joins,
     /// since the kernel does not apply RLIMIT_NPROC to root. Null for none.

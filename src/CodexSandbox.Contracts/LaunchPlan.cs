@@ -28,11 +28,11 @@ public sealed record LaunchPlan
 
     /// <summary>The program started (an absolute path for the sandbox wrappers; for a direct start, looked up on the command's PATH).</summary>
     public string Program { get; init; } = "";
-    public IReadOnlyList<string> Arguments { get; init; } = [];
+    public IReadOnlyList<string> Arguments { get; init => field = ArgvList.From(value); } = ArgvList.Empty;
     /// <summary>The generated Seatbelt profile (macOS only), also the argument after <c>-p</c>.</summary>
     public string? Profile { get; init; }
     /// <summary>The access-control entries applied before the run (Windows only).</summary>
-    public IReadOnlyList<AclEntry>? AclPlan { get; init; }
+    public IReadOnlyList<AclEntry>? AclPlan { get; init => field = value is null ? null : TextList<AclEntry>.From(value); }
     /// <summary>Variables set for the command on top of the policy's environment; a null value means the variable is removed.</summary>
     public IReadOnlyDictionary<string, string?> EnvironmentChanges { get; init; } = new Dictionary<string, string?>();
     /// <summary>Allowlist network mode: the proxy and the ports the sandbox may reach; null in the other modes and without a sandbox.</summary>
@@ -40,11 +40,11 @@ public sealed record LaunchPlan
     /// <summary>What the host creates, sets up and removes around the run.</summary>
     public LaunchHostActions HostActions { get; init; } = LaunchHostActions.None;
     /// <summary>Protections this plan enforces.</summary>
-    public IReadOnlyList<string> Enforced { get; init; } = [];
+    public IReadOnlyList<string> Enforced { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>Protections the policy asks for that this plan does not enforce, each with the reason.</summary>
-    public IReadOnlyList<string> NotEnforced { get; init; } = [];
+    public IReadOnlyList<string> NotEnforced { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
     /// <summary>Anything else a reviewer should know.</summary>
-    public IReadOnlyList<string> Notes { get; init; } = [];
+    public IReadOnlyList<string> Notes { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
 
     public override string ToString() => $"{Platform} {Backend}: {Program} {string.Join(" ", Arguments.Select(Short))}";
 

@@ -12,9 +12,9 @@ public sealed record ProxyEndpoints
     /// <summary>The proxy's SOCKS5 port on 127.0.0.1; null while no proxy is bound.</summary>
     public int? SocksPort { get; init; }
     /// <summary>The TCP ports the sandbox may connect to: the proxy's two and <c>allowed_ports</c>.</summary>
-    public IReadOnlyList<int> DirectPorts { get; init; } = [];
+    public IReadOnlyList<int> DirectPorts { get; init => field = TextList<int>.From(value); } = TextList<int>.Empty;
     /// <summary>With a private network namespace: each port inside and the host-side unix socket it is relayed to.</summary>
-    public IReadOnlyList<ProxyRelay> Relays { get; init; } = [];
+    public IReadOnlyList<ProxyRelay> Relays { get; init => field = TextList<ProxyRelay>.From(value); } = TextList<ProxyRelay>.Empty;
     /// <summary>The host folder holding those sockets, mounted into the sandbox; null without a namespace.</summary>
     public string? SocketFolder { get; init; }
 

@@ -1,8 +1,34 @@
+using System.Runtime.InteropServices;
+
 namespace CodexSandbox.Engine.Configuration;
 
 /// <summary>Path spelling helpers shared by config and policy.</summary>
-public static class PathUtil
+public static unsafe class PathUtil
 {
+    [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
+    private static extern byte* realpath(byte* path, byte* resolved);
+
+    [DllImport("libc", EntryPoint = "free")]
+    private static extern void free(byte* pointer);
+
+    /// <summary>realpath(3) of an existing path; null when it is missing, unreadable, or not representable.</summary>
+    private static string? RealPath(string path)
+    {
+        if (path.Contains('\0')) return null;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        byte* result;
+        fixed (byte* p = bytes) result = realpath(p, null);
+        if (result is null) return null;
+        try
+        {
+            return Marshal.PtrToStringUTF8((nint)result);
+        }
+        finally
+        {
+            free(result);
+        }
+    }
+
     public static string ExpandHome(string path, string home) =>
         path == "~" ? home :
         path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(home, path[2..]) : path;
@@ -18,6 +44,9 @@ public static class PathUtil
     public static string Canonical(string path)
     {
         var full = Normalize(path);
+        // One realpath(3) call resolves every link of an existing path; the walk below costs a few system calls per
+        // component, which made the credential-file list the largest part of resolving a policy.
+        if (!OperatingSystem.IsWindows() && RealPath(full) is { } real) return real;
         var missing = new Stack<string>();
         var current = full;
         while (!Directory.Exists(current) && !File.Exists(current))
@@ -27,15 +56,18 @@ public static class PathUtil
             missing.Push(Path.GetFileName(current));
             current = parent;
         }
-        string resolved;
-        try
-        {
-            var info = new DirectoryInfo(current);
-            resolved = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? ResolveParents(current);
-        }
-        catch (IOException) { resolved = current; }
+        var resolved = (OperatingSystem.IsWindows() ? null : RealPath(current)) ?? ResolveLinks(current);
         while (missing.Count > 0) resolved = Path.Combine(resolved, missing.Pop());
         return Normalize(resolved);
+    }
+
+    private static string ResolveLinks(string existing)
+    {
+        try
+        {
+            return new DirectoryInfo(existing).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? ResolveParents(existing);
+        }
+        catch (IOException) { return existing; }
     }
 
     // A path whose last component is not a link may still have linked parents.
