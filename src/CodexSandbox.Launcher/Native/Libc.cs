@@ -25,6 +25,7 @@ internal static unsafe class Libc
     // Variadic in C (see the remarks): glibc reads mode as int, only with O_CREAT or O_TMPFILE.
     [DllImport(Lib, SetLastError = true)] public static extern int open(byte* path, int flags, int mode);
     [DllImport(Lib, SetLastError = true)] public static extern int close(int fd);
+    [DllImport(Lib, SetLastError = true)] public static extern int pipe2(int* fds, int flags);
     [DllImport(Lib, SetLastError = true)] public static extern int chdir(byte* path);
     [DllImport(Lib, SetLastError = true)] public static extern int access(byte* path, int mode);
     [DllImport(Lib, SetLastError = true)] public static extern int statx(int dirfd, byte* path, int flags, uint mask, byte* buf);

@@ -10,8 +10,9 @@ namespace CodexSandbox.Launcher.Relay;
 
 /// <summary>
 /// The hidden relay mode: <c>codex-linux-sandbox --relay-process SOCKETPATH...</c>, started by
-/// <see cref="RelayStarter"/> with fd 3 = a pidfd of the launcher (the command after exec) and
-/// fds 4.. = the 127.0.0.1 listeners, one per SOCKETPATH. It confines itself (no_new_privs, no
+/// <see cref="RelayStarter"/> with fd 3 = a pidfd of the launcher (the command after exec),
+/// fds 4.. = the 127.0.0.1 listeners, one per SOCKETPATH, and after them the write end of the ready
+/// pipe the launcher waits on before it lets the command start. It confines itself (no_new_privs, no
 /// capabilities, parent-death SIGKILL, new session, RLIMIT_NOFILE, a Landlock domain of its own
 /// with no filesystem access and no TCP bind/connect, signal and abstract-socket scoping, and two
 /// seccomp filters: the launcher's base deny-list plus AF_UNIX-stream-only sockets, no bind/listen,
@@ -23,6 +24,9 @@ internal static unsafe class RelayProcess
 
     private const int PidFd = 3, FirstListener = 4;
 
+    /// <summary>The byte written on the ready pipe once every restriction is in place.</summary>
+    public const byte Confined = (byte)'c';
+
     public static int Run(string[] managedArgs, int parent)
     {
         RelayPump pump;
@@ -30,11 +34,13 @@ internal static unsafe class RelayProcess
         RelayConfinement confinement;
         SeccompFilter baseFilter;
         nint capset;
+        int readyFd;
         try
         {
             List<byte[]> args = CommandLineReader.Read(managedArgs);
             if (args.Count < 2 || !args[0].AsSpan().SequenceEqual(Marker)) throw LauncherException.Usage("--relay-process: expected SOCKETPATH...");
             var paths = args.GetRange(1, args.Count - 1);
+            readyFd = FirstListener + paths.Count;
             for (int i = 0; i < paths.Count; i++)
                 if (!IsListeningSocket(FirstListener + i)) throw LauncherException.Usage("--relay-process: descriptor is not a listening socket");
 
@@ -59,7 +65,18 @@ internal static unsafe class RelayProcess
         if (!confinement.Restrict()) return LauncherExitCode.LauncherError;
         if (!baseFilter.Install()) return LauncherExitCode.LauncherError;
         if (!confinement.InstallFilter()) return LauncherExitCode.LauncherError;
+        if (!ReportConfined(readyFd)) return LauncherExitCode.LauncherError;
         return pump.Run();
+    }
+
+    private static bool ReportConfined(int readyFd)
+    {
+        byte confined = Confined;
+        nint n;
+        do n = Libc.write(readyFd, &confined, 1);
+        while (n < 0 && Libc.Errno == Posix.EINTR);
+        Libc.close(readyFd);
+        return n == 1;
     }
 
     private static bool IsListeningSocket(int fd)
