@@ -7,6 +7,10 @@ public static class ConfigLoader
 {
     private sealed record Cached(long Length, DateTime WriteTime, ConfigFile File);
 
+    // The settings read from each parsed file, per layer and home (and the process's folder, which a relative path in
+    // the file resolves against): a warm session checks nothing twice. Keyed by the file object, so they go with it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ConfigFile, ConcurrentDictionary<(PolicySource, string, string), LayerSettings>> s_settings = new();
+
     // Parsed files keyed by path and revalidated by size and write time, so a warm session parses nothing.
     private static readonly ConcurrentDictionary<string, Cached> s_cache = new(StringComparer.Ordinal);
 
@@ -70,7 +74,9 @@ public static class ConfigLoader
     {
         if (!File.Exists(path)) return;
         var file = Parse(path);
-        layers.Add((new ConfigLayer(source, file), LayerReader.Read(file, source, home)));
+        var read = s_settings.GetValue(file, static _ => new());
+        var settings = read.GetOrAdd((source, home, System.Environment.CurrentDirectory), key => LayerReader.Read(file, key.Item1, key.Item2));
+        layers.Add((new ConfigLayer(source, file), settings));
     }
 
     /// <summary>The nearest folder at or above <paramref name="cwd"/> that holds <c>.git</c> (a folder or a worktree's file).</summary>

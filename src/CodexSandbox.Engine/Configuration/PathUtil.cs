@@ -11,6 +11,10 @@ public static unsafe class PathUtil
     [DllImport("libc", EntryPoint = "free")]
     private static extern void free(byte* pointer);
 
+    /// <summary>The path with every link resolved when it exists (realpath(3)); null when it does not, cannot be
+    /// resolved, or on Windows.</summary>
+    public static string? TryRealPath(string path) => OperatingSystem.IsWindows() ? null : RealPath(Normalize(path));
+
     /// <summary>realpath(3) of an existing path; null when it is missing, unreadable, or not representable.</summary>
     private static string? RealPath(string path)
     {

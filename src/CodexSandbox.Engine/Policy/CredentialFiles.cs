@@ -68,9 +68,10 @@ public static class CredentialFiles
     {
         // Links are followed: the mask goes on the file itself (bubblewrap cannot mount over a symbolic link,
         // and a link to a masked file reads the mask).
-        // Twice: the first pass stops at a link's final target, whose own parents may still be links.
-        var canonical = PathUtil.Canonical(PathUtil.Canonical(path));
-        if (canonical == "/" || !(File.Exists(canonical) || Directory.Exists(canonical))) return;
+        // realpath(3) resolves every link of an existing path at once, and fails for a missing one (nothing to deny).
+        // Elsewhere twice: the first pass stops at a link's final target, whose own parents may still be links.
+        var canonical = PathUtil.TryRealPath(path) ?? (OperatingSystem.IsWindows() ? PathUtil.Canonical(PathUtil.Canonical(path)) : null);
+        if (canonical is null || canonical == "/" || !(File.Exists(canonical) || Directory.Exists(canonical))) return;
         var entry = Literal(canonical);
         if (!result.Contains(entry, StringComparer.Ordinal)) result.Add(entry);
     }

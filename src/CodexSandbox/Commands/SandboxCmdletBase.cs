@@ -51,11 +51,19 @@ public abstract class SandboxCmdletBase : PSCmdlet
     /// <summary>The working directory as a full path: -WorkingDirectory resolved against the current location.</summary>
     protected string ResolveWorkingDirectory()
     {
-        var path = WorkingDirectory is null
-            ? SessionState.Path.CurrentFileSystemLocation.ProviderPath
-            : GetUnresolvedProviderPathFromPSPath(WorkingDirectory);
+        var path = WorkingDirectory is null ? CurrentFolder() : GetUnresolvedProviderPathFromPSPath(WorkingDirectory);
         if (!Directory.Exists(path)) ThrowTerminatingError(Errors.WorkingDirectoryMissing(path));
         return path;
+    }
+
+    // The current location when it is a folder (the usual case, and about ten times cheaper to ask for), else the
+    // file system location PowerShell keeps beside it (Set-Location Env: leaves that one where it was).
+    private string CurrentFolder()
+    {
+        var location = SessionState.Path.CurrentLocation;
+        return location.Provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider)
+            ? location.ProviderPath
+            : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
     }
 
     protected string? ResolvedConfigPath => ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath);
