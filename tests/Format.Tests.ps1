@@ -118,6 +118,18 @@ Describe 'ConvertTo-Json' {
         }
     }
 
+    It 'converts every output object, enum-keyed maps and the launch plan included, and indexes their lists' {
+        $cap = Get-SandboxCapability | ConvertTo-Json -Depth 4 | ConvertFrom-Json
+        $cap.Protections.ReadOnly.Count | Should -BeGreaterThan 0
+        $cap.Protections.psobject.Properties.Name | Should -Be @('ReadOnly', 'WorkspaceWrite', 'DangerFullAccess')
+        $plan = $run.LaunchPlan | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+        $plan.Arguments[-1] | Should -Be $run.LaunchPlan.Arguments[-1]
+        # The lists index like lists ([0] is the first word, not the whole list).
+        $run.LaunchPlan.Arguments[0] | Should -BeOfType ([string])
+        $run.LaunchPlan.Arguments[0] | Should -Be @($run.LaunchPlan.Arguments)[0]
+        { Get-SandboxPolicy -WorkingDirectory $ws | ConvertTo-Json -Depth 4 -ErrorAction Stop } | Should -Not -Throw
+    }
+
     It 'keeps Duration a TimeSpan, out of the listings where DurationMs says it readably' {
         $run.Duration | Should -BeOfType ([TimeSpan])
         $run.Duration | Should -BeGreaterThan ([TimeSpan]::Zero)
