@@ -15,6 +15,8 @@ namespace CodexSandbox.Engine.Audit;
 /// A value that is a shell expansion (<c>$TOKEN</c>, <c>${API_KEY:-&lt;not set&gt;}</c>, <c>"$PW"</c>, <c>$(cat key)</c>) names
 /// where the secret comes from, not the secret, and is kept whole: cutting it leaves text that reads as neither
 /// (<c>API_KEY=[REDACTED] set&gt;}</c>). A literal default inside <c>${NAME:-…}</c> is kept too, unless it has a token's shape.
+/// The rules run in linear time on any text (a command's whole output, when record_output is on): an option or variable
+/// name is recognised up to 128 characters on each side of its secret word, and a URL scheme up to 32.
 /// </summary>
 public static partial class SecretRedactor
 {
@@ -26,17 +28,23 @@ public static partial class SecretRedactor
     // A value: a whole ${…} or $(…) expansion when one ends it, else a quoted string or a run of other characters.
     private const string Value = @"(\$\{[^}]*\}(?=[\s""';|&)]|$)|\$\([^)]*\)(?=[\s""';|&]|$)|""[^""]*""|'[^']*'|[^\s""']+)";
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9])(--?[A-Za-z0-9_-]*" + SecretWord + @"[A-Za-z0-9_-]*=)" + Value, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // Every run of name characters is bounded (NameRun): unbounded, a long unbroken line (a megabyte of dashes or
+    // letters after one trigger word) made each rule try every start against the whole rest of the line, which is
+    // quadratic: 64 KB took seconds and a megabyte many minutes, inside the run's audit append.
+    private const string NameRun = "{0,128}";
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9-])(--?[A-Za-z0-9_-]" + NameRun + SecretWord + @"[A-Za-z0-9_-]" + NameRun + @"=)" + Value, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OptionAssignment();
 
     // The name may be the secret word itself (TOKEN=, PASSWORD=) or contain it (DB_PASSWORD=).
-    [GeneratedRegex(@"(?<![A-Za-z0-9_-])((?:[A-Za-z_][A-Za-z0-9_]*)?" + SecretWord + @"[A-Za-z0-9_]*=)" + Value, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_-])((?:[A-Za-z_][A-Za-z0-9_]" + NameRun + ")?" + SecretWord + @"[A-Za-z0-9_]" + NameRun + "=)" + Value, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex VariableAssignment();
 
     [GeneratedRegex(@"((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token)(\s*:\s*)([^\r\n""']+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CredentialHeader();
 
-    [GeneratedRegex(@"([a-z][a-z0-9+.-]*://[^/\s:@]+:)([^/\s@]+)(@)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // A scheme starts where no scheme character precedes it, and is short.
+    [GeneratedRegex(@"(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}://[^/\s:@]+:)([^/\s@]+)(@)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UrlPassword();
 
     // Only expansions: $NAME, $1, ${…}, $(…), each possibly in double quotes; a header value may start with its scheme.

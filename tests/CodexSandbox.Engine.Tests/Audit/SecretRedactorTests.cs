@@ -23,6 +23,31 @@ public class SecretRedactorTests
     [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.abcDEF_123", "[REDACTED]")]
     public void RedactsSecretsInText(string input, string expected) => Assert.Equal(expected, SecretRedactor.Redact(input));
 
+    // A megabyte on one line, after a word that wakes the rules: quadratic rules took seconds for 64 KB and many
+    // minutes for this, inside a run's audit append. Linear ones take milliseconds; the bound only catches a relapse.
+    [Theory]
+    [InlineData("key ", "a")]
+    [InlineData("password ", "-")]
+    [InlineData("http ", "a")]
+    [InlineData("token=", "_")]
+    [InlineData("https://", "a")]
+    [InlineData("auth ", "a.")]
+    public void RedactsAMegabyteLineInLinearTime(string trigger, string unit)
+    {
+        var text = trigger + string.Concat(Enumerable.Repeat(unit, 1 << 20 / unit.Length)) + " DB_PASSWORD=hunter2";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = SecretRedactor.Redact(text);
+        clock.Stop();
+        Assert.EndsWith(" DB_PASSWORD=[REDACTED]", result, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"redacting 1 MB took {clock.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData("a_long_but_plausible_variable_name_for_the_service_database_admin_PASSWORD=x", "a_long_but_plausible_variable_name_for_the_service_database_admin_PASSWORD=[REDACTED]")]
+    [InlineData("--a-long-but-plausible-option-name-for-the-service-database-admin-password=x", "--a-long-but-plausible-option-name-for-the-service-database-admin-password=[REDACTED]")]
+    [InlineData("git+https://x-access-token:ghs_abc@github.com/o/r", "git+https://x-access-token:[REDACTED]@github.com/o/r")]
+    public void StillRedactsLongNamesAndSchemes(string input, string expected) => Assert.Equal(expected, SecretRedactor.Redact(input));
+
     [Theory]
     [InlineData("ls -la /tmp")]
     [InlineData("git commit -m 'fix the token parser'")]
