@@ -23,7 +23,7 @@ function Invoke-SandboxedCommand {
 
     begin {
         $__cxsbRunning = $false
-        $__cxsbStatement = if ($MyInvocation.psobject.Properties['Statement']) { $MyInvocation.Statement } else { $null }
+        $__cxsbStatement = $MyInvocation.Statement   # PowerShell 7.4 and later, the module's minimum
         # Splatted variables (@p): their values say how many words each gave, and hashtables give named parameters,
         # which PowerShell moves to the end of the call. Looked up from the caller's scope (1) outwards, past this one.
         $__cxsbSplatted = @{}
