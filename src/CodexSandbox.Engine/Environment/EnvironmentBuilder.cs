@@ -44,19 +44,33 @@ public static class EnvironmentBuilder
         // 2. Markers of an outer sandbox must not leak in: the spawn sets its own.
         RemoveWhere(env, removed, n => n.StartsWith("CODEX_SANDBOX", onWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal), "set by the sandbox at spawn");
 
-        // 3. Secrets, unless the user restored Codex's behaviour.
-        if (!policy.IgnoreDefaultExcludes)
+        // 3. Secrets, unless the user restored Codex's behaviour; 4. user excludes. One pass: each name is removed by
+        // the first pattern that matches it, in this order, which is the reason it is reported with.
+        var excludes = new List<(string Pattern, string Reason)>();
+        if (!policy.IgnoreDefaultExcludes) excludes.AddRange(DefaultExcludes.Select(p => (p, $"default exclude {p}")));
+        excludes.AddRange(policy.Exclude.Select(p => (p, $"exclude {p}")));
+        if (excludes.Count > 0)
         {
-            foreach (var pattern in DefaultExcludes)
+            List<EnvironmentRemoval>? excluded = null;
+            foreach (var name in env.Keys)
             {
-                RemoveWhere(env, removed, n => WildcardMatcher.IsMatch(pattern, n), $"default exclude {pattern}");
+                foreach (var (pattern, reason) in excludes)
+                {
+                    if (!Excludes(pattern, name)) continue;
+                    (excluded ??= []).Add(new EnvironmentRemoval(name, reason));
+                    break;
+                }
             }
-        }
-
-        // 4. User excludes.
-        foreach (var pattern in policy.Exclude)
-        {
-            RemoveWhere(env, removed, n => WildcardMatcher.IsMatch(pattern, n), $"exclude {pattern}");
+            // Reported pattern by pattern, as before: every name the first pattern removed, then the second's, ...
+            foreach (var reason in excludes.Select(e => e.Reason).Distinct())
+            {
+                foreach (var removal in excluded ?? [])
+                {
+                    if (removal.Reason != reason) continue;
+                    env.Remove(removal.Name);
+                    removed.Add(removal);
+                }
+            }
         }
 
         // 5. set overrides.
@@ -114,6 +128,12 @@ public static class EnvironmentBuilder
     {
         try { return PathUtil.Normalize(p); } catch (ArgumentException) { return p; }
     }
+
+    // "*WORD*" (the default excludes) is a case-insensitive substring test; anything else goes to the wildcard matcher.
+    private static bool Excludes(string pattern, string name) =>
+        pattern.Length > 2 && pattern[0] == '*' && pattern[^1] == '*' && pattern.AsSpan(1, pattern.Length - 2).IndexOfAny('*', '?') < 0
+            ? name.AsSpan().Contains(pattern.AsSpan(1, pattern.Length - 2), StringComparison.OrdinalIgnoreCase)
+            : WildcardMatcher.IsMatch(pattern, name);
 
     private static void RemoveWhere(SortedDictionary<string, string> env, List<EnvironmentRemoval> removed, Func<string, bool> predicate, string reason)
     {

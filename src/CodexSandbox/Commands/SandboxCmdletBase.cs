@@ -51,7 +51,7 @@ public abstract class SandboxCmdletBase : PSCmdlet
     /// <summary>The working directory as a full path: -WorkingDirectory resolved against the current location.</summary>
     protected string ResolveWorkingDirectory()
     {
-        var path = WorkingDirectory is null ? CurrentFolder() : GetUnresolvedProviderPathFromPSPath(WorkingDirectory);
+        var path = WorkingDirectory is null ? CurrentFolder() : ProviderPath(WorkingDirectory);
         if (!Directory.Exists(path)) ThrowTerminatingError(Errors.WorkingDirectoryMissing(path));
         return path;
     }
@@ -61,12 +61,22 @@ public abstract class SandboxCmdletBase : PSCmdlet
     private string CurrentFolder()
     {
         var location = SessionState.Path.CurrentLocation;
-        return location.Provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider)
-            ? location.ProviderPath
+        // A file system drive's root and current location are its provider path, without the globber's resolution.
+        return location.Provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider) && location.Drive is { } drive
+            && Path.IsPathFullyQualified(drive.Root)
+            ? Path.Combine(drive.Root, drive.CurrentLocation)
             : SessionState.Path.CurrentFileSystemLocation.ProviderPath;
     }
 
-    protected string? ResolvedConfigPath => ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath);
+    protected string? ResolvedConfigPath => ConfigPath is null ? null : ProviderPath(ConfigPath);
+
+    /// <summary>A path parameter as a file system path. A fully qualified one with no PowerShell syntax in it (no
+    /// drive name, <c>~</c> or <c>::</c>) is that path already, and skips the provider's resolution, which cost
+    /// more than a tenth of a millisecond per call.</summary>
+    protected string ProviderPath(string path) =>
+        !OperatingSystem.IsWindows() && path.StartsWith('/') && !path.Contains('\\') && !path.Contains("::", StringComparison.Ordinal)
+            ? path
+            : GetUnresolvedProviderPathFromPSPath(path);
 
     /// <summary>The layers in effect; a config error terminates the invocation.</summary>
     protected LoadedConfig LoadConfig()
@@ -98,7 +108,7 @@ public abstract class SandboxCmdletBase : PSCmdlet
         {
             SandboxMode = MyInvocation.BoundParameters.ContainsKey(nameof(SandboxMode)) ? SandboxMode : null,
             ApprovalPolicy = MyInvocation.BoundParameters.ContainsKey(nameof(ApprovalPolicy)) ? ApprovalPolicy : null,
-            WritableRoots = WritableRoot.Select(GetUnresolvedProviderPathFromPSPath).ToList(),
+            WritableRoots = WritableRoot.Select(ProviderPath).ToList(),
             NetworkAccess = MyInvocation.BoundParameters.ContainsKey(nameof(NetworkAccess)) ? NetworkAccess.IsPresent : null,
             Profile = Profile,
             Permissions = Permissions,
