@@ -371,3 +371,106 @@ Describe 'Resource limits (<Layer> layer)' -ForEach $layers {
         Remove-Item -Recurse -Force $w.Root
     }
 }
+
+# A permission profile that grants read only to the workspace (plus :minimal): nothing else of the disk can be read,
+# listed or executed. Every case is a real attempt; "original" is the content of both the target outside and the file inside.
+Describe 'Read limit of a permission profile (<Layer> layer)' -ForEach $layers {
+    BeforeAll {
+        $script:skipReason = if ($why = Get-LayerSkipReason $Layer $cap) { $why }
+        if (-not $skipReason) {
+            $script:w = New-EscapeWorld -Layer $Layer
+            $namespaces = if ($Layer -eq 'bwrap') { 'required' } else { 'off' }
+            $script:profileText = @"
+[permissions.reader.filesystem]
+":minimal" = "read"
+":workspace_roots" = "read"
+[permissions.tmpwriter.filesystem]
+":minimal" = "read"
+":workspace_roots" = "read"
+"/tmp" = "write"
+[sandbox_linux]
+namespaces = "$namespaces"
+[sandbox_rollback]
+checkpoint = "never"
+"@
+            Set-Content $w.Config "default_permissions = `"reader`"`n$profileText"
+            function script:Invoke-Limited([string] $Line, [string] $Permissions = 'reader') {
+                Invoke-SandboxedCommand -Command $Line -ConfigPath $w.Config -WorkingDirectory $w.Ws -Permissions $Permissions -TimeoutSec 60 -WarningAction SilentlyContinue -Force
+            }
+        }
+    }
+    AfterAll { if ($w) { Remove-Item -Recurse -Force $w.Root -ErrorAction SilentlyContinue } }
+    BeforeEach { if ($skipReason) { Set-ItResult -Skipped -Because $skipReason } }
+
+    It 'denies a cat of a file outside the workspace' {
+        $r = Invoke-Limited "cat '$($w.Target)'"
+        $r.ExitCode | Should -Not -Be 0
+        $r.Stdout | Should -Not -Match 'original'
+        $r.Stderr | Should -Match 'Permission denied|No such file or directory'
+    }
+
+    It 'denies an ls of a folder outside the workspace, and of /' {
+        $r = Invoke-Limited "ls '$($w.Out)'"
+        $r.ExitCode | Should -Not -Be 0
+        $r.Stdout | Should -Not -Match 'target'
+        $root = Invoke-Limited 'ls /'
+        $root.ExitCode | Should -Not -Be 0
+        $root.Stdout | Should -BeNullOrEmpty
+    }
+
+    It 'reads a file inside the workspace, and /bin/sh still starts' {
+        $r = Invoke-Limited 'cat inside && /bin/sh -c "echo started"'
+        $r.ExitCode | Should -Be 0 -Because $r.Stderr
+        $r.Stdout | Should -Be "originalstarted`n"
+    }
+
+    It 'cannot execute a program outside the readable paths' {
+        Copy-Item /bin/true (Join-Path $w.Out 'mytrue')
+        try {
+            $r = Invoke-Limited "'$(Join-Path $w.Out 'mytrue')'"
+            $r.ExitCode | Should -BeIn @(126, 127)
+        }
+        finally { Remove-Item -Force (Join-Path $w.Out 'mytrue') -ErrorAction Ignore }
+    }
+
+    It 'lists the read limit in Enforcement and no longer claims it is missing' {
+        $r = Invoke-Limited 'true'
+        $r.Enforcement | Where-Object { $_ -like 'read-limit:*' } | Should -Match ([regex]::Escape("only in /bin")) -Because ($r.Enforcement -join "`n")
+        ($r.Enforcement -join "`n") | Should -Match ([regex]::Escape($w.Ws))
+        $r.NotEnforced | Where-Object { $_ -like 'read-limit:*' } | Should -BeNullOrEmpty
+        ($r.NotEnforced -join "`n") | Should -Not -Match 'whole disk stays readable'
+        if ($Layer -eq 'bwrap') { $r.Enforcement | Where-Object { $_ -like 'read-limit-mounts:*' } | Should -Not -BeNullOrEmpty }
+        else { $r.NotEnforced | Where-Object { $_ -like 'read-limit-lookup:*' } | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'keeps a deny entry inside the readable workspace unreadable' {
+        Set-Content (Join-Path $w.Ws 'deny.env') 'DENIED' -NoNewline
+        $cfg = Join-Path $w.Root 'deny.toml'
+        Set-Content $cfg ("default_permissions = `"reader`"`n" + $profileText.Replace("`":workspace_roots`" = `"read`"`n[permissions.tmpwriter", "`":workspace_roots`" = `"read`"`n`"$(Join-Path $w.Ws 'deny.env')`" = `"deny`"`n[permissions.tmpwriter"))
+        try {
+            $r = Invoke-SandboxedCommand -Command 'cat deny.env; cat inside' -ConfigPath $cfg -WorkingDirectory $w.Ws -TimeoutSec 60 -WarningAction SilentlyContinue -Force
+            $r.Stdout | Should -Not -Match 'DENIED'
+            $r.Stdout | Should -Match 'original'
+        }
+        finally { Remove-Item -Force (Join-Path $w.Ws 'deny.env'), $cfg -ErrorAction Ignore }
+    }
+
+    It 'makes an explicit "/tmp" = "write" entry the private /tmp: writable inside, never the host''s' {
+        $hostFile = Join-Path '/tmp' "cxsb-host-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+        $probe = "cxsb-probe-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+        Set-Content $hostFile 'HOST-TMP' -NoNewline
+        try {
+            $r = Invoke-Limited "cat '$hostFile'; echo private > `"`${TMPDIR:-/tmp}/$probe`" && cat `"`${TMPDIR:-/tmp}/$probe`"" -Permissions tmpwriter
+            $r.Stdout | Should -Not -Match 'HOST-TMP'
+            $r.Stdout | Should -Match 'private' -Because $r.Stderr
+            Test-Path (Join-Path '/tmp' $probe) | Should -BeFalse
+            $r.WritableRoots | Should -Not -Contain '/tmp'
+            if ($Layer -eq 'bwrap') {
+                $direct = Invoke-Limited "echo x > /tmp/$probe && cat /tmp/$probe" -Permissions tmpwriter
+                $direct.ExitCode | Should -Be 0 -Because $direct.Stderr
+                Test-Path (Join-Path '/tmp' $probe) | Should -BeFalse
+            }
+        }
+        finally { Remove-Item -Force $hostFile -ErrorAction Ignore }
+    }
+}

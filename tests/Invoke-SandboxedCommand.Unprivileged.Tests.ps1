@@ -215,3 +215,57 @@ Describe 'Trusted files inside the workspace, as an unprivileged user, with the 
         Test-Path (Join-Path $bin 'codex-linux-sandbox') | Should -BeTrue
     }
 }
+
+# A permission profile's read limit, as uid 65534: the module's launch plan for a profile that grants read only to the
+# workspace (plus :minimal), run under setpriv against files the unprivileged user owns and could read without the sandbox.
+Describe 'Read limit as an unprivileged user, with the <Layer> layer' -ForEach $layers {
+    BeforeAll {
+        $script:skip = if (-not $canDrop) { 'creating an unprivileged process needs root and setpriv (util-linux)' }
+                       elseif ($Layer -eq 'bwrap' -and -not $cap.BwrapWorks) { "bubblewrap is not usable here: $($cap.BwrapProblem)" }
+        if (-not $skip) {
+            $script:root = Join-Path (Get-TestBase) "cxsb-unpriv-r-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+            $script:ws = (New-Item -ItemType Directory -Force (Join-Path $root 'ws')).FullName
+            $script:out = (New-Item -ItemType Directory -Force (Join-Path $root 'outside')).FullName
+            Set-Content (Join-Path $ws 'inside') 'INSIDE' -NoNewline
+            Set-Content (Join-Path $out 'target') 'OUTSIDE' -NoNewline
+            & chmod 755 $root
+            & chown -R 65534:65534 $ws $out
+            $cfg = Join-Path $root 'config.toml'
+            Set-Content $cfg "default_permissions = 'reader'`n[permissions.reader.filesystem]`n':minimal' = 'read'`n':workspace_roots' = 'read'`n[sandbox_linux]`nnamespaces = '$(if ($Layer -eq 'bwrap') { 'required' } else { 'off' })'"
+            $script:plan = (Get-SandboxPolicy -TargetPlatform Linux -ConfigPath $cfg -WorkingDirectory $ws -WarningAction SilentlyContinue).LaunchPlan
+            $script:prefix = @($plan.Program) + @($plan.Arguments | Select-Object -SkipLast 1)
+        }
+    }
+    AfterAll { if ($root) { Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue } }
+    BeforeEach { if ($skip) { Set-ItResult -Skipped -Because $skip } }
+
+    function script:Invoke-Reader([string] $Line) {
+        $argv = @('--reuid=65534', '--regid=65534', '--clear-groups', '--') + $prefix + @('/bin/sh', '-c', $Line)
+        $output = & $setpriv @argv 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
+    }
+
+    It 'the plan limits reads' {
+        $plan.Arguments | Should -Contain '--read-limit'
+        $plan.Enforced | Where-Object { $_ -like 'read-limit:*' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'starts /bin/sh and reads a file inside the workspace' {
+        $r = Invoke-Reader "id -u; cat '$ws/inside'"
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.Output | Should -Match '65534'
+        $r.Output | Should -MatchExactly 'INSIDE'
+    }
+
+    It 'cannot cat a file the user owns outside the workspace' {
+        $r = Invoke-Reader "cat '$out/target'"
+        $r.ExitCode | Should -Not -Be 0
+        $r.Output | Should -Not -MatchExactly 'OUTSIDE'
+    }
+
+    It 'cannot list a folder the user owns outside the workspace' {
+        $r = Invoke-Reader "ls '$out'"
+        $r.ExitCode | Should -Not -Be 0
+        $r.Output | Should -Not -Match 'target'
+    }
+}

@@ -24,8 +24,9 @@ public sealed record SandboxPolicy
     /// <summary>The profile's effective filesystem entries, special paths expanded, each with the file and line that wrote it.</summary>
     public IReadOnlyList<FilesystemEntry> FilesystemEntries { get; init => field = TextList<FilesystemEntry>.From(value); } = TextList<FilesystemEntry>.Empty;
     /// <summary>
-    /// The folders a profile limits reads to, or null when the whole disk is readable. No backend enforces a read limit
-    /// yet: a run lists it in NotEnforced.
+    /// The folders a profile limits reads to (its read and write entries), or null when the whole disk is readable. On
+    /// Linux and macOS the writable roots and what the program needs to start are readable too; Windows cannot limit
+    /// reads and says so in NotEnforced.
     /// </summary>
     public IReadOnlyList<string>? ReadableRoots { get; init => field = value is null ? null : TextList<string>.From(value); }
     /// <summary>Writable roots (workspace-write only), each with its protected sub-paths.</summary>

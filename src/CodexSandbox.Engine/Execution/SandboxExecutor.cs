@@ -154,12 +154,6 @@ public static class SandboxExecutor
         var outcome = windowsSandbox
             ? RunWindows(plan, env, timeout, policy.Limits.OutputMaxBytes, onLine, cancel, notEnforced)
             : RunProcess(request, plan, env, timeout, onLine, cancel, enforced, notEnforced);
-        if (policy.ReadableRoots is { } readable && plan.Sandboxed)
-        {
-            // a permission profile without `:root` read; reported, never claimed
-            notEnforced.Add($"read-limit: the permission profile limits reads to {(readable.Count == 0 ? "nothing" : string.Join(", ", readable))}; no backend enforces a read limit yet, the whole disk stays readable");
-        }
-
         if (outcome.Status is not null)
         {
             (var applied, var missing) = Reported(plan.Backend, enforced, notEnforced, outcome.Status, request.Argv[0]);

@@ -37,6 +37,8 @@ internal static class ArgumentParser
             else if (Is(name, LauncherOption.Probe)) { NoValue(name, inlineValue); options.Probe = true; }
             else if (Is(name, LauncherOption.AllowMissingLandlock)) { NoValue(name, inlineValue); options.AllowMissingLandlock = true; }
             else if (Is(name, LauncherOption.NoUnixSockets)) { NoValue(name, inlineValue); options.NoUnixSockets = true; }
+            else if (Is(name, LauncherOption.ReadLimit)) { NoValue(name, inlineValue); options.ReadLimit = true; }
+            else if (Is(name, LauncherOption.ReadablePath)) options.ReadablePaths.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
             else if (Is(name, LauncherOption.Mode)) options.Mode = ParseMode(name, Value(args, ref i, name, inlineValue));
             else if (Is(name, LauncherOption.Network)) options.Network = ParseNetwork(name, Value(args, ref i, name, inlineValue));
             else if (Is(name, LauncherOption.WritableRoot)) options.WritableRoots.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
@@ -67,6 +69,9 @@ internal static class ArgumentParser
         if (options.Command[0].Length == 0) throw LauncherException.Usage("empty program name");
         if (options.Mode == LauncherSandboxMode.ReadOnly && options.WritableRoots.Count > 0)
             throw LauncherException.Usage($"{LauncherOption.WritableRoot} needs {LauncherOption.Mode} {LauncherValue.Spell(LauncherSandboxMode.WorkspaceWrite)}");
+        // A readable path without the limit would read as a restriction that is not there.
+        if (options.ReadablePaths.Count > 0 && !options.ReadLimit)
+            throw LauncherException.Usage($"{LauncherOption.ReadablePath} needs {LauncherOption.ReadLimit}");
         if (options.AllowedTcpConnectPorts.Count > 0 && options.Network != LauncherNetworkMode.Allowlist)
             throw LauncherException.Usage($"{LauncherOption.AllowTcpConnect} needs {LauncherOption.Network} {LauncherValue.Spell(LauncherNetworkMode.Allowlist)}");
         Relay.RelaySpec.Validate(options);

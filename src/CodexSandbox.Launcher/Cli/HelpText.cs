@@ -35,8 +35,15 @@ internal static class HelpText
                                              terminal (/dev/tty, /dev/pts, /dev/ptmx) does not.
           --ro PATH                          readable and executable even under --deny, except a --deny
                                              path beneath it (repeatable; a missing PATH is skipped)
-          --chdir DIR                        change directory first; relative --rw, --ro and --deny
-                                             paths and PROGRAM are resolved after it
+          --read-limit                       limit reading, listing and executing to the --readable
+                                             paths, the --rw roots, the --ro paths and the devices above
+                                             (the whole disk stays readable without it; needs Landlock).
+                                             PROGRAM itself must lie in one of them to be executed.
+          --readable PATH                    with --read-limit: PATH and everything beneath it can be
+                                             read, listed and executed, except under --deny (repeatable;
+                                             a missing PATH is skipped; a file PATH grants the file)
+          --chdir DIR                        change directory first; relative --rw, --ro, --readable and
+                                             --deny paths and PROGRAM are resolved after it
           --allow-missing-landlock           run without the filesystem/TCP layer when the kernel has no
                                              Landlock (otherwise exit 125)
         Network:

@@ -14,6 +14,11 @@ internal sealed class LaunchOptions
     public List<byte[]> ReadOnlyPaths { get; } = [];
     /// <summary>--deny: neither readable nor executable (listing stays).</summary>
     public List<byte[]> DeniedPaths { get; } = [];
+    /// <summary>--read-limit: reading, listing and executing only in <see cref="ReadablePaths"/>, the writable roots, the
+    /// --ro paths and the devices.</summary>
+    public bool ReadLimit { get; set; }
+    /// <summary>--readable: readable, listable and executable with --read-limit.</summary>
+    public List<byte[]> ReadablePaths { get; } = [];
     public List<ushort> AllowedTcpConnectPorts { get; } = [];
     public ulong? CpuSeconds { get; set; }
     public ulong? MemoryMb { get; set; }

@@ -9,7 +9,8 @@ namespace CodexSandbox.Launcher.Landlock;
 /// <summary>A Landlock ruleset negotiated to the running kernel's ABI: listing everywhere, reading and
 /// executing everywhere but the --deny subtrees (and again in --ro paths), every write right in the
 /// writable roots, read/write on the harmless devices, TCP per network mode, and the abstract-socket
-/// and signal scopes. Built before the limits; only restrict_self runs after.</summary>
+/// and signal scopes. With --read-limit, listing, reading and executing only in the --readable paths,
+/// the writable roots, the --ro paths and the devices. Built before the limits; only restrict_self runs after.</summary>
 /// <remarks>Landlock only adds access, so "everywhere but a denied subtree" is spelled out: every
 /// ancestor directory of a denied path is enumerated and each of its other entries gets its own
 /// rule. Rules belong to the inodes that exist now; an entry created later directly in such an
@@ -51,6 +52,12 @@ internal sealed unsafe class LandlockRuleset
     /// <summary>Signals and abstract unix sockets cannot reach outside the domain.</summary>
     public bool Scoped { get; private init; }
 
+    /// <summary>Reading, listing and executing are limited to the readable paths (--read-limit).</summary>
+    public bool LimitsReads { get; private init; }
+
+    /// <summary>With <see cref="LimitsReads"/>: the --readable paths that existed and were granted.</summary>
+    public int ReadableCount { get; private set; }
+
     private static string Allowlist => LauncherValue.Spell(LauncherNetworkMode.Allowlist);
 
     private static LauncherException Unavailable(string message) => LauncherException.Failure(LaunchErrorKind.LandlockUnavailable, message);
@@ -76,6 +83,7 @@ internal sealed unsafe class LandlockRuleset
         if (abi <= 0)
         {
             if (options.DeniedPaths.Count > 0) throw Unavailable($"{LauncherOption.DeniedPath} needs Landlock, which this kernel does not provide");
+            if (options.ReadLimit) throw Unavailable($"{LauncherOption.ReadLimit} needs Landlock, which this kernel does not provide");
             if (options.AllowMissingLandlock && options.Network != LauncherNetworkMode.Allowlist) return null;
             throw Unavailable(options.AllowMissingLandlock
                 ? $"{LauncherOption.Network} {Allowlist} needs Landlock, which this kernel does not provide"
@@ -99,24 +107,40 @@ internal sealed unsafe class LandlockRuleset
             _handled = fsRights,
             HandlesNetwork = attr.HandledAccessNet != 0,
             Scoped = attr.Scoped != 0,
+            LimitsReads = options.ReadLimit,
         };
         DeniedPaths denied = DeniedPaths.Resolve(options.DeniedPaths);
 
-        // Listing everywhere, reading and executing everywhere but the denied subtrees.
-        ruleset.AddPath("/"u8.ToArray(), LandlockAccess.ReadDir, fsRights, mustExist: true);
-        ruleset.Grant("/"u8.ToArray(), ReadRights, denied);
+        if (options.ReadLimit)
+        {
+            // Only the readable paths; deny beats read, so a path at or under a --deny gets nothing.
+            foreach (byte[] path in options.ReadablePaths)
+            {
+                if (CanonicalPath.Resolve(LauncherOption.ReadablePath, path) is not { } readable || denied.IsAtOrUnder(readable)) continue;
+                ruleset.Grant(readable, ReadRights | LandlockAccess.ReadDir, denied);
+                ruleset.ReadableCount++;
+            }
+        }
+        else
+        {
+            // Listing everywhere, reading and executing everywhere but the denied subtrees.
+            ruleset.AddPath("/"u8.ToArray(), LandlockAccess.ReadDir, fsRights, mustExist: true);
+            ruleset.Grant("/"u8.ToArray(), ReadRights, denied);
+        }
 
         // --ro reopens a path inside a denied subtree, minus any denied path beneath it.
         foreach (byte[] path in options.ReadOnlyPaths)
             if (CanonicalPath.Resolve(LauncherOption.ReadOnlyPath, path) is { } ro) ruleset.Grant(ro, ReadRights | LandlockAccess.ReadDir, denied);
 
-        // Writable roots: every write right on the whole root; reading minus the denied subtrees.
+        // Writable roots: every write right on the whole root; reading minus the denied subtrees (and listing, which
+        // otherwise comes from the rule on "/").
         ulong writeRights = fsRights & ~(ReadRights | LandlockAccess.ReadDir);
+        ulong rootReadRights = options.ReadLimit ? ReadRights | LandlockAccess.ReadDir : ReadRights;
         foreach (byte[] path in options.WritableRoots)
         {
             if (CanonicalPath.Resolve(LauncherOption.WritableRoot, path) is not { } root) continue; // a missing root is skipped
             ruleset.AddPath(root, writeRights, fsRights, mustExist: false);
-            ruleset.Grant(root, ReadRights, denied);
+            ruleset.Grant(root, rootReadRights, denied);
         }
 
         ulong deviceRights = LandlockAccess.ReadFile | LandlockAccess.WriteFile | LandlockAccess.Truncate | LandlockAccess.IoctlDev | LandlockAccess.ReadDir;

@@ -89,6 +89,8 @@ internal static unsafe class StatusReport
         record.Add(StatusKey.LandlockRules, ruleset?.RuleCount ?? 0);
         record.Add(StatusKey.LandlockNetwork, ruleset?.HandlesNetwork ?? false);
         record.Add(StatusKey.LandlockScope, ruleset?.Scoped ?? false);
+        record.Add(StatusKey.ReadLimit, ruleset?.LimitsReads ?? false);
+        record.Add(StatusKey.ReadableRoots, ruleset?.ReadableCount ?? 0);
         record.Add(StatusKey.Seccomp, true);
         record.Add(StatusKey.SeccompNetwork, LauncherValue.Spell(filter.Network));
         record.Add(StatusKey.SeccompMetadata, filter.DeniesMetadata);

@@ -20,6 +20,11 @@ internal static class LauncherOption
     public const string WritableRoot = "--rw";
     public const string ReadOnlyPath = "--ro";
     public const string DeniedPath = "--deny";
+    /// <summary>Limit reading, listing and executing to the <see cref="ReadablePath"/> paths, the writable roots and the
+    /// harmless devices (a permission profile without <c>:root</c> read). Without it the whole disk is readable.</summary>
+    public const string ReadLimit = "--read-limit";
+    /// <summary>With <see cref="ReadLimit"/>: a path readable (and listable and executable) with everything beneath it.</summary>
+    public const string ReadablePath = "--readable";
     public const string ChangeDirectory = "--chdir";
     public const string AllowMissingLandlock = "--allow-missing-landlock";
 

@@ -31,6 +31,11 @@ internal static class StatusKey
     public const string LandlockNetwork = "landlock_network";
     /// <summary>Yes when signals and abstract unix sockets cannot reach outside (ABI 6).</summary>
     public const string LandlockScope = "landlock_scope";
+    /// <summary>Yes when the ruleset limits reading, listing and executing to the readable paths (<see cref="LauncherOption.ReadLimit"/>);
+    /// no when the whole disk is readable.</summary>
+    public const string ReadLimit = "read_limit";
+    /// <summary>With <see cref="ReadLimit"/>: how many <see cref="LauncherOption.ReadablePath"/> paths existed and were granted.</summary>
+    public const string ReadableRoots = "readable_roots";
 
     /// <summary>Yes when the seccomp filter is installed.</summary>
     public const string Seccomp = "seccomp";

@@ -115,6 +115,28 @@ public class PermissionProfileTests
     }
 
     [Fact]
+    public void AnExplicitSlashTmpWriteEntryIsThePrivateTmpNotAHostRoot()
+    {
+        // "/tmp" names the same folder as :slash_tmp, and :slash_tmp is the run's private /tmp: the host's is shared only
+        // with [sandbox_linux] tmp = "shared"
+        using var t = new TempTree();
+        var tmpdir = t.Dir("tmpdir");
+        t.UserConfig($"default_permissions = \"p\"\n[permissions.p.filesystem]\n\":minimal\" = \"read\"\n\"/tmp\" = \"write\"\n\"{tmpdir}\" = \"write\"\n");
+        var p = Resolve(t, tmpdir: tmpdir);
+        Assert.Equal(SandboxMode.WorkspaceWrite, p.SandboxMode);
+        Assert.Empty(p.WritableRoots);
+        Assert.Contains(p.TempFolders, f => f.Path == "/tmp" && f.Writable);
+        Assert.Contains(p.TempFolders, f => f.Path == tmpdir && f.Writable);
+        Assert.Contains("/tmp", p.HiddenPaths);
+        Assert.Contains("/tmp", p.ReadableRoots!);
+
+        t.UserConfig("default_permissions = \"p\"\n[permissions.p.filesystem]\n\":minimal\" = \"read\"\n\"/tmp\" = \"write\"\n[sandbox_linux]\ntmp = \"shared\"\n");
+        var shared = Resolve(t, tmpdir: tmpdir);
+        Assert.Equal(["/tmp"], shared.WritableRoots.Select(r => r.Path));
+        Assert.Empty(shared.HiddenPaths);
+    }
+
+    [Fact]
     public void ProfileCanExtendBuiltinReadOnly()
     {
         using var t = new TempTree();

@@ -46,6 +46,19 @@ public sealed class ArgumentParserTests
     }
 
     [Fact]
+    public void AReadablePathNeedsTheReadLimit()
+    {
+        var o = Parse(LauncherOption.ReadLimit, LauncherOption.ReadablePath, "/usr", $"{LauncherOption.ReadablePath}=/ws", "--", "true");
+        Assert.True(o.ReadLimit);
+        Assert.Equal(["/usr", "/ws"], o.ReadablePaths.Select(Encoding.UTF8.GetString));
+        Assert.False(Parse("--", "true").ReadLimit);
+        var e = Assert.Throws<LauncherException>(() => Parse(LauncherOption.ReadablePath, "/usr", "--", "true"));
+        Assert.Equal(LaunchErrorKind.Usage, e.Kind);
+        Assert.Equal("--readable needs --read-limit", Encoding.UTF8.GetString(e.Utf8Message));
+        Assert.Throws<LauncherException>(() => Parse($"{LauncherOption.ReadLimit}=1", "--", "true"));
+    }
+
+    [Fact]
     public void EveryOptionOfTheContractIsKnown()
     {
         foreach (var name in OptionNames())

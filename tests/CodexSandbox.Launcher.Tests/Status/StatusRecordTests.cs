@@ -63,6 +63,21 @@ public sealed class StatusRecordTests(LauncherFixture f)
     }
 
     [Fact]
+    public void AReadLimitIsReportedWithTheReadablePathsThatExisted()
+    {
+        using var s = new Scratch();
+        var (r, status, record) = Run(s, "--read-limit", "--readable", "/usr", "--readable", "/bin", "--readable", "/lib", "--readable", "/lib64",
+            "--readable", s.Workspace, "--readable", s.InWorkspace("missing"), "--", "/bin/sh", "-c", "echo ran");
+        Assert.Equal("ran\n", r.Stdout);
+        Assert.NotNull(status);
+        Assert.True(status.ReadLimit, record);
+        Assert.Equal(new[] { "/usr", "/bin", "/lib", "/lib64", s.Workspace }.Count(Directory.Exists), status.ReadableRoots);
+        var (_, unlimited, _) = Run(s, "--", "/bin/sh", "-c", "true");
+        Assert.False(unlimited!.ReadLimit);
+        Assert.Equal(0, unlimited.ReadableRoots);
+    }
+
+    [Fact]
     public void AReadOnlyRunReportsTheMetadataFilterAndTheAllowlistItsNetworkRules()
     {
         using var s = new Scratch();

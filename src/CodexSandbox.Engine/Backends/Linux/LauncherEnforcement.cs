@@ -21,6 +21,7 @@ internal static class LauncherEnforcement
         ["landlock-scope"] = s => s.LandlockScope ? null : $"the launcher's Landlock ruleset (ABI {s.LandlockAbi}) has no signal and abstract-socket scoping",
         ["network-allowlist"] = s => s.LandlockNetwork && s.Seccomp && s.SeccompNetwork == LauncherNetworkMode.Allowlist ? null
             : $"the launcher reported no Landlock TCP rules or no {LauncherValue.Spell(LauncherNetworkMode.Allowlist)} seccomp filter",
+        ["read-limit"] = s => s.Landlock && s.ReadLimit ? null : s.Landlock ? "the launcher's Landlock ruleset does not limit reads" : NoLandlock(s),
         ["seccomp"] = s => s.Seccomp ? null : "no seccomp filter was installed",
         ["seccomp-metadata"] = s => s.SeccompMetadata ? null : "the seccomp filter does not deny metadata calls",
         ["unix-sockets"] = s => s.NoUnixSockets ? null : "the seccomp filter does not deny AF_UNIX sockets",

@@ -22,6 +22,10 @@ internal sealed record LauncherStatus
     public int LandlockRules { get; init; }
     public bool LandlockNetwork { get; init; }
     public bool LandlockScope { get; init; }
+    /// <summary>True when the ruleset limited reading, listing and executing to the readable paths.</summary>
+    public bool ReadLimit { get; init; }
+    /// <summary>With <see cref="ReadLimit"/>: the readable paths that existed and were granted.</summary>
+    public int ReadableRoots { get; init; }
     public bool Seccomp { get; init; }
     /// <summary>The network part of the seccomp filter; null when the record does not say.</summary>
     public LauncherNetworkMode? SeccompNetwork { get; init; }
@@ -53,6 +57,8 @@ internal sealed record LauncherStatus
             LandlockRules = (int)record.Number(StatusKey.LandlockRules),
             LandlockNetwork = record.Flag(StatusKey.LandlockNetwork),
             LandlockScope = record.Flag(StatusKey.LandlockScope),
+            ReadLimit = record.Flag(StatusKey.ReadLimit),
+            ReadableRoots = (int)record.Number(StatusKey.ReadableRoots),
             Seccomp = record.Flag(StatusKey.Seccomp),
             SeccompNetwork = LauncherValue.NetworkModes.Where(m => LauncherValue.Spell(m) == record.Text(StatusKey.SeccompNetwork)).Cast<LauncherNetworkMode?>().FirstOrDefault(),
             SeccompMetadata = record.Flag(StatusKey.SeccompMetadata),

@@ -50,6 +50,7 @@ public static class LinuxCommandBuilder
         }
 
         var layout = FolderLayout.For(policy, host.LauncherPath);
+        var readSet = LinuxReadSet.For(policy, argv[0]);
         if (!useBwrap && layout.ExposedAlwaysReadOnly.Count > 0)
         {
             // Landlock cannot carve a read-only hole out of a writable root; these must never be writable, so refuse.
@@ -78,12 +79,13 @@ public static class LinuxCommandBuilder
         }
         else proxy = null;
         var launcherArgs = LauncherArguments(policy, host, proxy, useBwrap, enforced, notEnforced);
+        if (readSet is not null) ReadLimitArguments(policy, readSet, useBwrap, host, launcherArgs, enforced, notEnforced, notes);
         long? pidsCgroup = host.CallerIsRoot ? policy.Limits.MaxProcesses : null;
 
         if (!useBwrap)
         {
             var privateFolders = new List<string>();
-            LauncherOnlyFolders(policy, layout, runId, launcherArgs, privateFolders, added, enforced, notEnforced);
+            LauncherOnlyFolders(policy, layout, readSet, runId, launcherArgs, privateFolders, added, enforced, notEnforced);
             NotEnforcedWithoutNamespaces(policy, host, notEnforced);
             return new LaunchPlan
             {
@@ -93,7 +95,7 @@ public static class LinuxCommandBuilder
             };
         }
 
-        var bwrap = new List<string>(BwrapProbe.BaseArguments);
+        var bwrap = readSet is null ? new List<string>(BwrapProbe.BaseArguments) : ReadLimitedBase(policy, readSet, host.LauncherPath, enforced);
         enforced.Add("namespace-user");
         enforced.Add("namespace-pid: host processes are invisible, and nothing the command starts outlives the run");
         enforced.Add("private-dev: the caller's terminal and the host's devices are not reachable");
@@ -111,8 +113,11 @@ public static class LinuxCommandBuilder
 
         var remountReadOnly = new List<string>();
         HideHostFolders(policy, bwrap, remountReadOnly, enforced);
+        if (readSet is not null) BindUnderHidden(policy, readSet, host.LauncherPath, bwrap);
         foreach (var (path, writable) in layout.Mounts)
         {
+            // under a read limit a read-only folder is shown again only when the limit lets it be read
+            if (!writable && readSet is not null && !readSet.Covers(path, policy)) continue;
             bwrap.AddRange([writable ? "--bind" : "--ro-bind", path, path]);
         }
         if (layout.Pinned.Count > 0) enforced.Add($"pinned-ancestors: {layout.Pinned.Count} folder(s) between the roots and the protected paths cannot be renamed or removed");
@@ -162,6 +167,13 @@ public static class LinuxCommandBuilder
             // The host-side proxy's unix sockets; a socket needs no write access to be connected to.
             bwrap.AddRange(["--ro-bind", socketFolder, socketFolder]);
         }
+        if (readSet is not null)
+        {
+            // an unreadable working directory still has to exist to be entered: an empty folder stands in for it
+            if (!readSet.Covers(policy.WorkingDirectory, policy)) bwrap.AddRange(["--dir", policy.WorkingDirectory]);
+            // the empty root that holds the mounts: EROFS, as with --ro-bind / /
+            remountReadOnly.Insert(0, "/");
+        }
         foreach (var path in remountReadOnly) bwrap.AddRange(["--remount-ro", path]);
         bwrap.AddRange(["--chdir", policy.WorkingDirectory, "--", host.LauncherPath, .. launcherArgs, LauncherOption.EndOfOptions, .. argv]);
 
@@ -171,6 +183,79 @@ public static class LinuxCommandBuilder
             EnvironmentChanges = added, Proxy = proxy, Enforced = enforced, NotEnforced = notEnforced, Notes = notes,
             HostActions = new LaunchHostActions { MaskFiles = maskFiles, MaskDirectories = maskDirectories, PidsCgroupLimit = pidsCgroup },
         };
+    }
+
+    /// <summary>
+    /// bwrap under a read limit: the hardened arguments without <c>--ro-bind / /</c>, so the root is an empty tmpfs, then
+    /// each readable path outside the hidden host folders, and the launcher itself (it is started inside).
+    /// </summary>
+    private static List<string> ReadLimitedBase(SandboxPolicy policy, LinuxReadSet readSet, string launcherPath, List<string> enforced)
+    {
+        var args = new List<string>();
+        var rootBind = new[] { "--ro-bind", "/", "/" };
+        var base0 = BwrapProbe.BaseArguments;
+        for (int i = 0; i < base0.Count; i++)
+        {
+            if (i + 3 <= base0.Count && base0.Skip(i).Take(3).SequenceEqual(rootBind)) { i += 2; continue; }
+            args.Add(base0[i]);
+        }
+        foreach (var path in Bindable(policy, readSet, launcherPath).Where(p => !UnderHidden(policy, p)))
+            args.AddRange(["--ro-bind-try", path, path]);
+        enforced.Add("read-limit-mounts: only the readable paths, the writable roots and the launcher are mounted on an empty root; nothing else of the host's filesystem exists inside");
+        return args;
+    }
+
+    /// <summary>bwrap under a read limit: the readable paths inside a hidden host folder are shown again over its private tmpfs.</summary>
+    private static void BindUnderHidden(SandboxPolicy policy, LinuxReadSet readSet, string launcherPath, List<string> bwrap)
+    {
+        foreach (var path in Bindable(policy, readSet, launcherPath).Where(p => UnderHidden(policy, p)))
+            bwrap.AddRange(["--ro-bind-try", path, path]);
+    }
+
+    /// <summary>The paths to bind read-only, parents first: a hidden host folder itself is the run's private one (never the
+    /// host's), the writable roots are bound by the layout, and a path inside another one comes with it.</summary>
+    private static List<string> Bindable(SandboxPolicy policy, LinuxReadSet readSet, string launcherPath)
+    {
+        var candidates = readSet.All.Append(launcherPath)
+            .Where(p => Directory.Exists(p) || File.Exists(p))
+            .Where(p => !policy.HiddenPaths.Contains(p, StringComparer.Ordinal))
+            .Where(p => !policy.WritableRoots.Any(r => PathUtil.IsUnder(p, r.Path)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return candidates.Where(p => !candidates.Any(q => q != p && PathUtil.IsUnder(p, q)))
+            .OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>True when <paramref name="path"/> lies strictly inside a host folder the run hides.</summary>
+    private static bool UnderHidden(SandboxPolicy policy, string path) =>
+        policy.HiddenPaths.Any(h => path != h && PathUtil.IsUnder(path, h));
+
+    /// <summary>
+    /// The launcher's read limit: <c>--read-limit</c> and each readable path. With bwrap the paths are the mounts (and the
+    /// sandbox's own /proc); without it a path inside a hidden host folder is reopened with <c>--ro</c>, and a hidden
+    /// folder itself stays hidden (the private TMPDIR is a writable root).
+    /// </summary>
+    private static void ReadLimitArguments(SandboxPolicy policy, LinuxReadSet readSet, bool useBwrap, LinuxHost host, List<string> args,
+        List<string> enforced, List<string> notEnforced, List<string> notes)
+    {
+        if (readSet.Program is null)
+            notes.Add("Under the read limit the program's file, its loader and the system library folders are readable too; they are found when the run starts.");
+        if (host.LandlockAbi == 0)
+        {
+            // only the namespace layer gets here without Landlock: its mounts are the limit
+            notEnforced.Add("read-limit: not applied by Landlock (this kernel has none); only the mounts limit reads");
+            return;
+        }
+        args.Add(LauncherOption.ReadLimit);
+        foreach (var path in readSet.All.Distinct(StringComparer.Ordinal))
+        {
+            if (useBwrap || !policy.HiddenPaths.Any(h => PathUtil.IsUnder(path, h))) args.AddRange([LauncherOption.ReadablePath, path]);
+            else if (UnderHidden(policy, path)) args.AddRange([LauncherOption.ReadOnlyPath, path]);
+        }
+        if (useBwrap) args.AddRange([LauncherOption.ReadablePath, "/proc"]);
+        enforced.Add($"read-limit: reading, listing and executing only in {readSet.Describe()}{(useBwrap ? "; and the sandbox's own /proc" : "")} (Landlock); deny entries still win");
+        if (!useBwrap)
+            notEnforced.Add($"read-limit-lookup: names and metadata outside the readable paths can still be looked up (stat, access) ({WhyNoNamespaces(policy, host)}; Landlock limits opening, listing and executing, not path lookup)");
     }
 
     /// <summary>bwrap: a fresh tmpfs over each hidden host folder; the private /tmp and $TMPDIR are writable as the policy says.</summary>
@@ -195,7 +280,7 @@ public static class LinuxCommandBuilder
     }
 
     /// <summary>Launcher alone: Landlock hides the host folders (no reads, no opens of their FIFOs), and a per-run folder becomes TMPDIR.</summary>
-    private static void LauncherOnlyFolders(SandboxPolicy policy, FolderLayout layout, string? runId, List<string> args, List<string> privateFolders,
+    private static void LauncherOnlyFolders(SandboxPolicy policy, FolderLayout layout, LinuxReadSet? readSet, string? runId, List<string> args, List<string> privateFolders,
         Dictionary<string, string?> added, List<string> enforced, List<string> notEnforced)
     {
         var deny = new List<string>();
@@ -204,7 +289,11 @@ public static class LinuxCommandBuilder
         var denyRead = DenyReadExpander.Expand(policy.DenyRead);
         deny.AddRange(denyRead);
         foreach (var path in deny.Distinct(StringComparer.Ordinal)) args.AddRange([LauncherOption.DeniedPath, path]);
-        foreach (var (path, _) in layout.Mounts.Where(m => !m.Writable)) args.AddRange([LauncherOption.ReadOnlyPath, path]);
+        foreach (var (path, _) in layout.Mounts.Where(m => !m.Writable))
+        {
+            // under a read limit, shown again only when the limit lets it be read
+            if (readSet is null || readSet.Covers(path, policy)) args.AddRange([LauncherOption.ReadOnlyPath, path]);
+        }
 
         enforced.Add($"private-dev: /dev is hidden but {DeviceNote}; the caller's terminal cannot be opened");
         if (denyRead.Count > 0 || policy.DenyRead.Count > 0) enforced.Add($"deny-read: {denyRead.Count} path(s) cannot be read (Landlock)");

@@ -35,11 +35,15 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
         policy = WithTemporaryRoots(policy);
 
         var notes = new List<string>();
-        var profile = SeatbeltProfileBuilder.Build(policy, _options.ProxyPorts, Canon);
+        // under a read limit the programs the sandbox starts must be readable to start
+        var started = WithLimits(policy.Limits, argv);
+        var programs = policy.ReadableRoots is null ? [] : new[] { started[0], argv[0] }.Distinct()
+            .Select(p => Execution.SandboxExecutor.ResolveProgram(p, policy.Environment, policy.WorkingDirectory)).OfType<string>().ToList();
+        var profile = SeatbeltProfileBuilder.Build(policy, _options.ProxyPorts, Canon, programs);
         var arguments = new List<string> { "-p", profile.Text };
         arguments.AddRange(profile.Parameters.Select(p => $"-D{p.Key}={p.Value}"));
         arguments.Add("--");
-        arguments.AddRange(WithLimits(policy.Limits, argv));
+        arguments.AddRange(started);
 
         var env = new Dictionary<string, string?>(StringComparer.Ordinal) { ["CODEX_SANDBOX"] = SandboxBackend.Seatbelt };
         if (policy.NetworkMode == NetworkMode.Off) env["CODEX_SANDBOX_NETWORK_DISABLED"] = "1";
@@ -116,7 +120,9 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
             not.Add("resource-limits: memory; macOS does not enforce an address-space limit and Seatbelt has none");
         if (limits.MaxProcesses is not null)
             not.Add("resource-limits: process count; macOS only limits the processes of the whole user, which would also stop the user's other programs");
-        not.Add("read: the whole disk stays readable apart from deny_read (as in Codex's full-read mode)");
+        if (policy.ReadableRoots is { } readable)
+            enforced.Add($"read-limit: reading only in {(readable.Count == 0 ? "nothing of the profile's own" : string.Join(", ", readable))}, the writable roots, the program and the system libraries a program needs to start");
+        else not.Add("read: the whole disk stays readable apart from deny_read (as in Codex's full-read mode)");
         not.Add("namespace-pid: other processes exist and are listed, but cannot be signalled or inspected");
         // sandbox-exec is started as a plain child (no process group or container), so nothing ends what it leaves behind.
         not.Add("process-lifetime: a process the command leaves running (in the background, or re-parented by a double fork) outlives the run; Seatbelt has no process container, and a timeout or Ctrl+C ends only the processes still in the command's tree");

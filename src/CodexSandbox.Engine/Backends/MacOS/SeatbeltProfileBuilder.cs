@@ -12,7 +12,9 @@ public static class SeatbeltProfileBuilder
     /// <param name="policy">The effective policy; DangerFullAccess has no profile.</param>
     /// <param name="proxyPorts">Loopback ports of the allowlist proxy (Allowlist mode only).</param>
     /// <param name="canonicalize">Path canonicalization; <see cref="MacPath.Canonicalize"/> when null.</param>
-    public static SeatbeltProfile Build(SandboxPolicy policy, IReadOnlyList<int> proxyPorts, Func<string, string>? canonicalize = null)
+    /// <param name="programs">The resolved programs the sandbox starts (the command, and /bin/sh when it sets the limits):
+    /// readable under a read limit, so that they can start.</param>
+    public static SeatbeltProfile Build(SandboxPolicy policy, IReadOnlyList<int> proxyPorts, Func<string, string>? canonicalize = null, IReadOnlyList<string>? programs = null)
     {
         if (policy.SandboxMode == SandboxMode.DangerFullAccess)
             throw new ArgumentException("danger-full-access runs without a sandbox; there is no profile to build.", nameof(policy));
@@ -24,7 +26,7 @@ public static class SeatbeltProfileBuilder
         var sections = new List<string>
         {
             SeatbeltBasePolicy.Text,
-            "; Reading: the whole file system, except the deny_read entries below.\n(allow file-read*)\n",
+            ReadSection(policy, canonicalize, parameters, programs ?? []),
             WriteSection(policy, canonicalize, parameters),
             DenyReadSection(policy, canonicalize),
             NetworkSection(policy.NetworkMode, proxyPorts),
@@ -64,6 +66,65 @@ public static class SeatbeltProfileBuilder
         sb.Append(")\n");
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Everything readable, or under a permission profile's read limit only its readable roots, the writable roots, the
+    /// program, and what dyld needs to start any program (the system libraries, frameworks and the shared cache). The
+    /// deny_read rules that follow still win.
+    /// </summary>
+    private static string ReadSection(SandboxPolicy policy, Func<string, string> canonicalize, List<KeyValuePair<string, string>> parameters, IReadOnlyList<string> programs)
+    {
+        if (policy.ReadableRoots is not { } readable) return "; Reading: the whole file system, except the deny_read entries below.\n(allow file-read*)\n";
+        var roots = readable.Concat(policy.WritableRoots.Select(r => r.Path)).Select(canonicalize).Distinct(StringComparer.Ordinal).ToList();
+        var sb = new StringBuilder("; Reading: only the permission profile's readable roots, the writable roots, the program and what a program needs to start (a read limit).\n");
+        if (roots.Count > 0)
+        {
+            sb.Append("(allow file-read*");
+            for (var i = 0; i < roots.Count; i++)
+            {
+                var key = $"READABLE_ROOT_{i}";
+                parameters.Add(new(key, roots[i]));
+                sb.Append($"\n  (subpath (param \"{key}\"))");
+            }
+            sb.Append(")\n");
+        }
+        var files = programs.Select(canonicalize).Distinct(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < files.Count; i++)
+        {
+            parameters.Add(new($"READABLE_PROGRAM_{i}", files[i]));
+            sb.Append($"(allow file-read* (literal (param \"READABLE_PROGRAM_{i}\")))\n");
+        }
+        return sb.Append(ProgramStartRules).ToString();
+    }
+
+    /// <summary>What dyld reads and maps to start any program, and the lookups on the way to it (Codex's macOS platform
+    /// defaults, reduced to the loader's part; <c>:minimal</c> adds /usr, /bin, /sbin and /etc as readable roots).</summary>
+    private const string ProgramStartRules = """
+        ; To start a program: the loader, the system libraries and frameworks, the dyld shared cache.
+        (allow file-read* file-test-existence
+          (subpath "/usr/lib")
+          (subpath "/System/Library")
+          (subpath "/System/Cryptexes")
+          (subpath "/System/Volumes/Preboot/Cryptexes")
+          (subpath "/Library/Apple")
+          (literal "/dev/null")
+          (literal "/dev/random")
+          (literal "/dev/urandom"))
+        (allow file-map-executable
+          (subpath "/usr/lib")
+          (subpath "/System/Library")
+          (subpath "/System/Cryptexes")
+          (subpath "/System/Volumes/Preboot/Cryptexes")
+          (subpath "/Library/Apple"))
+        ; The root and the standard symlinks may be looked up, not listed.
+        (allow file-read-metadata file-test-existence
+          (literal "/")
+          (literal "/etc")
+          (literal "/tmp")
+          (literal "/var")
+          (literal "/private"))
+
+        """;
 
     private static string DenyReadSection(SandboxPolicy policy, Func<string, string> canonicalize)
     {

@@ -38,7 +38,9 @@ public sealed class WindowsPlanner : ILaunchPlanner
             not.Add($"protected-paths: creating these missing ones is not blocked (a deny entry needs an existing object): {string.Join(", ", missing)}");
         not.Add("filesystem: writes where Everyone or the logon SID already has write access are not blocked (a restricted token cannot take away existing grants)");
         if (policy.DenyRead.Count > 0) not.Add($"deny-read: {policy.DenyRead.Count} entries stay readable; a write-restricted token does not limit reading");
-        not.Add("read: the whole disk stays readable");
+        not.Add(policy.ReadableRoots is { } readable
+            ? $"read-limit: the permission profile limits reads to {(readable.Count == 0 ? "nothing" : string.Join(", ", readable))}, but a write-restricted token cannot limit reading: the whole disk stays readable"
+            : "read: the whole disk stays readable");
         switch (policy.NetworkMode)
         {
             case NetworkMode.Off:

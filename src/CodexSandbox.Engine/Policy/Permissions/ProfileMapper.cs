@@ -34,8 +34,12 @@ internal static class ProfileMapper
             };
         }
 
-        // temp folders are the private ones (TempPlan); they are not roots of their own
-        var writes = byPath.Where(e => e.Access == FileAccess.Write && e.Token is not (":slash_tmp" or ":tmpdir")).ToList();
+        // temp folders are the private ones (TempPlan); they are not roots of their own. An explicit "/tmp" (or $TMPDIR's
+        // path) names the same folder as :slash_tmp (:tmpdir), so it is the private one too: sharing the host's stays the
+        // opt-in [sandbox_linux] tmp = "shared".
+        var tmpdirPath = tmpDir is null ? null : PathUtil(tmpDir);
+        bool isTemp(CompiledEntry e) => e.Token is ":slash_tmp" or ":tmpdir" || (e.Token is null && (e.Path == "/tmp" || e.Path == tmpdirPath));
+        var writes = byPath.Where(e => e.Access == FileAccess.Write && !isTemp(e)).ToList();
         var metadata = writes.Where(e => MetadataNames.Contains(Path.GetFileName(e.Path))).Select(e => e.Path).ToList();
         var roots = new List<(string, IReadOnlyList<string>)>();
         foreach (var w in writes.Where(e => !metadata.Contains(e.Path)))

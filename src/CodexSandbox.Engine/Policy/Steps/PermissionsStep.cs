@@ -56,11 +56,6 @@ internal static class PermissionsStep
         foreach (var e in entries) r.Origins.Add(new PolicyOrigin($"{e.Origin.Setting} ({e.Path})", e.Access.ToString().ToLowerInvariant(),
             e.Origin.Source, e.Origin.File, e.Origin.Line, e.Origin.Profile));
         var mapped = ProfileMapper.Map(selected.Value, chain, spec, entries, warnings, tmpDir);
-        if (mapped.Readable is { } readable)
-        {
-            warnings.Add($"Permissions profile `{selected.Value}` limits reads to {(readable.Count == 0 ? "nothing" : string.Join(", ", readable))}; " +
-                "no backend can enforce a read limit yet, so the whole disk stays readable (see the result's NotEnforced). Deny entries are enforced.");
-        }
         r.Warnings.AddRange(warnings);
         return mapped;
     }

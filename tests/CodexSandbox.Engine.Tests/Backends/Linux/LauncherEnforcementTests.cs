@@ -14,13 +14,13 @@ public class LauncherEnforcementTests
     /// <summary>What bubblewrap or the engine itself sets up before the launcher starts (kept as planned).</summary>
     private static readonly string[] NamespaceLayer =
         ["namespace-user", "namespace-pid", "namespace-network", "private-dev", "private-tmp", "read-only-mounts", "pinned-ancestors",
-         "protected-paths", "always-read-only", "deny-read", "process-limit"];
+         "protected-paths", "always-read-only", "deny-read", "process-limit", "read-limit-mounts"];
 
     private static readonly LauncherStatus Everything = new()
     {
         Executed = true, Supervised = true, Landlock = true, LandlockAbi = 7, LandlockRules = 30, LandlockNetwork = true, LandlockScope = true,
         Seccomp = true, SeccompNetwork = LauncherContract.LauncherNetworkMode.Allowlist, SeccompMetadata = true, NoUnixSockets = true,
-        NoNewPrivileges = true, Capabilities = true, BoundingSet = true, NewSession = true, Descriptors = true,
+        NoNewPrivileges = true, Capabilities = true, BoundingSet = true, NewSession = true, Descriptors = true, ReadLimit = true, ReadableRoots = 2,
         Limits = new Dictionary<string, ulong> { ["core"] = 0 },
     };
 
@@ -29,6 +29,7 @@ public class LauncherEnforcementTests
         foreach (var host in new[] { Bwrap, LauncherOnly })
         foreach (var mode in new[] { SandboxMode.ReadOnly, SandboxMode.WorkspaceWrite })
         foreach (var network in Enum.GetValues<NetworkMode>())
+        foreach (var readable in new[] { null, new[] { t.Project } })
         {
             var policy = CodexSandbox.Engine.Backends.PlatformCapability.Sample(mode, t.Project) with
             {
@@ -36,6 +37,7 @@ public class LauncherEnforcementTests
                 AllowedPorts = network == NetworkMode.Allowlist ? [443] : [],
                 DenyRead = [t.Write("secret", "s")],
                 Limits = new ResourceLimits { CpuSeconds = 5 },
+                ReadableRoots = readable,
             };
             yield return LinuxCommandBuilder.Build(policy, ["/bin/true"], host);
         }
@@ -99,6 +101,24 @@ public class LauncherEnforcementTests
                 Assert.Equal(plan.Enforced.Count + plan.NotEnforced.Count, enforced.Count + notEnforced.Count);
             }
         }
+    }
+
+    [Fact]
+    public void AReadLimitIsClaimedOnlyWhenTheLauncherReportsIt()
+    {
+        using var t = new TempTree();
+        var limited = Plans(t).Where(p => p.Arguments.Contains(LauncherContract.LauncherOption.ReadLimit)).ToList();
+        Assert.Equal(12, limited.Count);
+        foreach (var plan in limited)
+        {
+            Assert.Contains(plan.Enforced, e => e.StartsWith("read-limit: reading, listing and executing only in " + t.Project, StringComparison.Ordinal));
+            var (enforced, notEnforced) = LauncherEnforcement.Apply(plan.Backend, plan.Enforced, plan.NotEnforced, Everything with { ReadLimit = false });
+            Assert.DoesNotContain(enforced, e => e.StartsWith("read-limit:", StringComparison.Ordinal));
+            Assert.Contains("read-limit: planned, but not applied: the launcher's Landlock ruleset does not limit reads", notEnforced);
+            // the mounts are bubblewrap's, set up before the launcher starts
+            Assert.Equal(plan.Backend == "linux-bwrap", enforced.Any(e => e.StartsWith("read-limit-mounts:", StringComparison.Ordinal)));
+        }
+        Assert.All(Plans(t).Where(p => !p.Arguments.Contains(LauncherContract.LauncherOption.ReadLimit)), p => Assert.DoesNotContain(p.Enforced, e => e.StartsWith("read-limit", StringComparison.Ordinal)));
     }
 
     [Fact]
