@@ -106,7 +106,7 @@ mode = "on"
         $p.AllowedDomains | Should -Be @('localhost')
         $p.DeniedDomains | Should -Be @('127.0.0.3')
         $entry = $p.Provenance | Where-Object Setting -EQ 'permissions.net.network.domains."127.0.0.3"'
-        "$($entry.File):$($entry.Line)" | Should -Be "$($domains):13"
+        "$($entry.File):$($entry.Line)" | Should -Be "$($domains):12"
         ($w -join "`n") | Should -Match '\[sandbox_network\] .* is ignored: permission profile `net` has its own network table'
     }
 }
@@ -119,8 +119,9 @@ Describe 'unix_sockets with the <Layer> layer' -ForEach $layers {
             $script:root = Join-Path (Get-TestBase) "cxsb-sock-$id"
             $script:ws = (New-Item -ItemType Directory -Force (Join-Path $root 'ws')).FullName
             $out = (New-Item -ItemType Directory -Force (Join-Path $root 'outside')).FullName
-            & chmod 755 $root $out
-            & chown 65534:65534 $ws
+            & chmod 755 $root $out $ws
+            # existing protected folders: the launch plan then binds them instead of creating them, which uid 65534 could not
+            foreach ($name in '.git', '.codex', '.agents') { $null = New-Item -ItemType Directory -Force (Join-Path $ws $name) }
             $script:paths = [ordered]@{
                 allowed = Join-Path $out 'allowed.sock'
                 denied = Join-Path $out 'denied.sock'
@@ -181,7 +182,10 @@ Describe 'unix_sockets with the <Layer> layer' -ForEach $layers {
         if ($plan.EnvironmentChanges['TMPDIR']) {
             $null = New-Item -ItemType Directory -Force $plan.EnvironmentChanges['TMPDIR']; & chown 65534:65534 $plan.EnvironmentChanges['TMPDIR']
         }
-        $argv = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $plan.Program) + @($plan.Arguments | Select-Object -SkipLast 1) + @($py, '-c', $probe)
+        # an interpreter uid 65534 may run (a pyenv one lives in root's home)
+        $python = @('/usr/bin/python3', '/usr/local/bin/python3', $py) | Where-Object { $_ -and $(& $setpriv --reuid=65534 --regid=65534 --clear-groups -- test -x $_; $LASTEXITCODE -eq 0) } | Select-Object -First 1
+        if (-not $python) { Set-ItResult -Skipped -Because 'no python3 that uid 65534 can run'; return }
+        $argv = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $plan.Program) + @($plan.Arguments | Select-Object -SkipLast 1) + @($python, '-c', $probe)
         $output = (& $setpriv @argv 2>&1) -join "`n"
         $got = Results $output
         $got.Count | Should -Be 5 -Because $output
