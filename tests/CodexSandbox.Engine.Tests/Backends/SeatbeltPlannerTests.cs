@@ -249,7 +249,7 @@ public sealed class MacPathResolveTests : IDisposable
     [Fact]
     public void Unix_sockets_are_written_as_codex_writes_them_and_denied_ones_come_last()
     {
-        var policy = Workspace() with { AllowedUnixSockets = ["/var/run/app"], DeniedUnixSockets = ["/var/run/app/admin.sock"] };
+        var policy = Workspace() with { AllowedUnixSockets = ["/Users/dev/sockets"], DeniedUnixSockets = ["/Users/dev/sockets/admin.sock"] };
         var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ResolveSymlinks = false }).Plan(policy, ["true"]);
         var profile = plan.Profile!;
         Assert.Contains("(allow system-socket (socket-domain AF_UNIX))", profile);
@@ -257,9 +257,9 @@ public sealed class MacPathResolveTests : IDisposable
         Assert.Contains("(allow network-bind (local unix-socket (subpath (param \"UNIX_SOCKET_PATH_0\"))))", profile);
         Assert.True(profile.IndexOf("UNIX_SOCKET_DENIED_0", StringComparison.Ordinal) > profile.IndexOf("UNIX_SOCKET_PATH_0", StringComparison.Ordinal));
         Assert.Contains("(deny network-outbound (remote unix-socket (subpath (param \"UNIX_SOCKET_DENIED_0\"))))", profile);
-        Assert.Contains("-DUNIX_SOCKET_PATH_0=/var/run/app", plan.Arguments);
-        Assert.Contains("-DUNIX_SOCKET_DENIED_0=/var/run/app/admin.sock", plan.Arguments);
-        Assert.Contains(plan.Enforced, e => e.StartsWith("unix-sockets: connects only to the allowed /var/run/app", StringComparison.Ordinal));
+        Assert.Contains("-DUNIX_SOCKET_PATH_0=/Users/dev/sockets", plan.Arguments);
+        Assert.Contains("-DUNIX_SOCKET_DENIED_0=/Users/dev/sockets/admin.sock", plan.Arguments);
+        Assert.Contains(plan.Enforced, e => e.StartsWith("unix-sockets: connects only to the allowed /Users/dev/sockets", StringComparison.Ordinal));
         Assert.DoesNotContain("unix-socket", new SeatbeltPlanner(new SeatbeltPlannerOptions { ResolveSymlinks = false }).Plan(Workspace(), ["true"]).Profile!);
     }
 
