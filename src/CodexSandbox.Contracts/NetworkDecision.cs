@@ -27,7 +27,9 @@ public sealed class NetworkDecision
     public bool Allowed { get; }
     /// <summary>
     /// <c>allowed</c>, or why not: <c>blocked-by-allowlist</c>, <c>blocked-by-denylist</c>, <c>blocked-by-private-address</c>,
-    /// <c>blocked-udp</c>, <c>invalid-host</c>, <c>resolve-failed</c>.
+    /// <c>blocked-udp</c>, <c>invalid-host</c>, <c>resolve-failed</c>; in limited mode <c>blocked-by-method-policy</c> (a method
+    /// other than GET, HEAD or OPTIONS) and <c>blocked-by-mitm-required</c> (a CONNECT or SOCKS5 tunnel, whose method the
+    /// proxy cannot see).
     /// </summary>
     public string Reason { get; }
     /// <summary>The <c>allowed_domains</c> or <c>denied_domains</c> entry that decided, or null when none did.</summary>

@@ -16,4 +16,9 @@ public sealed record NetworkPolicySettings
     public IReadOnlyList<int> AllowedPorts { get; init => field = TextList<int>.From(value); } = TextList<int>.Empty;
     /// <summary>Let allowed hosts resolve to loopback, private, link-local and CGNAT addresses (never to cloud metadata addresses).</summary>
     public bool AllowLocalBinding { get; init; }
+    /// <summary>
+    /// Codex's <c>mode = "limited"</c>: only GET, HEAD and OPTIONS pass, for plain HTTP; CONNECT and SOCKS5 tunnels are
+    /// refused, because the proxy does not intercept TLS and so cannot see the method inside them.
+    /// </summary>
+    public bool Limited { get; init; }
 }

@@ -66,6 +66,20 @@ public sealed record SandboxPolicy
     /// <summary>TCP ports the sandbox may connect to directly in allowlist mode (a local database, say).</summary>
     public IReadOnlyList<int> AllowedPorts { get; init => field = TextList<int>.From(value); } = TextList<int>.Empty;
     public bool AllowLocalBinding { get; init; }
+    /// <summary>
+    /// Codex's <c>[permissions.&lt;id&gt;.network] mode = "limited"</c>: the proxy lets only GET, HEAD and OPTIONS through
+    /// for plain HTTP and refuses CONNECT and SOCKS5 tunnels, whose methods it cannot see (it does not intercept TLS).
+    /// </summary>
+    public bool NetworkLimited { get; init; }
+    /// <summary>
+    /// Host socket files (or folders of them) a permission profile lets the command connect to
+    /// (<c>[permissions.&lt;id&gt;.network.unix_sockets] "&lt;path&gt;" = "allow"</c>), denied ones removed.
+    /// </summary>
+    public IReadOnlyList<string> AllowedUnixSockets { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
+    /// <summary>Socket files (or folders) a permission profile denies; masked wherever the backend can mask them.</summary>
+    public IReadOnlyList<string> DeniedUnixSockets { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
+    /// <summary><c>dangerously_allow_all_unix_sockets = true</c>: every host socket file but the denied ones is reachable.</summary>
+    public bool AllowAllUnixSockets { get; init; }
     /// <summary>True when the network is not cut off (mode <c>On</c>, or <c>Allowlist</c> through the proxy).</summary>
     public bool NetworkAccess => NetworkMode != NetworkMode.Off;
     public EnvironmentPolicy EnvironmentPolicy { get; init; } = new();

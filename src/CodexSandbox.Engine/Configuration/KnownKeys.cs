@@ -47,6 +47,14 @@ public static class KnownKeys
     /// <summary>Keys of a <c>[permissions.&lt;id&gt;]</c> table.</summary>
     public static readonly IReadOnlyList<string> PermissionProfile = ["description", "extends", "workspace_roots", "filesystem", "network"];
 
+    /// <summary>Keys of a <c>[permissions.&lt;id&gt;.network]</c> table (Codex's <c>NetworkToml</c>).</summary>
+    public static readonly IReadOnlyList<string> PermissionNetwork =
+    [
+        "enabled", "proxy_url", "enable_socks5", "socks_url", "enable_socks5_udp", "allow_upstream_proxy",
+        "dangerously_allow_non_loopback_proxy", "dangerously_allow_all_unix_sockets", "mode", "domains", "unix_sockets",
+        "allow_local_binding", "mitm",
+    ];
+
     /// <summary>Our own top-level keys and tables (every table of <see cref="ConfigSchema"/>, and <c>deny_read</c>).</summary>
     public static IEnumerable<string> Ours => ConfigSchema.Keys.Select(k => k.Name.Split('.')[0]).Distinct(StringComparer.Ordinal);
 

@@ -46,6 +46,10 @@ public static class LayerReader
                 }
                 result.Permissions[id] = new PermissionsTable(id, profileTable, file, source);
                 reader.CheckKeys(profileTable, $"permissions.{id}.", KnownKeys.PermissionProfile);
+                if (profileTable.TryGetValue("network", out var network) && network is TomlTable networkTable)
+                {
+                    reader.CheckKeys(networkTable, $"permissions.{id}.network.", KnownKeys.PermissionNetwork);
+                }
             }
         }
 

@@ -110,6 +110,7 @@ public static class SandboxExecutor
         DeniedDomains = p.DeniedDomains,
         AllowedPorts = p.AllowedPorts,
         AllowLocalBinding = p.AllowLocalBinding,
+        Limited = p.NetworkLimited,
     };
 
     /// <summary>

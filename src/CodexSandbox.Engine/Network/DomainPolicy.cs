@@ -15,16 +15,19 @@ namespace CodexSandbox.Engine.Network;
 /// </summary>
 public sealed class DomainPolicy
 {
-    private DomainPolicy(IReadOnlyList<HostPattern> allowed, IReadOnlyList<HostPattern> denied, bool allowLocalBinding)
+    private DomainPolicy(IReadOnlyList<HostPattern> allowed, IReadOnlyList<HostPattern> denied, bool allowLocalBinding, bool limited)
     {
         Allowed = allowed;
         Denied = denied;
         AllowLocalBinding = allowLocalBinding;
+        Limited = limited;
     }
 
     public IReadOnlyList<HostPattern> Allowed { get; }
     public IReadOnlyList<HostPattern> Denied { get; }
     public bool AllowLocalBinding { get; }
+    /// <summary>Codex's <c>mode = "limited"</c>: see <see cref="CheckMethod"/> and <see cref="CheckTunnel"/>.</summary>
+    public bool Limited { get; }
 
     /// <summary>Compiles the settings; throws <see cref="ArgumentException"/> listing every error <see cref="NetworkPolicyValidator"/> finds.</summary>
     public static DomainPolicy Create(NetworkPolicySettings settings)
@@ -33,7 +36,38 @@ public sealed class DomainPolicy
         if (errors.Count > 0)
             throw new ArgumentException("Invalid network policy: " + string.Join("; ", errors.Select(e => $"{e.Key}[{e.Index}]: {e.Message}")), nameof(settings));
         static List<HostPattern> Parse(IEnumerable<string> list) => list.Select(t => HostPattern.TryParse(t, out _, out _)!).ToList();
-        return new DomainPolicy(Parse(settings.AllowedDomains), Parse(settings.DeniedDomains), settings.AllowLocalBinding);
+        return new DomainPolicy(Parse(settings.AllowedDomains), Parse(settings.DeniedDomains), settings.AllowLocalBinding, settings.Limited);
+    }
+
+    /// <summary>
+    /// Limited mode lets only GET, HEAD and OPTIONS through (Codex's <c>NetworkMode::allows_method</c>), and no Upgrade: after
+    /// a 101 the connection carries anything in both directions. Null when the request may go on.
+    /// </summary>
+    public HostVerdict? CheckMethod(string method, bool upgrade)
+    {
+        if (!Limited) return null;
+        if (method is not ("GET" or "HEAD" or "OPTIONS"))
+        {
+            return new(false, ProxyReasons.BlockedByMethodPolicy, null, false,
+                $"network mode = \"limited\" allows only GET, HEAD and OPTIONS, not {method}");
+        }
+        return upgrade
+            ? new(false, ProxyReasons.BlockedByMethodPolicy, null, false,
+                "network mode = \"limited\" refuses an Upgrade: the upgraded connection could carry any request")
+            : null;
+    }
+
+    /// <summary>
+    /// Limited mode refuses CONNECT and SOCKS5: the method travels inside the tunnel (inside TLS for HTTPS), and this proxy
+    /// does not intercept TLS, so it cannot keep the tunnel to GET, HEAD and OPTIONS. Codex refuses the same way when its
+    /// interception is unavailable. Null when the tunnel may be decided by host.
+    /// </summary>
+    public HostVerdict? CheckTunnel(string protocol)
+    {
+        if (!Limited) return null;
+        return new(false, ProxyReasons.BlockedByMitmRequired, null, false,
+            $"network mode = \"limited\" allows only GET, HEAD and OPTIONS, and this proxy does not intercept TLS, so it cannot see the method inside a {(protocol == "socks5" ? "SOCKS5" : "CONNECT")} tunnel; " +
+            "use a plain http:// URL, or mode = \"full\" to let HTTPS through");
     }
 
     /// <summary>Decides by name. <paramref name="host"/> must come from <see cref="HostName.Normalize"/>.</summary>

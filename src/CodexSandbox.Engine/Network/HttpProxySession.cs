@@ -8,7 +8,8 @@ namespace CodexSandbox.Engine.Network;
 /// One client connection to the HTTP proxy. <c>CONNECT host:port</c> opens a byte tunnel (TLS passes through untouched);
 /// any other method must use an absolute <c>http://</c> URI and is forwarded with the request line turned into origin
 /// form. One request per client connection: both sides are told <c>Connection: close</c>, so a client cannot send a second
-/// request for another host down a tunnel that was checked for the first.
+/// request for another host down a tunnel that was checked for the first. In limited mode the method is checked first
+/// (<see cref="DomainPolicy.CheckMethod"/>) and tunnels are refused (<see cref="DomainPolicy.CheckTunnel"/>).
 /// </summary>
 internal static class HttpProxySession
 {
@@ -77,6 +78,12 @@ internal static class HttpProxySession
         if (!TrySplitAbsoluteUri(target, out var uriHost, out var uriPort, out var authority, out var pathAndQuery, out var problem))
         {
             await RespondAsync(client, 400, "Bad Request", null, problem, ct).ConfigureAwait(false);
+            return;
+        }
+        if (proxy.Policy.CheckMethod(method, WantsUpgrade(headers) is not null) is { } refused)
+        {
+            proxy.Report(HostName.Normalize(uriHost) ?? uriHost, uriPort, "http", refused, null);
+            await RefuseAsync(client, new ConnectOutcome { Blocked = refused }, ct).ConfigureAwait(false);
             return;
         }
         var forward = await proxy.OpenAsync(uriHost, uriPort, "http", ct).ConfigureAwait(false);

@@ -177,6 +177,13 @@ public sealed class NetworkProxy : IAsyncDisposable
             return new ConnectOutcome { Blocked = verdict };
         }
 
+        // limited mode: a tunnel is refused whatever its host, since what goes through it cannot be checked
+        if (protocol != "http" && Policy.CheckTunnel(protocol) is { } tunnel)
+        {
+            Report(host, port, protocol, tunnel, null);
+            return new ConnectOutcome { Blocked = tunnel };
+        }
+
         var byName = Policy.Evaluate(host);
         if (!byName.Allowed)
         {

@@ -32,7 +32,9 @@ public static class PolicyResolver
         var permissions = PermissionsStep.Resolve(r, config, overrides, cwd);
         var mode = permissions?.Mode ?? ModeSteps.Mode(r, trust);
         var (approval, granular) = ModeSteps.Approval(r, trust);
-        var network = permissions is null ? NetworkStep.Mode(r, mode) : ProfileNetwork(r, permissions);
+        // a profile's network table decides the network alone; without one, [sandbox_network] applies as with sandbox_mode
+        var profileNetwork = permissions is { Network.IsEmpty: false } ? ProfileNetworkStep.Resolve(r, permissions) : null;
+        var network = profileNetwork?.Mode ?? (permissions is null ? NetworkStep.Mode(r, mode) : ProfileNetwork(r, permissions));
 
         var logDir = PathSteps.LogDirectory(r);
         var auditPath = PathSteps.AuditPath(r, logDir);
@@ -48,13 +50,13 @@ public static class PolicyResolver
         var limits = LimitsStep.Resolve(r);
         var audit = AuditStep.Resolve(r, auditPath);
         var namespaces = r.Pick(l => l.LinuxNamespaces)?.Value ?? NamespaceRequirement.Auto;
-        var allowedDomains = r.Pick(l => l.AllowedDomains)?.Value ?? [];
-        var deniedDomains = r.Pick(l => l.DeniedDomains)?.Value ?? [];
-        var allowedPorts = r.Pick(l => l.AllowedPorts)?.Value ?? [];
+        var allowedDomains = profileNetwork?.AllowedDomains ?? r.Pick(l => l.AllowedDomains)?.Value ?? [];
+        var deniedDomains = profileNetwork?.DeniedDomains ?? r.Pick(l => l.DeniedDomains)?.Value ?? [];
+        var allowedPorts = profileNetwork?.AllowedPorts ?? r.Pick(l => l.AllowedPorts)?.Value ?? [];
         var checkpoint = r.Pick(l => l.Checkpoint)?.Value ?? CheckpointMode.OnApproval;
         var (denyRead, credentials) = PathSteps.DenyRead(r);
         if (permissions is not null) denyRead = [.. denyRead, .. permissions.DenyRead.Except(denyRead, StringComparer.Ordinal)];
-        var allowLocalBinding = r.Pick(l => l.AllowLocalBinding)?.Value ?? false;
+        var allowLocalBinding = profileNetwork?.AllowLocalBinding ?? r.Pick(l => l.AllowLocalBinding)?.Value ?? false;
         var maxSnapshotMB = r.Pick(l => l.MaxSnapshotMB)?.Value ?? 100;
 
         return new SandboxPolicy
@@ -83,6 +85,10 @@ public static class PolicyResolver
             DeniedDomains = deniedDomains,
             AllowedPorts = allowedPorts,
             AllowLocalBinding = allowLocalBinding,
+            NetworkLimited = profileNetwork?.Limited ?? false,
+            AllowedUnixSockets = profileNetwork?.AllowedUnixSockets ?? [],
+            DeniedUnixSockets = profileNetwork?.DeniedUnixSockets ?? [],
+            AllowAllUnixSockets = profileNetwork?.AllowAllUnixSockets ?? false,
             Checkpoint = checkpoint,
             MaxSnapshotMB = maxSnapshotMB,
             EnvironmentPolicy = envPolicy,
@@ -100,14 +106,13 @@ public static class PolicyResolver
     }
 
     /// <summary>
-    /// A profile's <c>[network] enabled</c> (restricted when unset, as in Codex); <c>-NetworkAccess</c> still wins. A profile
-    /// with no network table leaves <c>[sandbox_network]</c> in charge, which Codex does not have.
+    /// The network of a profile with no network table (<see cref="ProfileNetworkStep"/> maps one that has it):
+    /// <c>-NetworkAccess</c>, else <c>[sandbox_network]</c>, which Codex does not have, else off (Codex's "restricted").
     /// </summary>
     private static NetworkMode ProfileNetwork(Resolution r, Permissions.ProfilePolicy profile)
     {
         if (profile.Mode == SandboxMode.DangerFullAccess) return r.Use(Sourced<NetworkMode>.Default("network_access", NetworkMode.On, "true"));
         if (r.Layers.Layers[^1].NetworkMode is { } parameter) return r.Use(parameter);
-        if (profile.NetworkEnabled is { } enabled) return enabled ? NetworkMode.On : NetworkMode.Off;
         return r.Pick(l => l.NetworkMode)?.Value ?? r.Use(Sourced<NetworkMode>.Default("network_access", NetworkMode.Off, "false"));
     }
 

@@ -39,6 +39,7 @@ internal static class ArgumentParser
             else if (Is(name, LauncherOption.NoUnixSockets)) { NoValue(name, inlineValue); options.NoUnixSockets = true; }
             else if (Is(name, LauncherOption.ReadLimit)) { NoValue(name, inlineValue); options.ReadLimit = true; }
             else if (Is(name, LauncherOption.ReadablePath)) options.ReadablePaths.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
+            else if (Is(name, LauncherOption.AllowUnixConnect)) { NoValue(name, inlineValue); options.AllowUnixConnect = true; }
             else if (Is(name, LauncherOption.Mode)) options.Mode = ParseMode(name, Value(args, ref i, name, inlineValue));
             else if (Is(name, LauncherOption.Network)) options.Network = ParseNetwork(name, Value(args, ref i, name, inlineValue));
             else if (Is(name, LauncherOption.WritableRoot)) options.WritableRoots.Add(NonEmpty(name, Value(args, ref i, name, inlineValue)));
@@ -74,6 +75,8 @@ internal static class ArgumentParser
             throw LauncherException.Usage($"{LauncherOption.ReadablePath} needs {LauncherOption.ReadLimit}");
         if (options.AllowedTcpConnectPorts.Count > 0 && options.Network != LauncherNetworkMode.Allowlist)
             throw LauncherException.Usage($"{LauncherOption.AllowTcpConnect} needs {LauncherOption.Network} {LauncherValue.Spell(LauncherNetworkMode.Allowlist)}");
+        if (options.AllowUnixConnect && options.NoUnixSockets)
+            throw LauncherException.Usage($"{LauncherOption.AllowUnixConnect} and {LauncherOption.NoUnixSockets} contradict each other");
         Relay.RelaySpec.Validate(options);
         if (options.MemoryMb is > (ulong.MaxValue >> 20)) throw LauncherException.Usage($"{LauncherOption.MemoryMb}: value too large");
         if (options.FileSizeMb is > (ulong.MaxValue >> 20)) throw LauncherException.Usage($"{LauncherOption.FileSizeMb}: value too large");

@@ -62,6 +62,10 @@ internal static class HelpText
           --no-unix-sockets                  socket(AF_UNIX, ...) fails with EPERM in any --network mode,
                                              so no host unix socket (pathname or abstract) can be
                                              connected to; socketpair still works
+          --allow-unix-connect               with --network off: connect() is allowed (socket() still
+                                             makes AF_UNIX stream sockets only); with allowlist:
+                                             AF_UNIX stream sockets may be made too. For a caller whose
+                                             mount namespace shows only the allowed host sockets
           --relay PORT=SOCKETPATH            allowlist: listen on 127.0.0.1:PORT (in the current network
                                              namespace, e.g. bwrap's private one) and forward every
                                              connection to the unix stream socket SOCKETPATH (absolute,

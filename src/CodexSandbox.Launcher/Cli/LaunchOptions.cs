@@ -29,6 +29,8 @@ internal sealed class LaunchOptions
     public bool AllowMissingLandlock { get; set; }
     /// <summary>seccomp refuses socket(AF_UNIX, ...) (socketpair stays allowed).</summary>
     public bool NoUnixSockets { get; set; }
+    /// <summary>seccomp lets AF_UNIX stream sockets connect with --network off or allowlist (the caller hides the host's sockets).</summary>
+    public bool AllowUnixConnect { get; set; }
 
     /// <summary>--status-fd: where the status record goes; null for none.</summary>
     public int? StatusFd { get; set; }

@@ -34,7 +34,7 @@ internal sealed unsafe class SeccompFilter
         Network = options.Network;
         DeniesMetadata = options.Mode == LauncherSandboxMode.ReadOnly;
         // With the allowlist network only TCP sockets can be made, so AF_UNIX is refused without the option too.
-        DeniesUnixSockets = options.NoUnixSockets || options.Network == LauncherNetworkMode.Allowlist;
+        DeniesUnixSockets = options.NoUnixSockets || (options.Network == LauncherNetworkMode.Allowlist && !options.AllowUnixConnect);
     }
 
     /// <summary>The whole program for <paramref name="options"/>, not frozen (for tests).</summary>
@@ -85,12 +85,17 @@ internal sealed unsafe class SeccompFilter
         {
             rules[table.Socket] = AllowOnlyUnixNonDatagram();
             rules[table.Socketpair] = AllowOnlyUnixNonDatagram();
-            // Every family, AF_UNIX included: a host socket such as docker.sock is a network endpoint too.
-            foreach (int nr in new[] { table.Connect, table.Bind, table.Listen, table.Accept, table.Accept4 }) Deny(nr, Eperm);
+            // Every family, AF_UNIX included: a host socket such as docker.sock is a network endpoint too. With
+            // --allow-unix-connect connect() stays: socket() above makes nothing but AF_UNIX stream sockets, and the
+            // caller's mount namespace shows only the host socket files a profile allows.
+            foreach (int nr in new[] { table.Connect, table.Bind, table.Listen, table.Accept, table.Accept4 })
+            {
+                if (nr != table.Connect || !options.AllowUnixConnect) Deny(nr, Eperm);
+            }
         }
         else if (options.Network == LauncherNetworkMode.Allowlist)
         {
-            rules[table.Socket] = AllowOnlyTcp();
+            rules[table.Socket] = AllowOnlyTcp(options.AllowUnixConnect);
             rules[table.Socketpair] = AllowOnlyUnixNonDatagram();
             foreach (int nr in new[] { table.Bind, table.Listen, table.Accept, table.Accept4 }) Deny(nr, Eperm);
             // TCP Fast Open connects from inside sendto/sendmsg; only connect() is port-checked by Landlock.
@@ -162,11 +167,22 @@ internal sealed unsafe class SeccompFilter
     }
 
     /// <summary>socket: AF_INET/AF_INET6 SOCK_STREAM with protocol 0 or TCP only (UDP, raw, MPTCP and
-    /// SCTP are outside Landlock's TCP port rules, AF_UNIX reaches host sockets).</summary>
-    private static BpfProgram AllowOnlyTcp()
+    /// SCTP are outside Landlock's TCP port rules, AF_UNIX reaches host sockets); with <paramref name="unix"/>
+    /// also AF_UNIX but SOCK_DGRAM (the caller's mount namespace hides the host sockets that are not allowed).</summary>
+    private static BpfProgram AllowOnlyTcp(bool unix)
     {
         var b = new BpfProgram();
         b.Load(BpfProgram.OffsetArgLow(0));
+        if (unix)
+        {
+            // AF_UNIX: refuse SOCK_DGRAM (sendto reaches any visible socket without connect), allow the rest
+            b.JumpIfEqual(AfUnix, 0, 5);
+            b.Load(BpfProgram.OffsetArgLow(1));
+            b.And(SockTypeMask);
+            b.JumpIfEqual(SockDgram, 0, 1);
+            b.Return(Eperm);
+            b.Return(RetAllow);
+        }
         b.JumpIfEqual(AfInet, 2, 0);
         b.JumpIfEqual(AfInet6, 1, 0);
         b.Return(Eperm);

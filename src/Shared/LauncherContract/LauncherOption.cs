@@ -31,6 +31,11 @@ internal static class LauncherOption
     /// <summary>Allowlist network: a TCP port the command may connect to.</summary>
     public const string AllowTcpConnect = "--allow-tcp-connect";
     public const string NoUnixSockets = "--no-unix-sockets";
+    /// <summary>
+    /// AF_UNIX stream sockets may connect in the off and allowlist modes, for a caller whose mount namespace leaves only
+    /// the allowed host socket files visible (the engine's bwrap layer masks the others).
+    /// </summary>
+    public const string AllowUnixConnect = "--allow-unix-connect";
     /// <summary>PORT=SOCKETPATH: a loopback port relayed to a host-side unix socket.</summary>
     public const string Relay = "--relay";
 

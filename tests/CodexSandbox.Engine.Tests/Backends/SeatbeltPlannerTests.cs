@@ -238,4 +238,36 @@ public sealed class MacPathResolveTests : IDisposable
         Assert.Equal(expected, MacPath.Resolve(Path.Combine(_dir, "link", "inner", "..", "inner")));
         Assert.Equal(MacPath.Canonicalize(_dir) + "/plain", MacPath.Resolve(Path.Combine(_dir, "plain")));
     }
+
+    private static SandboxPolicy Workspace() => new()
+    {
+        SandboxMode = SandboxMode.WorkspaceWrite,
+        WorkingDirectory = "/Users/dev/project",
+        WritableRoots = [new WritableRoot("/Users/dev/project", ["/Users/dev/project/.git"])],
+    };
+
+    [Fact]
+    public void Unix_sockets_are_written_as_codex_writes_them_and_denied_ones_come_last()
+    {
+        var policy = Workspace() with { AllowedUnixSockets = ["/Users/dev/sockets"], DeniedUnixSockets = ["/Users/dev/sockets/admin.sock"] };
+        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ResolveSymlinks = false }).Plan(policy, ["true"]);
+        var profile = plan.Profile!;
+        Assert.Contains("(allow system-socket (socket-domain AF_UNIX))", profile);
+        Assert.Contains("(allow network-outbound (remote unix-socket (subpath (param \"UNIX_SOCKET_PATH_0\"))))", profile);
+        Assert.Contains("(allow network-bind (local unix-socket (subpath (param \"UNIX_SOCKET_PATH_0\"))))", profile);
+        Assert.True(profile.IndexOf("UNIX_SOCKET_DENIED_0", StringComparison.Ordinal) > profile.IndexOf("UNIX_SOCKET_PATH_0", StringComparison.Ordinal));
+        Assert.Contains("(deny network-outbound (remote unix-socket (subpath (param \"UNIX_SOCKET_DENIED_0\"))))", profile);
+        Assert.Contains("-DUNIX_SOCKET_PATH_0=/Users/dev/sockets", plan.Arguments);
+        Assert.Contains("-DUNIX_SOCKET_DENIED_0=/Users/dev/sockets/admin.sock", plan.Arguments);
+        Assert.Contains(plan.Enforced, e => e.StartsWith("unix-sockets: connects only to the allowed /Users/dev/sockets", StringComparison.Ordinal));
+        Assert.DoesNotContain("unix-socket", new SeatbeltPlanner(new SeatbeltPlannerOptions { ResolveSymlinks = false }).Plan(Workspace(), ["true"]).Profile!);
+    }
+
+    [Fact]
+    public void Allow_all_unix_sockets_opens_every_socket_and_is_reported()
+    {
+        var plan = new SeatbeltPlanner(new SeatbeltPlannerOptions { ResolveSymlinks = false }).Plan(Workspace() with { AllowAllUnixSockets = true }, ["true"]);
+        Assert.Contains("(allow network-outbound (remote unix-socket))", plan.Profile!);
+        Assert.Contains(plan.NotEnforced, n => n.Contains("dangerously_allow_all_unix_sockets"));
+    }
 }

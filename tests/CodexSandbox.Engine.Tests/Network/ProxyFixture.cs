@@ -7,10 +7,10 @@ namespace CodexSandbox.Engine.Tests.Network;
 internal static class ProxyFixture
 {
     public static async Task<(NetworkProxy Proxy, ConcurrentQueue<NetworkDecision> Decisions)> StartAsync(
-        FakeResolver resolver, string[] allow, string[]? deny = null, bool local = false, NetworkProxyOptions? options = null)
+        FakeResolver resolver, string[] allow, string[]? deny = null, bool local = false, NetworkProxyOptions? options = null, bool limited = false)
     {
         var decisions = new ConcurrentQueue<NetworkDecision>();
-        var settings = new NetworkPolicySettings { Mode = NetworkMode.Allowlist, AllowedDomains = allow, DeniedDomains = deny ?? [], AllowLocalBinding = local };
+        var settings = new NetworkPolicySettings { Mode = NetworkMode.Allowlist, AllowedDomains = allow, DeniedDomains = deny ?? [], AllowLocalBinding = local, Limited = limited };
         var opts = options ?? new NetworkProxyOptions();
         opts = new NetworkProxyOptions
         {

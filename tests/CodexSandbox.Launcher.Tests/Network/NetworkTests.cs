@@ -120,6 +120,40 @@ public sealed class NetworkTests(LauncherFixture f)
         await accepting.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task AllowUnixConnectOpensUnixStreamConnectsOnlyInOffAndAllowlist()
+    {
+        // The option is for a caller whose mount namespace hides every host socket but the allowed ones; alone, it
+        // opens connect() for AF_UNIX stream sockets and nothing else.
+        using var s = new Scratch();
+        string path = s.InOutside("allowed.sock");
+        using var server = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        server.Bind(new UnixDomainSocketEndPoint(path));
+        server.Listen(4);
+        var first = AcceptAndGreet(server);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string port = ((IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal("ok hello", f.Run("--allow-unix-connect", "--", f.TryIt, "unix-connect", path).Stdout.Trim());
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("socket: EPERM", f.Run("--allow-unix-connect", "--", f.TryIt, "tcp-connect", port).Stdout.Trim());
+        Assert.Equal("EPERM", f.Run("--allow-unix-connect", "--", f.TryIt, "socket", "unix", "dgram").Stdout.Trim());
+        Assert.Equal("EPERM", f.Run("--allow-unix-connect", "--", f.TryIt, "tcp-listen").Stdout.Trim().Split(' ')[^1]);
+
+        var second = AcceptAndGreet(server);
+        string[] allowlist = ["--network", "allowlist", "--allow-tcp-connect", port, "--allow-unix-connect", "--"];
+        Assert.Equal("ok hello", f.Run([.. allowlist, f.TryIt, "unix-connect", path]).Stdout.Trim());
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("ok", f.Run([.. allowlist, f.TryIt, "tcp-connect", port]).Stdout.Trim());
+        Assert.Equal("EPERM", f.Run([.. allowlist, f.TryIt, "socket", "unix", "dgram"]).Stdout.Trim());
+        Assert.Equal("EPERM", f.Run([.. allowlist, f.TryIt, "socket", "inet", "dgram"]).Stdout.Trim());
+
+        var both = f.Run("--allow-unix-connect", "--no-unix-sockets", "--", "/bin/true");
+        Assert.NotEqual(0, both.ExitCode);
+        Assert.Contains("contradict", both.Stderr);
+    }
+
     private static Task AcceptAndGreet(Socket server) => Task.Run(async () =>
     {
         using var client = await server.AcceptAsync();

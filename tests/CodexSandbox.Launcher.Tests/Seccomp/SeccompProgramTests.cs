@@ -90,6 +90,29 @@ public sealed class SeccompProgramTests
     }
 
     [Fact]
+    public void AllowUnixConnectOpensOnlyConnectOfUnixStreamSockets()
+    {
+        // Off: socket() still makes AF_UNIX streams only, so connect can reach nothing but a unix socket
+        var off = SeccompFilter.Program(Table, new LaunchOptions { Network = LauncherNetworkMode.Off, AllowUnixConnect = true }).ToArray();
+        Expect(Allow, off, "connect", Table.Connect, 3, 0, 16);
+        Expect(Eperm, off, "socket(AF_INET, SOCK_STREAM)", Table.Socket, AfInet, SockStream, 0);
+        Expect(Eperm, off, "socket(AF_UNIX, SOCK_DGRAM)", Table.Socket, AfUnix, SockDgram, 0);
+        foreach (var (name, nr) in new[] { ("bind", Table.Bind), ("listen", Table.Listen), ("accept", Table.Accept), ("accept4", Table.Accept4) })
+            Expect(Eperm, off, name, nr, 3, 0, 16);
+
+        // Allowlist: AF_UNIX streams join the TCP sockets; datagrams and every other family stay refused
+        var allowlist = SeccompFilter.Program(Table, new LaunchOptions { Network = LauncherNetworkMode.Allowlist, AllowUnixConnect = true }).ToArray();
+        Expect(Allow, allowlist, "socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC)", Table.Socket, AfUnix, SockStream | SockCloexec, 0);
+        Expect(Eperm, allowlist, "socket(AF_UNIX, SOCK_DGRAM)", Table.Socket, AfUnix, SockDgram, 0);
+        Expect(Allow, allowlist, "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)", Table.Socket, AfInet, SockStream, IpprotoTcp);
+        Expect(Allow, allowlist, "socket(AF_INET6, SOCK_STREAM, 0)", Table.Socket, AfInet6, SockStream, 0);
+        Expect(Eperm, allowlist, "socket(AF_INET, SOCK_DGRAM)", Table.Socket, AfInet, SockDgram, 0);
+        Expect(Eperm, allowlist, "socket(AF_INET6, SOCK_STREAM, IPPROTO_MPTCP)", Table.Socket, AfInet6, SockStream, IpprotoMptcp);
+        Expect(Eperm, allowlist, "socket(AF_INET, SOCK_RAW, 1)", Table.Socket, AfInet, SockRaw, 1);
+        Expect(Eperm, allowlist, "socket(16 netlink, SOCK_RAW)", Table.Socket, 16, SockRaw, 0);
+    }
+
+    [Fact]
     public void NetworkAllowlistAllowsOnlyTcpSocketsAndNoFastOpen()
     {
         var p = Sandbox(LauncherSandboxMode.WorkspaceWrite, LauncherNetworkMode.Allowlist);

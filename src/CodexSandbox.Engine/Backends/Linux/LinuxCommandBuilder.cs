@@ -112,6 +112,9 @@ public static class LinuxCommandBuilder
         enforced.Add("read-only-mounts: writes outside the roots fail with EROFS, metadata included");
 
         var remountReadOnly = new List<string>();
+        var sockets = UnixSocketMasks.For(policy, UnixSocketMasks.NeedsAllowlist(policy) ? UnixSocketMasks.ReadBoundSockets() : [],
+            proxy?.SocketFolder, LinuxNative.IsSocket);
+        sockets.AddFolderMasks(bwrap, remountReadOnly);
         HideHostFolders(policy, bwrap, remountReadOnly, enforced);
         if (readSet is not null) BindUnderHidden(policy, readSet, host.LauncherPath, bwrap);
         foreach (var (path, writable) in layout.Mounts)
@@ -161,6 +164,9 @@ public static class LinuxCommandBuilder
             else bwrap.AddRange(["--ro-bind", "/dev/null", path]);
         }
         if (policy.DenyRead.Count > 0) enforced.Add($"deny-read: {masked.Count} path(s) masked");
+
+        sockets.AddSocketMasks(bwrap, remountReadOnly);
+        UnixSocketProtections(policy, sockets, enforced, notes);
 
         if (policy.NetworkMode == NetworkMode.Allowlist && proxy?.SocketFolder is { } socketFolder)
         {
@@ -258,6 +264,24 @@ public static class LinuxCommandBuilder
             notEnforced.Add($"read-limit-lookup: names and metadata outside the readable paths can still be looked up (stat, access) ({WhyNoNamespaces(policy, host)}; Landlock limits opening, listing and executing, not path lookup)");
     }
 
+    /// <summary>What the namespace layer does with a profile's unix_sockets.</summary>
+    private static void UnixSocketProtections(SandboxPolicy policy, UnixSocketMasks sockets, List<string> enforced, List<string> notes)
+    {
+        if (UnixSocketMasks.NeedsAllowlist(policy))
+        {
+            enforced.Add($"unix-socket-allowlist: only {string.Join(", ", policy.AllowedUnixSockets)} can be connected to; the host's socket folders " +
+                $"({string.Join(", ", sockets.Folders)}) are hidden and {sockets.Sockets.Count} other socket(s) the host has bound are masked, so seccomp lets AF_UNIX stream sockets connect");
+            notes.Add("A host socket bound after this plan was made, outside the hidden folders, is not masked; list it as \"deny\" in unix_sockets to mask it by name.");
+            var missing = policy.AllowedUnixSockets.Where(a => !File.Exists(a) && !Directory.Exists(a)).ToList();
+            if (missing.Count > 0) notes.Add($"Allowed unix socket path(s) {string.Join(", ", missing)} do not exist yet; inside a hidden folder they stay unreachable for this run.");
+        }
+        else if (policy.AllowAllUnixSockets && policy.NetworkMode != NetworkMode.On)
+        {
+            enforced.Add("unix-socket-all: dangerously_allow_all_unix_sockets = true: seccomp lets AF_UNIX stream sockets connect to every host socket file");
+        }
+        if (sockets.Denied.Count > 0) enforced.Add($"unix-sockets-denied: {string.Join(", ", sockets.Denied)} masked");
+    }
+
     /// <summary>bwrap: a fresh tmpfs over each hidden host folder; the private /tmp and $TMPDIR are writable as the policy says.</summary>
     private static void HideHostFolders(SandboxPolicy policy, List<string> bwrap, List<string> remountReadOnly, List<string> enforced)
     {
@@ -333,18 +357,30 @@ public static class LinuxCommandBuilder
             var directPorts = proxy?.DirectPorts ?? policy.AllowedPorts;
             foreach (var port in directPorts) args.AddRange([LauncherOption.AllowTcpConnect, port.ToString(CultureInfo.InvariantCulture)]);
             // A plan made without a run has no proxy bound yet: it says which ports will be added.
+            var unix = UnixSocketMasks.OpensConnect(policy) && (useBwrap || policy.AllowAllUnixSockets)
+                ? "no UDP or raw sockets (seccomp); unix sockets only as unix_sockets allows" : "no UDP, raw or unix sockets (seccomp)";
             var ports = proxy is { Bound: true } ? string.Join(", ", directPorts)
                 : string.Join(", ", directPorts.Select(p => p.ToString(CultureInfo.InvariantCulture)).Prepend("the proxy's two (chosen when the run starts)"));
             if (useBwrap)
             {
                 foreach (var relay in proxy?.Relays ?? []) args.AddRange([LauncherOption.Relay, $"{relay.Port.ToString(CultureInfo.InvariantCulture)}={relay.Socket}"]);
-                enforced.Add($"network-allowlist: TCP connects only to 127.0.0.1 ports {ports}, relayed to the host-side proxy{(policy.AllowedPorts.Count > 0 ? " and the allowed_ports" : "")}; the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+                enforced.Add($"network-allowlist: TCP connects only to 127.0.0.1 ports {ports}, relayed to the host-side proxy{(policy.AllowedPorts.Count > 0 ? " and the allowed_ports" : "")}; the proxy decides by host name; {unix}");
             }
             else
             {
-                enforced.Add($"network-allowlist: TCP connects only to ports {ports} (Landlock); the proxy decides by host name; no UDP, raw or unix sockets (seccomp)");
+                enforced.Add($"network-allowlist: TCP connects only to ports {ports} (Landlock); the proxy decides by host name; {unix}");
                 notEnforced.Add($"network-allowlist: without a private network namespace, any host that listens on port(s) {ports} is reachable past the proxy (Landlock rules are by port, not by address)");
             }
+        }
+        if (UnixSocketMasks.OpensConnect(policy) && (useBwrap || policy.AllowAllUnixSockets)) args.Add(LauncherOption.AllowUnixConnect);
+        if (!useBwrap && UnixSocketMasks.NeedsAllowlist(policy))
+        {
+            notEnforced.Add($"unix-socket-allowlist: {string.Join(", ", policy.AllowedUnixSockets)} cannot be reached: without the namespace layer ({WhyNoNamespaces(policy, host)}) " +
+                "nothing can tell one socket file from another (seccomp cannot read the path, Landlock ABI 7 does not cover connect), so every unix socket connection stays blocked");
+        }
+        if (!useBwrap && policy.AllowAllUnixSockets)
+        {
+            notEnforced.Add("unix-sockets: dangerously_allow_all_unix_sockets = true: every host socket file can be connected to");
         }
         else if (policy.NetworkMode == NetworkMode.On && !useBwrap)
         {
@@ -386,9 +422,9 @@ public static class LinuxCommandBuilder
         }
         if (host.Seccomp)
         {
-            enforced.Add(policy.NetworkMode == NetworkMode.Off
-                ? "seccomp: no sockets but AF_UNIX, no connect/bind/listen/accept, no io_uring, ptrace, mount, unshare, setns"
-                : "seccomp: no io_uring, ptrace, mount, unshare, setns");
+            enforced.Add(policy.NetworkMode != NetworkMode.Off ? "seccomp: no io_uring, ptrace, mount, unshare, setns"
+                : args.Contains(LauncherOption.AllowUnixConnect) ? "seccomp: no sockets but AF_UNIX streams, which may connect; no bind/listen/accept, no io_uring, ptrace, mount, unshare, setns"
+                : "seccomp: no sockets but AF_UNIX, no connect/bind/listen/accept, no io_uring, ptrace, mount, unshare, setns");
             if (policy.SandboxMode == SandboxMode.ReadOnly) enforced.Add("seccomp-metadata: chmod, chown, utime and xattr calls denied");
         }
         enforced.Add("no-new-privileges");

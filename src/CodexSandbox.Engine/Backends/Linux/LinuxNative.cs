@@ -38,5 +38,27 @@ internal static partial class LinuxNative
     /// <summary>True when this process runs as root (effective uid 0).</summary>
     public static bool IsRoot => OperatingSystem.IsLinux() && GetEuid() == 0;
 
+    [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static extern nint Syscall5(nint number, nint a1, nint a2, nint a3, nint a4, nint a5);
+
+    /// <summary>
+    /// True when <paramref name="path"/> itself (a symlink is not followed) is a socket. statx through syscall(2), since
+    /// .NET does not expose the file type and glibc before 2.33 has no lstat symbol.
+    /// </summary>
+    public static unsafe bool IsSocket(string path)
+    {
+        nint number = RuntimeInformation.ProcessArchitecture switch { Architecture.X64 => 332, Architecture.Arm64 => 291, _ => -1 };
+        if (number < 0) return false;
+        const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100, StatxType = 1, ModeOffset = 28;
+        const ushort FileTypeMask = 0xF000, SocketType = 0xC000;
+        var name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        var buffer = stackalloc byte[256];
+        fixed (byte* p = name)
+        {
+            if (Syscall5(number, AtFdCwd, (nint)p, AtSymlinkNoFollow, StatxType, (nint)buffer) != 0) return false;
+        }
+        return (*(ushort*)(buffer + ModeOffset) & FileTypeMask) == SocketType;
+    }
+
     public static bool SeccompAvailable() => Prctl(PrGetSeccomp, 0, 0, 0, 0) >= 0;
 }

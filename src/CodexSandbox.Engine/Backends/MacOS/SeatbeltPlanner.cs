@@ -110,6 +110,10 @@ public sealed class SeatbeltPlanner : ILaunchPlanner
                 enforced.Add($"network: only the loopback proxy on port(s) {string.Join(", ", _options.ProxyPorts.Distinct().Order())}; the proxy decides by host name"); break;
             default: not.Add("network: unrestricted, as the policy asks"); break;
         }
+        if (policy.AllowAllUnixSockets) not.Add("unix-sockets: dangerously_allow_all_unix_sockets = true: every unix socket can be connected to");
+        else if (policy.AllowedUnixSockets.Count > 0 && policy.NetworkMode != NetworkMode.On)
+            enforced.Add($"unix-sockets: connects only to the allowed {string.Join(", ", policy.AllowedUnixSockets)}");
+        if (policy.DeniedUnixSockets.Count > 0) enforced.Add($"unix-sockets-denied: no connect to {string.Join(", ", policy.DeniedUnixSockets)}");
         var limits = policy.Limits;
         var applied = new List<string>();
         if (limits.CpuSeconds is { } cpu) applied.Add($"CPU {cpu} s");

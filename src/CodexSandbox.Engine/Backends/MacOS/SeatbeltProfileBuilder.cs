@@ -30,6 +30,7 @@ public static class SeatbeltProfileBuilder
             WriteSection(policy, canonicalize, parameters),
             DenyReadSection(policy, canonicalize),
             NetworkSection(policy.NetworkMode, proxyPorts),
+            UnixSocketSection(policy, canonicalize, parameters),
         };
         return new SeatbeltProfile(string.Join("\n", sections.Where(s => s.Length > 0)), parameters);
     }
@@ -142,6 +143,41 @@ public static class SeatbeltProfileBuilder
                 sb.Append($"(deny file-read* (regex #\"{regex}\"))\n");
                 sb.Append($"(deny file-write-unlink (regex #\"{regex}\"))\n");
             }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// A permission profile's <c>unix_sockets</c>, as Codex writes them (seatbelt.rs <c>unix_socket_policy</c>): each allowed
+    /// path is a subpath whose sockets may be created and connected to, in every network mode; allow-all opens every
+    /// socket. Denied paths come last (later rules win), which Codex does not write: a deny here is enforced.
+    /// </summary>
+    private static string UnixSocketSection(SandboxPolicy policy, Func<string, string> canonicalize, List<KeyValuePair<string, string>> parameters)
+    {
+        if (!policy.AllowAllUnixSockets && policy.AllowedUnixSockets.Count == 0 && policy.DeniedUnixSockets.Count == 0) return "";
+        var sb = new StringBuilder("; Unix sockets: the permission profile's unix_sockets.\n");
+        if (policy.AllowAllUnixSockets || policy.AllowedUnixSockets.Count > 0) sb.Append("(allow system-socket (socket-domain AF_UNIX))\n");
+        if (policy.AllowAllUnixSockets)
+        {
+            sb.Append("(allow network-bind (local unix-socket))\n(allow network-outbound (remote unix-socket))\n");
+        }
+        else
+        {
+            var allowed = policy.AllowedUnixSockets.Select(canonicalize).Distinct(StringComparer.Ordinal).ToList();
+            for (var i = 0; i < allowed.Count; i++)
+            {
+                var key = $"UNIX_SOCKET_PATH_{i}";
+                parameters.Add(new(key, allowed[i]));
+                sb.Append($"(allow network-bind (local unix-socket (subpath (param \"{key}\"))))\n");
+                sb.Append($"(allow network-outbound (remote unix-socket (subpath (param \"{key}\"))))\n");
+            }
+        }
+        var denied = policy.DeniedUnixSockets.Select(canonicalize).Distinct(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < denied.Count; i++)
+        {
+            var key = $"UNIX_SOCKET_DENIED_{i}";
+            parameters.Add(new(key, denied[i]));
+            sb.Append($"(deny network-outbound (remote unix-socket (subpath (param \"{key}\"))))\n");
         }
         return sb.ToString();
     }

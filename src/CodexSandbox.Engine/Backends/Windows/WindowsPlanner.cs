@@ -56,6 +56,8 @@ public sealed class WindowsPlanner : ILaunchPlanner
                 not.Add("network: unrestricted, as the policy asks");
                 break;
         }
+        if (policy.AllowedUnixSockets.Count > 0 || policy.DeniedUnixSockets.Count > 0 || policy.AllowAllUnixSockets)
+            not.Add("unix-sockets: the permission profile's unix_sockets rules are not enforced; a restricted token does not tell one AF_UNIX socket file from another");
         if (policy.Limits.FileSizeMB is not null) not.Add("resource-limits: file size; Windows has no per-process file size limit");
         if (policy.Limits.OpenFiles is not null) not.Add("resource-limits: open files; Windows has no per-process handle limit");
         var notes = new List<string>

@@ -30,7 +30,7 @@ internal static class ProfileMapper
             return new ProfilePolicy
             {
                 Id = id, Chain = chain, Description = spec.Description, Mode = SandboxMode.DangerFullAccess, WriteRoots = [], OpenedMetadata = [],
-                DenyRead = [], SlashTmpWritable = true, TmpdirWritable = true, NetworkEnabled = spec.NetworkEnabled?.Value, Entries = shown, Warnings = warnings,
+                DenyRead = [], SlashTmpWritable = true, TmpdirWritable = true, Network = spec.Network, Entries = shown, Warnings = warnings,
             };
         }
 
@@ -63,7 +63,7 @@ internal static class ProfileMapper
             Id = id, Chain = chain, Description = spec.Description,
             Mode = anyWrite ? SandboxMode.WorkspaceWrite : SandboxMode.ReadOnly,
             WriteRoots = roots, OpenedMetadata = metadata, DenyRead = deny, Readable = readable,
-            SlashTmpWritable = slashTmp, TmpdirWritable = tmpdir, NetworkEnabled = spec.NetworkEnabled?.Value,
+            SlashTmpWritable = slashTmp, TmpdirWritable = tmpdir, Network = spec.Network,
             Entries = shown, Warnings = warnings,
         };
     }

@@ -17,7 +17,8 @@ internal sealed record ProfilePolicy
     public IReadOnlyList<string>? Readable { get; init; }
     public required bool SlashTmpWritable { get; init; }
     public required bool TmpdirWritable { get; init; }
-    public bool? NetworkEnabled { get; init; }
+    /// <summary>The merged <c>[network]</c> table of the profile's chain (empty when none wrote one).</summary>
+    public NetworkSpec Network { get; init; } = new();
     public required IReadOnlyList<FilesystemEntry> Entries { get; init; }
     public required IReadOnlyList<string> Warnings { get; init; }
 }

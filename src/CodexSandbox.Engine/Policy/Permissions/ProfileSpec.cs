@@ -5,7 +5,8 @@ namespace CodexSandbox.Engine.Policy.Permissions;
 /// <summary>
 /// A permission profile's keys as written, each value with its origin, before the special paths are expanded. Merging
 /// (<see cref="Over"/>) is Codex's recursive TOML table merge: the higher table's keys replace matching keys, and the
-/// <c>filesystem</c> table, a scoped path's table and <c>workspace_roots</c> merge key by key.
+/// <c>filesystem</c> table, a scoped path's table, <c>workspace_roots</c> and the network's <c>domains</c> and
+/// <c>unix_sockets</c> merge key by key.
 /// </summary>
 internal sealed class ProfileSpec
 {
@@ -18,7 +19,7 @@ internal sealed class ProfileSpec
     public Sourced<long>? GlobScanMaxDepth { get; set; }
     /// <summary>True when a <c>filesystem</c> table was written at all (an empty one still counts for the warning).</summary>
     public bool HasFilesystemTable { get; set; }
-    public Sourced<bool>? NetworkEnabled { get; set; }
+    public NetworkSpec Network { get; set; } = new();
 
     /// <summary><paramref name="child"/> merged over <paramref name="parent"/>; a new spec, the inputs unchanged.</summary>
     public static ProfileSpec Over(ProfileSpec parent, ProfileSpec child)
@@ -29,7 +30,7 @@ internal sealed class ProfileSpec
             Extends = child.Extends ?? parent.Extends,
             GlobScanMaxDepth = child.GlobScanMaxDepth ?? parent.GlobScanMaxDepth,
             HasFilesystemTable = parent.HasFilesystemTable || child.HasFilesystemTable,
-            NetworkEnabled = child.NetworkEnabled ?? parent.NetworkEnabled,
+            Network = NetworkSpec.Over(parent.Network, child.Network),
         };
         foreach (var (k, v) in parent.WorkspaceRoots) merged.WorkspaceRoots[k] = v;
         foreach (var (k, v) in child.WorkspaceRoots) merged.WorkspaceRoots[k] = v;

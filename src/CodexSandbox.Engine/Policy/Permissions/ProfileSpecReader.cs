@@ -39,17 +39,70 @@ internal static class ProfileSpecReader
                     break;
                 case "network":
                     if (value is not TomlTable network) throw Wrong(source, table, key, $"{prefix}.network", "a table", value);
-                    if (network.TryGetValue("enabled", out var enabled))
-                    {
-                        spec.NetworkEnabled = enabled is bool on
-                            ? new Sourced<bool>(on, Origin(source, network, "enabled", $"{prefix}.network.enabled", on ? "true" : "false"))
-                            : throw Wrong(source, network, "enabled", $"{prefix}.network.enabled", "a boolean", enabled);
-                    }
+                    spec.Network = ReadNetwork(source, network, $"{prefix}.network");
                     break;
             }
         }
         return spec;
     }
+
+    /// <summary>
+    /// The keys of <c>[network]</c> this module uses; Codex's proxy settings (<c>proxy_url</c>, <c>socks_url</c>,
+    /// <c>enable_socks5</c> …) and <c>mitm</c> are known and left alone (LayerReader warns about unknown ones).
+    /// </summary>
+    private static NetworkSpec ReadNetwork(PermissionsTable source, TomlTable network, string prefix)
+    {
+        var spec = new NetworkSpec();
+        Sourced<bool>? Flag(string key)
+        {
+            if (!network.TryGetValue(key, out var raw)) return null;
+            return raw is bool on ? new Sourced<bool>(on, Origin(source, network, key, $"{prefix}.{key}", on ? "true" : "false"))
+                : throw Wrong(source, network, key, $"{prefix}.{key}", "a boolean", raw);
+        }
+        spec.Enabled = Flag("enabled");
+        spec.AllowLocalBinding = Flag("allow_local_binding");
+        spec.AllowAllUnixSockets = Flag("dangerously_allow_all_unix_sockets");
+        if (network.TryGetValue("mode", out var mode))
+        {
+            if (mode is not string text) throw Wrong(source, network, "mode", $"{prefix}.mode", "a string", mode);
+            if (text is not ("full" or "limited"))
+            {
+                throw Error(source, network, "mode", $"{prefix}.mode", "UnknownValue", $"{prefix}.mode = \"{text}\" is not a valid value; accepted values: \"full\", \"limited\".");
+            }
+            spec.Mode = new Sourced<string>(text, Origin(source, network, "mode", $"{prefix}.mode", text));
+        }
+        if (network.TryGetValue("domains", out var domains))
+        {
+            if (domains is not TomlTable hosts) throw Wrong(source, network, "domains", $"{prefix}.domains", "a table of host = \"allow\" or \"deny\"", domains);
+            foreach (var (host, permission) in hosts)
+            {
+                var dotted = $"{prefix}.domains.\"{host}\"";
+                var verdict = Permission(source, hosts, host, dotted, permission);
+                if (Network.HostPattern.TryParse(host, out var id, out var message) is null) throw Error(source, hosts, host, dotted, id, $"{dotted}: {message}.");
+                // Codex normalises host patterns before it merges a child's domains over its parent's
+                spec.Domains[host.ToLowerInvariant().TrimEnd('.')] = new Sourced<string>(verdict, Origin(source, hosts, host, dotted, verdict));
+            }
+        }
+        if (network.TryGetValue("unix_sockets", out var sockets))
+        {
+            if (sockets is not TomlTable paths) throw Wrong(source, network, "unix_sockets", $"{prefix}.unix_sockets", "a table of path = \"allow\" or \"deny\"", sockets);
+            foreach (var (path, permission) in paths)
+            {
+                var dotted = $"{prefix}.unix_sockets.\"{path}\"";
+                var verdict = Permission(source, paths, path, dotted, permission);
+                spec.UnixSockets[path] = new Sourced<string>(verdict, Origin(source, paths, path, dotted, verdict));
+            }
+        }
+        return spec;
+    }
+
+    // `deny` is canonical; unlike filesystem entries there is no `none` alias (Codex's NetworkUnixSocketPermissionToml).
+    private static string Permission(PermissionsTable source, TomlTable table, string key, string dotted, object? value) => value switch
+    {
+        "allow" or "deny" => (string)value,
+        string other => throw Error(source, table, key, dotted, "UnknownValue", $"{dotted} = \"{other}\" is not a valid value; accepted values: \"allow\", \"deny\"."),
+        _ => throw Wrong(source, table, key, dotted, "\"allow\" or \"deny\"", value),
+    };
 
     private static void ReadFilesystem(PermissionsTable source, TomlTable fs, string prefix, ProfileSpec spec)
     {

@@ -47,7 +47,7 @@ internal static class PermissionsStep
             return new ProfilePolicy
             {
                 Id = selected.Value, Chain = chain, Mode = SandboxMode.DangerFullAccess, WriteRoots = [], OpenedMetadata = [], DenyRead = [],
-                SlashTmpWritable = true, TmpdirWritable = true, NetworkEnabled = true, Entries = [], Warnings = [],
+                SlashTmpWritable = true, TmpdirWritable = true, Entries = [], Warnings = [],
             };
         }
         var added = overrides.WritableRoots.Select(root => Path.GetFullPath(root, r.Request.WorkingDirectory)).ToList();
