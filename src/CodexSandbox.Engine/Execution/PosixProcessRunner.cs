@@ -94,16 +94,17 @@ internal static unsafe class PosixProcessRunner
     /// put in raw mode and relayed to it both ways (window size changes too) until the child exits and every process of
     /// the run has let go of the terminal, then restored. Nothing of the output is captured.
     /// </summary>
-    private static ProcessOutcome RunInTerminal(ProcessSpec spec, CancellationToken cancel)
+    /// <param name="input">The caller's terminal to read keys from (stdin; a test passes a terminal of its own).</param>
+    /// <param name="output">The caller's terminal to write the command's output to (stdout).</param>
+    internal static ProcessOutcome RunInTerminal(ProcessSpec spec, CancellationToken cancel, int input = 0, int output = 1)
     {
-        const int Input = 0, Output = 1;
-        if (!PseudoTerminal.IsTerminal(Input) || !PseudoTerminal.IsTerminal(Output))
+        if (!PseudoTerminal.IsTerminal(input) || !PseudoTerminal.IsTerminal(output))
         {
             throw new TerminalUnavailableException("An interactive run needs this process's stdin and stdout to be a terminal, and one of them is redirected.");
         }
         var start = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
-        using var terminal = PseudoTerminal.Open(Input);
+        using var terminal = PseudoTerminal.Open(input);
         var child = PosixSpawn.Start(spec, terminal);
         terminal.CloseSlave();
         var status = child.Status >= 0 ? new OutputCapture(StatusMaxBytes, isError: false, onLine: null) : null;
@@ -111,7 +112,7 @@ internal static unsafe class PosixProcessRunner
         TerminalRelay relay;
         try
         {
-            relay = new TerminalRelay(child.Pid, Input, Output, terminal, child.Status, status, () => ChildIo.HasExited(child.Pid), cancel);
+            relay = new TerminalRelay(child.Pid, input, output, terminal, child.Status, status, () => ChildIo.HasExited(child.Pid), cancel);
         }
         catch
         {
@@ -124,10 +125,10 @@ internal static unsafe class PosixProcessRunner
         int exitCode;
         RawTerminalMode? raw = null;
         // The caller's window size follows the run: the kernel passes SIGWINCH on to the command's foreground group.
-        using var resize = OperatingSystem.IsLinux() ? PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => PseudoTerminal.CopyWindowSize(Output, terminal.Master)) : null;
+        using var resize = OperatingSystem.IsLinux() ? PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => CopyWindowSize(output, terminal)) : null;
         try
         {
-            raw = RawTerminalMode.Enter(Input);
+            raw = RawTerminalMode.Enter(input);
             if (!relay.RunUntil(static x => x.Exited || x.Cancelled, spec.Timeout) || !relay.Exited)
             {
                 cancelled = relay.Cancelled;
@@ -161,6 +162,13 @@ internal static unsafe class PosixProcessRunner
             Duration = clock.Elapsed,
             Status = status?.Text,
         };
+    }
+
+    private static void CopyWindowSize(int from, PseudoTerminal terminal)
+    {
+        // The handler may run just after the relay closed the master (the run is ending): then there is nothing to resize.
+        int master = terminal.Master;
+        if (master >= 0) PseudoTerminal.CopyWindowSize(from, master);
     }
 
     private static void KillTree(int pid, IChildEvents io)
