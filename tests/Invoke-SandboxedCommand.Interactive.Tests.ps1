@@ -74,6 +74,8 @@ $before = (& stty -g)
 $r = Invoke-SandboxedCommand @p -Interactive -Environment @{ PS1 = 'sbx> ' } sh
 "RESULT-SH exit=$($r.ExitCode) interactive=$($r.Interactive) stdout=[$($r.Stdout)] backend=$($r.Backend) auditid=$($r.AuditId)"
 ($r.Enforcement | Where-Object { $_ -like 'new-session:*' }) -replace '^', 'SESSION '
+"VIEW " + ($r | Out-String -Width 80).Trim()
+"AUDIT " + (Get-SandboxAudit -Id $r.AuditId).Details['interactive']
 $r = Invoke-SandboxedCommand @p -Interactive python3 -c @"
 import fcntl, termios
 for name, request in (('TIOCSTI', termios.TIOCSTI), ('TIOCLINUX', 0x541C)):
@@ -142,6 +144,9 @@ Describe 'Invoke-SandboxedCommand -Interactive (<Layer>)' -Skip:([bool]$noScript
     It 'returns the result: exit code, backend, audit id, and no captured output' {
         $transcript | Should -Match "RESULT-SH exit=42 interactive=True stdout=\[\] backend=$Backend auditid=\S+"
         $transcript | Should -Match "SESSION new-session: the command's own session, whose controlling terminal is the run's private pseudo-terminal"
+        # The default view prints no output (there is none captured) and says why; the audit record says it too.
+        $transcript | Should -Match "VIEW \[exit 42 \| [\d.,]+ m?s \| $Backend \| interactive: output not captured\]"
+        $transcript | Should -Match 'AUDIT the command had the terminal; its output was not captured'
     }
 
     It 'keeps terminal injection blocked: TIOCSTI and TIOCLINUX fail with EPERM' {
