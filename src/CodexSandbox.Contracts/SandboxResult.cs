@@ -65,6 +65,9 @@ public sealed record SandboxResult
     public string? AuditId { get; init; }
     /// <summary>True when the output was written line by line as it came (-Stream), so the default view does not print it again.</summary>
     public bool OutputStreamed { get; init; }
+    /// <summary>True when the command had the terminal (-Interactive): its output went there and was not captured, so
+    /// <see cref="Stdout"/> and <see cref="Stderr"/> are empty.</summary>
+    public bool Interactive { get; init; }
 
     public override string ToString() => $"{CommandLine} -> {ExitCode}";
 }

@@ -27,6 +27,7 @@ internal static class Program
         LandlockRuleset? ruleset;
         SeccompFilter filter;
         nint capset;
+        bool controllingTerminal;
         try
         {
             // 1. Arguments; a usage error is reported on --status-fd too when that came before it.
@@ -48,6 +49,7 @@ internal static class Program
             SyscallTable table = SyscallTable.ForCurrentProcess()
                 ?? throw LauncherException.Failure(LaunchErrorKind.UnsupportedArchitecture, "unsupported CPU architecture (x86_64 and aarch64 only)");
             capset = table.Capset;
+            controllingTerminal = options.ControllingTerminal;
 
             // 2. Everything that allocates or touches the filesystem, before any restriction.
             if (options.WorkingDirectory is { } dir) ChangeDirectory(dir);
@@ -68,7 +70,7 @@ internal static class Program
 
         // 3-7. From here on nothing allocates: RLIMIT_AS may already be below what the GC would need.
         if (!limits.Apply()) return Refuse(LaunchErrorKind.RestrictionFailed);
-        if (!PrivilegeDrop.Apply(parent, capset, out bool boundingSetDropped, out bool newSession)) return Refuse(LaunchErrorKind.RestrictionFailed);
+        if (!PrivilegeDrop.Apply(parent, capset, controllingTerminal, out bool boundingSetDropped, out bool newSession)) return Refuse(LaunchErrorKind.RestrictionFailed);
         if (ruleset is not null && !ruleset.Restrict()) return Refuse(LaunchErrorKind.RestrictionFailed);
         if (!filter.Install()) return Refuse(LaunchErrorKind.RestrictionFailed);
         InheritedDescriptors.CloseAll(StatusReport.Descriptor); // only stdin, stdout and stderr reach PROGRAM

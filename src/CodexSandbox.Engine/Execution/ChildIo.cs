@@ -10,7 +10,7 @@ namespace CodexSandbox.Engine.Execution;
 /// </summary>
 /// <remarks>The child is never reaped here: until <see cref="PosixProcessRunner"/> reaps it, its pid and process group
 /// id cannot be reused, so every signal sent meanwhile reaches this run's processes and no other.</remarks>
-internal sealed unsafe class ChildIo : IDisposable
+internal sealed unsafe class ChildIo : IChildEvents, IDisposable
 {
     [DllImport("libc", SetLastError = true)] private static extern int poll(PollFd* fds, nuint count, int timeout);
     [DllImport("libc", SetLastError = true)] private static extern nint read(int fd, byte* buffer, nint count);
@@ -69,6 +69,8 @@ internal sealed unsafe class ChildIo : IDisposable
     /// <summary>Every pipe has reached end-of-file.</summary>
     public bool PipesClosed => Array.TrueForAll(_pipes, fd => fd < 0);
 
+    public bool WaitForExit(TimeSpan? timeout) => RunUntil(static x => x.Exited, timeout);
+
     /// <summary>Serves the descriptors until <paramref name="done"/> holds (true) or <paramref name="timeout"/> has passed
     /// (false); null waits without limit.</summary>
     public bool RunUntil(Func<ChildIo, bool> done, TimeSpan? timeout)
@@ -100,7 +102,7 @@ internal sealed unsafe class ChildIo : IDisposable
                 else if (fds[i].Fd == _wake) Cancelled = true;
                 else Exited = true;
             }
-            if (!Exited && _pidfd < 0) Exited = HasExited();
+            if (!Exited && _pidfd < 0) Exited = HasExited(_pid);
         }
         return true;
     }
@@ -130,11 +132,12 @@ internal sealed unsafe class ChildIo : IDisposable
         _captures[index].Finish();
     }
 
-    private bool HasExited()
+    /// <summary>Whether child <paramref name="pid"/> has exited, without reaping it (for kernels without pidfd_open).</summary>
+    public static bool HasExited(int pid)
     {
         byte* info = stackalloc byte[SigInfoBytes];
         new Span<byte>(info, SigInfoBytes).Clear();
-        return waitid(P_PID, _pid, info, WEXITED | WNOHANG | WNOWAIT) == 0 && *(int*)(info + SigInfoPidOffset) == _pid;
+        return waitid(P_PID, pid, info, WEXITED | WNOHANG | WNOWAIT) == 0 && *(int*)(info + SigInfoPidOffset) == pid;
     }
 
     private void Wake()

@@ -22,6 +22,7 @@ internal static unsafe class PosixProcessRunner
 
     public static ProcessOutcome Run(ProcessSpec spec, Action<OutputLine>? onLine, CancellationToken cancel)
     {
+        if (spec.Terminal != ChildTerminal.None) return RunInTerminal(spec, cancel);
         var start = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
         var child = PosixSpawn.Start(spec);
@@ -88,11 +89,93 @@ internal static unsafe class PosixProcessRunner
         return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F);
     }
 
-    private static void KillTree(int pid, ChildIo io)
+    /// <summary>
+    /// An interactive run: the child gets a new pseudo-terminal as stdin, stdout and stderr, this process's terminal is
+    /// put in raw mode and relayed to it both ways (window size changes too) until the child exits and every process of
+    /// the run has let go of the terminal, then restored. Nothing of the output is captured.
+    /// </summary>
+    /// <param name="input">The caller's terminal to read keys from (stdin; a test passes a terminal of its own).</param>
+    /// <param name="output">The caller's terminal to write the command's output to (stdout).</param>
+    internal static ProcessOutcome RunInTerminal(ProcessSpec spec, CancellationToken cancel, int input = 0, int output = 1)
+    {
+        if (!PseudoTerminal.IsTerminal(input) || !PseudoTerminal.IsTerminal(output))
+        {
+            throw new TerminalUnavailableException("An interactive run needs this process's stdin and stdout to be a terminal, and one of them is redirected.");
+        }
+        var start = DateTimeOffset.Now;
+        var clock = Stopwatch.StartNew();
+        using var terminal = PseudoTerminal.Open(input);
+        var child = PosixSpawn.Start(spec, terminal);
+        terminal.CloseSlave();
+        var status = child.Status >= 0 ? new OutputCapture(StatusMaxBytes, isError: false, onLine: null) : null;
+
+        TerminalRelay relay;
+        try
+        {
+            relay = new TerminalRelay(child.Pid, input, output, terminal, child.Status, status, () => ChildIo.HasExited(child.Pid), cancel);
+        }
+        catch
+        {
+            _ = kill(child.Pid, SIGKILL);
+            Reap(child.Pid);
+            throw;
+        }
+
+        bool timedOut = false, cancelled = false, finished = false;
+        int exitCode;
+        RawTerminalMode? raw = null;
+        // The caller's window size follows the run: the kernel passes SIGWINCH on to the command's foreground group.
+        using var resize = OperatingSystem.IsLinux() ? PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => CopyWindowSize(output, terminal)) : null;
+        try
+        {
+            raw = RawTerminalMode.Enter(input);
+            if (!relay.RunUntil(static x => x.Exited || x.Cancelled, spec.Timeout) || !relay.Exited)
+            {
+                cancelled = relay.Cancelled;
+                timedOut = !cancelled;
+                KillTree(child.Pid, relay);
+                relay.RunUntil(static x => x.Exited, null);
+            }
+            // What the command wrote last is still in the terminal's queue; the launcher's supervisor (or bwrap's PID
+            // namespace) has already ended everything else that held the terminal.
+            if (!relay.RunUntil(static x => x.Drained, ReaderGrace))
+            {
+                KillTree(child.Pid, relay);
+                relay.RunUntil(static x => x.Drained, ReaderGrace);
+            }
+            finished = true;
+        }
+        finally
+        {
+            if (!finished) KillAll(child.Pid);
+            raw?.Dispose();
+            relay.Dispose();
+            exitCode = Reap(child.Pid);
+        }
+        clock.Stop();
+        return new ProcessOutcome
+        {
+            ExitCode = timedOut ? ProcessOutcome.TimeoutExitCode : exitCode,
+            TimedOut = timedOut,
+            Cancelled = cancelled,
+            StartTime = start,
+            Duration = clock.Elapsed,
+            Status = status?.Text,
+        };
+    }
+
+    private static void CopyWindowSize(int from, PseudoTerminal terminal)
+    {
+        // The handler may run just after the relay closed the master (the run is ending): then there is nothing to resize.
+        int master = terminal.Master;
+        if (master >= 0) PseudoTerminal.CopyWindowSize(from, master);
+    }
+
+    private static void KillTree(int pid, IChildEvents io)
     {
         // SIGTERM first: the launcher's supervisor (and bwrap, whose PID namespace dies with it) then takes down
         // everything the command started, setsid daemons included, which a SIGKILL of it would orphan.
-        if (kill(pid, SIGTERM) == 0) io.RunUntil(static x => x.Exited, TermGrace);
+        if (kill(pid, SIGTERM) == 0) io.WaitForExit(TermGrace);
         // The launcher calls setsid, so the child leads its own process group: signal the group (this reaches
         // descendants that were re-parented), then walk whatever tree is still attached to the child.
         if (io.Exited) _ = kill(-pid, SIGKILL);

@@ -34,8 +34,8 @@ internal static unsafe class PosixSpawn
     [DllImport(Lib, SetLastError = true)] private static extern int fcntl(int fd, int command, nint argument);
     [DllImport(Lib)] private static extern byte* strerror(int errnum);
 
-    private const int O_RDONLY = 0, O_CLOEXEC = 0x80000, F_DUPFD_CLOEXEC = 1030;
-    private const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
+    private const int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 0x80000, F_DUPFD_CLOEXEC = 1030;
+    private const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
     private const int E2BIG = 7;
 
     /// <summary>glibc's objects are at most these sizes (x86_64 and aarch64: file actions 80, attributes 336, sigset_t 128).</summary>
@@ -55,7 +55,9 @@ internal static unsafe class PosixSpawn
     /// ignores SIGPIPE, which execve would otherwise pass on). Throws <see cref="Win32Exception"/> with the errno when
     /// the program cannot be started (E2BIG for an argument list over the kernel's limit).
     /// </summary>
-    public static Child Start(ProcessSpec spec)
+    /// <param name="terminal">An interactive run (<see cref="ProcessSpec.Terminal"/>): descriptors 0, 1 and 2 are its
+    /// slave instead of /dev/null and the pipes (<see cref="Child.Stdout"/> and <see cref="Child.Stderr"/> are -1).</param>
+    public static Child Start(ProcessSpec spec, PseudoTerminal? terminal = null)
     {
         string program = Resolve(spec.Program);
         var argv = new List<string>(spec.Arguments.Count + 1) { spec.Program };
@@ -74,10 +76,15 @@ internal static unsafe class PosixSpawn
             // The write ends become 1, 2 and the status descriptor in the child by dup2, so none may already hold one of
             // those numbers (a host that closed its own stdout would get 1 from pipe2).
             int lowest = Math.Max(3, (spec.StatusDescriptor ?? 0) + 1);
-            Pipe(stdout, lowest);
-            Pipe(stderr, lowest);
+            if (terminal is null)
+            {
+                Pipe(stdout, lowest);
+                Pipe(stderr, lowest);
+            }
             if (spec.StatusDescriptor is not null) Pipe(status, lowest);
-            int pid = Spawn(program, argv, envp, spec.WorkingDirectory, stdout[1], stderr[1], status[1], spec.StatusDescriptor ?? -1);
+            var stdio = terminal is null ? new Stdio(stdout[1], stderr[1], -1, null, false)
+                : new Stdio(-1, -1, terminal.Slave, terminal.SlavePath, spec.Terminal == ChildTerminal.NewSession);
+            int pid = Spawn(program, argv, envp, spec.WorkingDirectory, stdio, status[1], spec.StatusDescriptor ?? -1);
             var child = new Child(pid, stdout[0], stderr[0], status[0]);
             stdout[0] = stderr[0] = status[0] = -1;
             return child;
@@ -109,7 +116,12 @@ internal static unsafe class PosixSpawn
         return new Win32Exception(errno, $"{what} failed: {Describe(errno)}");
     }
 
-    private static int Spawn(string program, List<string> argv, List<string> envp, string workingDirectory, int stdoutWrite, int stderrWrite, int statusWrite, int statusTarget)
+    /// <summary>What descriptors 0-2 of the child are: /dev/null and two pipe write ends, or a pseudo-terminal's slave
+    /// (inherited as a descriptor, or opened by its path after setsid so that it becomes the new session's controlling
+    /// terminal).</summary>
+    private readonly record struct Stdio(int StdoutWrite, int StderrWrite, int TerminalSlave, string? TerminalPath, bool NewSession);
+
+    private static int Spawn(string program, List<string> argv, List<string> envp, string workingDirectory, Stdio stdio, int statusWrite, int statusTarget)
     {
         byte** nativeArgv = Strings(argv);
         byte** nativeEnvp = Strings(envp);
@@ -129,10 +141,30 @@ internal static unsafe class PosixSpawn
             Check(posix_spawnattr_init(attributes), "posix_spawnattr_init");
             attributesReady = true;
 
-            fixed (byte* devNull = "/dev/null\0"u8)
-                Check(posix_spawn_file_actions_addopen(actions, 0, devNull, O_RDONLY, 0), "addopen");
-            Check(posix_spawn_file_actions_adddup2(actions, stdoutWrite, 1), "adddup2");
-            Check(posix_spawn_file_actions_adddup2(actions, stderrWrite, 2), "adddup2");
+            short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+            if (stdio.NewSession)
+            {
+                // glibc runs setsid before the file actions, so this open (without O_NOCTTY) makes the slave the new
+                // session's controlling terminal.
+                flags |= POSIX_SPAWN_SETSID;
+                fixed (byte* path = Encoding.UTF8.GetBytes(stdio.TerminalPath + "\0"))
+                    Check(posix_spawn_file_actions_addopen(actions, 0, path, O_RDWR, 0), "addopen");
+                Check(posix_spawn_file_actions_adddup2(actions, 0, 1), "adddup2");
+                Check(posix_spawn_file_actions_adddup2(actions, 0, 2), "adddup2");
+            }
+            else if (stdio.TerminalSlave >= 0)
+            {
+                Check(posix_spawn_file_actions_adddup2(actions, stdio.TerminalSlave, 0), "adddup2");
+                Check(posix_spawn_file_actions_adddup2(actions, stdio.TerminalSlave, 1), "adddup2");
+                Check(posix_spawn_file_actions_adddup2(actions, stdio.TerminalSlave, 2), "adddup2");
+            }
+            else
+            {
+                fixed (byte* devNull = "/dev/null\0"u8)
+                    Check(posix_spawn_file_actions_addopen(actions, 0, devNull, O_RDONLY, 0), "addopen");
+                Check(posix_spawn_file_actions_adddup2(actions, stdio.StdoutWrite, 1), "adddup2");
+                Check(posix_spawn_file_actions_adddup2(actions, stdio.StderrWrite, 2), "adddup2");
+            }
             // dup2 clears close-on-exec on the copy only (Pipe keeps every source above the targets).
             if (statusWrite >= 0) Check(posix_spawn_file_actions_adddup2(actions, statusWrite, statusTarget), "adddup2");
             fixed (byte* cwd = Encoding.UTF8.GetBytes(workingDirectory + "\0"))
@@ -141,7 +173,7 @@ internal static unsafe class PosixSpawn
 
             Check(posix_spawnattr_setsigmask(attributes, emptyMask), "setsigmask");
             Check(posix_spawnattr_setsigdefault(attributes, allSignals), "setsigdefault");
-            Check(posix_spawnattr_setflags(attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF), "setflags");
+            Check(posix_spawnattr_setflags(attributes, flags), "setflags");
 
             int pid;
             int error;

@@ -14,6 +14,12 @@ public static class ProcessRunner
         // macOS (not tested by this project's CI) and Windows keep Process.
         if (OperatingSystem.IsLinux()) return PosixProcessRunner.Run(spec, onLine, cancel);
         if (spec.StatusDescriptor is not null) throw new PlatformNotSupportedException("A status descriptor can only be passed on Linux.");
+        if (spec.Terminal != ChildTerminal.None)
+        {
+            // macOS: sandbox-exec and the command inherit this process's terminal as they are (no relay). Windows: none yet.
+            InteractiveTerminal.EnsureAvailable();
+            return RunInheritingTerminal(spec, cancel);
+        }
         return RunWithProcess(spec, onLine, cancel);
     }
 
@@ -65,6 +71,43 @@ public static class ProcessRunner
         clock.Stop();
 
         return OutputCapture.Outcome(stdout, stderr, timedOut ? 0 : process.ExitCode, timedOut, cancelled, start, clock.Elapsed);
+    }
+
+    /// <summary>An interactive run away from Linux: the child shares this process's terminal; nothing is captured.</summary>
+    private static ProcessOutcome RunInheritingTerminal(ProcessSpec spec, CancellationToken cancel)
+    {
+        var psi = new ProcessStartInfo(spec.Program) { WorkingDirectory = spec.WorkingDirectory, UseShellExecute = false };
+        foreach (var a in spec.Arguments) psi.ArgumentList.Add(a);
+        psi.Environment.Clear();
+        foreach (var (k, v) in spec.Environment) psi.Environment[k] = v;
+
+        var start = DateTimeOffset.Now;
+        var clock = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = psi };
+        process.Start();
+        bool timedOut = false, cancelled = false;
+        using var timeoutSource = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeoutSource.Token);
+        try
+        {
+            process.WaitForExitAsync(linked.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = timeoutSource.IsCancellationRequested && !cancel.IsCancellationRequested;
+            cancelled = !timedOut;
+            KillTree(process);
+            process.WaitForExit();
+        }
+        clock.Stop();
+        return new ProcessOutcome
+        {
+            ExitCode = timedOut ? ProcessOutcome.TimeoutExitCode : process.ExitCode,
+            TimedOut = timedOut,
+            Cancelled = cancelled,
+            StartTime = start,
+            Duration = clock.Elapsed,
+        };
     }
 
     private static void KillTree(Process process)

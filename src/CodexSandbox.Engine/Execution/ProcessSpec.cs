@@ -15,4 +15,7 @@ public sealed record ProcessSpec
     /// <summary>Linux only: the child gets the write end of a pipe at this descriptor number (the launcher's
     /// <c>--status-fd</c>), and what it writes there is <see cref="ProcessOutcome.Status"/>. Null for none.</summary>
     public int? StatusDescriptor { get; init; }
+    /// <summary>An interactive run: the child's stdin, stdout and stderr are a pseudo-terminal relayed to this process's
+    /// terminal (Linux; elsewhere the terminal itself), and nothing is captured. <see cref="ChildTerminal.None"/> by default.</summary>
+    public ChildTerminal Terminal { get; init; }
 }

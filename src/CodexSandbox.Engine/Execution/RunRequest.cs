@@ -14,4 +14,6 @@ public sealed record RunRequest
     public IReadOnlyDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
     /// <summary>Run with no sandbox (an approved escalation).</summary>
     public bool Unsandboxed { get; init; }
+    /// <summary>Give the command the caller's terminal (-Interactive): its output goes there and is not captured.</summary>
+    public bool Interactive { get; init; }
 }

@@ -56,7 +56,7 @@ public static class SandboxExecutor
         {
             TargetPlatform.MacOS => PlanSeatbelt(policy, request.Argv, host, proxyPorts),
             TargetPlatform.Windows => new WindowsPlanner(new WindowsPlannerOptions { ProxyPorts = proxyPorts }).Plan(policy, request.Argv),
-            _ => PlanLinux(policy, request.Argv, host, proxy),
+            _ => PlanLinux(policy, request.Argv, host, proxy, request.Interactive),
         };
     }
 
@@ -81,14 +81,14 @@ public static class SandboxExecutor
             "Run it inside the sandbox; or, knowingly, empty deny_read and set [sandbox_credentials] deny_read = false.");
     }
 
-    private static LaunchPlan PlanLinux(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, ProxyEndpoints? proxy)
+    private static LaunchPlan PlanLinux(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, ProxyEndpoints? proxy, bool terminal)
     {
         if (!OperatingSystem.IsLinux() || host.Linux is null)
         {
             throw new SandboxUnavailableException($"The Linux sandbox runs only on Linux; this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.",
                 "Use Get-SandboxPolicy -TargetPlatform Linux to review the Linux plan from here.");
         }
-        return new LinuxPlanner(host.Linux, proxy).Plan(policy, argv);
+        return new LinuxPlanner(host.Linux, proxy, terminal).Plan(policy, argv);
     }
 
     private static LaunchPlan PlanSeatbelt(SandboxPolicy policy, IReadOnlyList<string> argv, SandboxHost host, IReadOnlyList<int> proxyPorts)
@@ -152,6 +152,7 @@ public static class SandboxExecutor
         var timeout = request.Timeout ?? (policy.Limits.TimeoutSec is { } s ? TimeSpan.FromSeconds(s) : null);
         var enforced = plan.Enforced.ToList();
         var notEnforced = plan.NotEnforced.ToList();
+        if (request.Interactive && plan.Platform == TargetPlatform.Windows) InteractiveTerminal.EnsureAvailable();
         var outcome = windowsSandbox
             ? RunWindows(plan, env, timeout, policy.Limits.OutputMaxBytes, onLine, cancel, notEnforced)
             : RunProcess(request, plan, env, timeout, onLine, cancel, enforced, notEnforced);
@@ -170,6 +171,7 @@ public static class SandboxExecutor
             Stdout = outcome.Stdout,
             Stderr = outcome.Stderr,
             StdoutBytes = outcome.StdoutBytes,
+            Interactive = request.Interactive,
             StderrBytes = outcome.StderrBytes,
             StdoutTruncated = outcome.StdoutTruncated,
             StderrTruncated = outcome.StderrTruncated,
@@ -218,6 +220,7 @@ public static class SandboxExecutor
                 enforced.Add($"process-limit: at most {maxProcesses} processes (pids cgroup)");
             }
         }
+        bool launcher = plan.Platform == TargetPlatform.Linux && LauncherEnforcement.UsesLauncher(plan.Backend);
         try
         {
             return ProcessRunner.Run(new ProcessSpec
@@ -228,7 +231,10 @@ public static class SandboxExecutor
                 Environment = env,
                 Timeout = timeout,
                 OutputMaxBytes = policy.Limits.OutputMaxBytes,
-                StatusDescriptor = plan.Platform == TargetPlatform.Linux && LauncherEnforcement.UsesLauncher(plan.Backend) ? LauncherStatus.Descriptor : null,
+                StatusDescriptor = launcher ? LauncherStatus.Descriptor : null,
+                // The launcher makes the terminal its command's own (--controlling-terminal in the plan); a program started
+                // without it gets the terminal through a new session of its own.
+                Terminal = !request.Interactive ? ChildTerminal.None : launcher ? ChildTerminal.Inherited : ChildTerminal.NewSession,
             }, onLine, cancel);
         }
         finally

@@ -52,6 +52,7 @@ public sealed class CommandRun
     /// <summary>Runs <paramref name="command"/> through the whole sequence; returns its result (also given to the host), or null when the plan was not confirmed.</summary>
     public SandboxResult? Run(CommandToRun command, CancellationToken cancel)
     {
+        if (_settings.Interactive) InteractiveTerminal.EnsureAvailable();
         var assessment = Assess(command);
         var reason = assessment.Reasons.Count > 0 ? string.Join(" ", assessment.Reasons) : null;
         var runId = AuditLog.NewId();
@@ -70,6 +71,7 @@ public sealed class CommandRun
             Timeout = _settings.Timeout,
             ExtraEnvironment = _settings.ExtraEnvironment,
             Unsandboxed = !assessment.RunsSandboxed,
+            Interactive = _settings.Interactive,
         };
         SandboxHost host;
         PlannedRun planned;
@@ -207,7 +209,7 @@ public sealed class CommandRun
         SandboxResult result;
         try
         {
-            result = _settings.Stream ? RunStreaming(run, decisions, cancel) : SandboxExecutor.Run(run, null, cancel, decisions.Enqueue);
+            result = _settings.Stream && !request.Interactive ? RunStreaming(run, decisions, cancel) : SandboxExecutor.Run(run, null, cancel, decisions.Enqueue);
         }
         finally
         {

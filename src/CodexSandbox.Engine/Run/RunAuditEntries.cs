@@ -39,6 +39,16 @@ internal static class RunAuditEntries
         NetworkAccess = request.Unsandboxed ? NetworkMode.On : request.Policy.NetworkMode, WritableRoots = result.WritableRoots, Backend = result.Backend,
         Enforcement = result.Enforcement, ExitCode = result.ExitCode, Duration = result.Duration, TimedOut = result.TimedOut,
         StdoutBytes = result.StdoutBytes, StderrBytes = result.StderrBytes, Stdout = result.Stdout, Stderr = result.Stderr,
-        Reason = reason, Details = checkpoint is { Taken: true } ? new Dictionary<string, string> { ["checkpoint"] = checkpoint.Id } : null,
+        Reason = reason, Details = Details(checkpoint, request.Interactive),
     };
+
+    // An interactive run's output went to the terminal: the record says so, rather than looking like a silent command.
+    private static Dictionary<string, string>? Details(Checkpoint? checkpoint, bool interactive)
+    {
+        if (checkpoint is not { Taken: true } && !interactive) return null;
+        var details = new Dictionary<string, string>();
+        if (checkpoint is { Taken: true }) details["checkpoint"] = checkpoint.Id;
+        if (interactive) details["interactive"] = "the command had the terminal; its output was not captured";
+        return details;
+    }
 }

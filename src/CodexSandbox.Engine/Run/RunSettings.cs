@@ -25,6 +25,8 @@ public sealed record RunSettings
     public bool Checkpoint { get; init; }
     /// <summary>Write output lines as they arrive (-Stream).</summary>
     public bool Stream { get; init; }
+    /// <summary>Give the command the terminal (-Interactive): nothing is captured, and a session without a terminal is refused before anything is decided.</summary>
+    public bool Interactive { get; init; }
     /// <summary>The command asks to run outside the sandbox (-RequestUnsandboxed).</summary>
     public bool RequestUnsandboxed { get; init; }
     /// <summary>Why it needs to (-Justification); shown in the prompt.</summary>

@@ -53,6 +53,7 @@ internal static class ArgumentParser
             else if (Is(name, LauncherOption.FileSizeMb)) options.FileSizeMb = ParseCount(name, Value(args, ref i, name, inlineValue));
             else if (Is(name, LauncherOption.OpenFiles)) options.OpenFiles = ParseCount(name, Value(args, ref i, name, inlineValue));
             else if (Is(name, LauncherOption.Relay)) options.Relays.Add(Relay.RelaySpec.Parse(name, Value(args, ref i, name, inlineValue)));
+            else if (Is(name, LauncherOption.ControllingTerminal)) { NoValue(name, inlineValue); options.ControllingTerminal = true; }
             else if (Is(name, LauncherOption.Supervise)) { NoValue(name, inlineValue); options.Supervise = true; options.OwnArgumentIndexes.Add(i); }
             else if (Is(name, LauncherOption.StatusFd))
             {

@@ -96,6 +96,12 @@ internal static class HelpText
                                              SIGKILL of this process (or its parent's death while
                                              SIGTERM is ignored) leaves them running. For runs without
                                              a pid namespace.
+          --controlling-terminal             stdin is a terminal (a pseudo-terminal the caller relays):
+                                             right after the new session is made (or when this process
+                                             already leads a session without one) it becomes the
+                                             session's controlling terminal (TIOCSCTTY), so Ctrl+C and
+                                             job control reach PROGRAM. Exit 125 if that fails. TIOCSTI
+                                             and TIOCLINUX stay denied.
         Other:
           --status-fd N                      write the status record to descriptor N (3 or more; made
                                              close-on-exec, so the command never holds it; if N is not

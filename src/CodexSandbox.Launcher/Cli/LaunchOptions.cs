@@ -37,6 +37,9 @@ internal sealed class LaunchOptions
 
     public bool Supervise { get; set; }
 
+    /// <summary>--controlling-terminal: stdin becomes the controlling terminal of the command's new session.</summary>
+    public bool ControllingTerminal { get; set; }
+
     /// <summary>Where --supervise and --status-fd (with its value) stood in the arguments: they belong to this
     /// copy, so the supervised copy gets the arguments without them (and its own --status-fd).</summary>
     public List<int> OwnArgumentIndexes { get; } = [];

@@ -37,6 +37,9 @@ internal static unsafe class Libc
     // Variadic in C (see the remarks): glibc hands six longs to the kernel, the sixth read from the stack; no call here uses it.
     [DllImport(Lib, SetLastError = true)] public static extern nint syscall(nint number, nint a1, nint a2, nint a3, nint a4, nint a5);
     [DllImport(Lib, SetLastError = true)] public static extern int setsid();
+    [DllImport(Lib, SetLastError = true)] public static extern int getsid(int pid);
+    // Variadic in C (see the remarks): the kernel reads the request as an unsigned int and the argument as a long.
+    [DllImport(Lib, SetLastError = true)] public static extern int ioctl(int fd, nuint request, nint argument);
     [DllImport(Lib, SetLastError = true)] public static extern int getppid();
     [DllImport(Lib, SetLastError = true)] public static extern uint getuid();
     [DllImport(Lib, SetLastError = true)] public static extern int uname(byte* buf);

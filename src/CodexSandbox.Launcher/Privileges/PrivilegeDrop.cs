@@ -12,6 +12,7 @@ internal static unsafe class PrivilegeDrop
     private const int PR_SET_PDEATHSIG = 1, PR_CAPBSET_DROP = 24, PR_SET_SECUREBITS = 28;
     private const int PR_SET_NO_NEW_PRIVS = 38, PR_CAP_AMBIENT = 47, PR_CAP_AMBIENT_CLEAR_ALL = 4;
     private const int SIGKILL = 9;
+    private const nuint TIOCSCTTY = 0x540E;
     private const uint LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 
     // NOROOT(+locked): uid 0 gains no capabilities on execve; KEEP_CAPS_LOCKED; NO_CAP_AMBIENT_RAISE(+locked).
@@ -24,11 +25,12 @@ internal static unsafe class PrivilegeDrop
     internal struct CapData { public uint Effective; public uint Permitted; public uint Inheritable; }
 
     /// <summary>Applies everything; on failure prints one line and returns false.</summary>
-    public static bool Apply(int originalParent, nint capsetSyscall) => Apply(originalParent, capsetSyscall, out _, out _);
+    public static bool Apply(int originalParent, nint capsetSyscall) => Apply(originalParent, capsetSyscall, controllingTerminal: false, out _, out _);
 
     /// <param name="boundingSetDropped">False when the caller had no CAP_SETPCAP (and so nothing to drop).</param>
+    /// <param name="controllingTerminal">--controlling-terminal: stdin becomes the controlling terminal of the session.</param>
     /// <param name="newSession">False when this process already led a process group and kept its session.</param>
-    public static bool Apply(int originalParent, nint capsetSyscall, out bool boundingSetDropped, out bool newSession)
+    public static bool Apply(int originalParent, nint capsetSyscall, bool controllingTerminal, out bool boundingSetDropped, out bool newSession)
     {
         boundingSetDropped = true;
         newSession = false;
@@ -71,7 +73,24 @@ internal static unsafe class PrivilegeDrop
         // the terminal then, and the seccomp filter still refuses TIOCSTI/TIOCLINUX.
         if (Libc.setsid() >= 0) newSession = true;
         else if (Libc.Errno != Libc.EPERM) return Fail("setsid"u8, Libc.Errno);
-        return true;
+        return !controllingTerminal || TakeTerminal();
+    }
+
+    /// <summary>
+    /// Makes stdin (the caller's pseudo-terminal, inherited as a descriptor, so it is reachable inside bubblewrap too)
+    /// the controlling terminal of this session: the line discipline then turns Ctrl+C into SIGINT for the command's
+    /// foreground process group, and shells get job control. Only a session leader without a terminal can do this
+    /// (a fresh setsid, or bubblewrap's --new-session); argument 0 never steals a terminal another session holds.
+    /// Typed keystrokes still cannot be injected: the seccomp filter installed next refuses TIOCSTI and TIOCLINUX.
+    /// </summary>
+    private static bool TakeTerminal()
+    {
+        if (Libc.getsid(0) != Posix.getpid())
+        {
+            Diagnostics.Error("--controlling-terminal: this process does not lead a session (it was started as a shell job), so it cannot take a terminal"u8);
+            return false;
+        }
+        return Libc.ioctl(0, TIOCSCTTY, 0) == 0 || Fail("ioctl(TIOCSCTTY) on stdin"u8, Libc.Errno);
     }
 
     private static bool Fail(ReadOnlySpan<byte> what, int errno)

@@ -79,8 +79,14 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
+    /// <summary>Give the command the terminal (an interactive shell, a REPL, an installer that asks questions), confined as any
+    /// run; its output goes to the terminal and is not captured in the result.</summary>
+    [Parameter]
+    public SwitchParameter Interactive { get; set; }
+
     protected override void BeginProcessing()
     {
+        if (Interactive) RefuseInteractiveConflicts();
         var policy = ResolvePolicy();
         var rules = LoadRules(); // a broken rules file stops the run here
         var session = s_sessions.GetValue((object?)System.Management.Automation.Runspaces.Runspace.DefaultRunspace ?? s_sessions, _ => new SessionApprovals());
@@ -94,6 +100,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             Force = Force,
             Checkpoint = Checkpoint,
             Stream = Stream,
+            Interactive = Interactive,
             RequestUnsandboxed = RequestUnsandboxed,
             Justification = Justification,
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
@@ -122,7 +129,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             if (e is ProgramNotFoundException) SessionState.PSVariable.Set("global:LASTEXITCODE", 127);
             // A command that needs an approval this session cannot give never counts as run: the error is terminating,
             // and the front door makes it stop the script (a CI job fails instead of carrying on).
-            if (e is ApprovalRequiredException) ThrowTerminatingError(record);
+            if (e is ApprovalRequiredException or TerminalUnavailableException) ThrowTerminatingError(record);
             WriteError(record);
             return;
         }
@@ -134,6 +141,22 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
         if (result is { Succeeded: false } && LanguagePrimitives.IsTrue(GetVariableValue("PSNativeCommandUseErrorActionPreference")))
         {
             WriteError(Errors.ExitCode(result));
+        }
+    }
+
+    // One command holds the terminal at a time, and its output goes there, not into lines.
+    private void RefuseInteractiveConflicts()
+    {
+        if (Stream)
+        {
+            ThrowTerminatingError(Errors.Record(new ArgumentException("-Interactive and -Stream cannot be used together: an interactive command writes to the terminal itself, so there are no output lines to stream."),
+                Errors.InteractiveConflict, "Stream"));
+        }
+        if (MyInvocation.ExpectingInput)
+        {
+            ThrowTerminatingError(Errors.Record(new ArgumentException("-Interactive runs one command with the terminal, and cannot take command lines from the pipeline."),
+                Errors.InteractiveConflict, "Command",
+                "Give the one command after the parameters (Invoke-SandboxedCommand -Interactive <program> <arguments>, or -Command '<shell line>'), or drop -Interactive to run piped lines one after another."));
         }
     }
 

@@ -60,6 +60,10 @@ internal static class Errors
         "Correct the argument named in the message; no program can receive a NUL character.");
     public static readonly ErrorKind ArgumentListTooLong = new(nameof(ArgumentListTooLong), ErrorCategory.LimitsExceeded,
         "The argument list exceeds the kernel's limit (E2BIG); pass data through a file instead.");
+    public static readonly ErrorKind TerminalUnavailable = new(nameof(TerminalUnavailable), ErrorCategory.ResourceUnavailable,
+        "Run it without -Interactive: its output is then captured in the result (add -Stream to see it as it comes), and its stdin reads end-of-file.");
+    public static readonly ErrorKind InteractiveConflict = new(nameof(InteractiveConflict), ErrorCategory.InvalidArgument,
+        "Use -Interactive alone for one command that needs the terminal; -Stream and piped command lines are for runs whose output is captured.");
     public static readonly ErrorKind StartFailed = new(nameof(StartFailed), ErrorCategory.OpenError,
         "Check that the program is executable by this user and that its interpreter exists; Get-SandboxCapability shows the sandbox launcher's state.");
 
@@ -132,6 +136,7 @@ internal static class Errors
         ProgramNotFoundException c when c.Program == "sh" && OperatingSystem.IsWindows() => Record(c, CommandNotFound, c.Program,
             "On Windows a -Command line needs a POSIX sh on the policy's PATH (Git for Windows installs one); or use -ScriptBlock, or a program with -ArgumentList."),
         ProgramNotFoundException c => Record(c, CommandNotFound, c.Program),
+        TerminalUnavailableException t => Record(t, TerminalUnavailable, command, t.Remedy),
         ArgumentException a => Record(a, InvalidCommandArgument, command),
         System.ComponentModel.Win32Exception w when w.NativeErrorCode == 7 => Record(w, ArgumentListTooLong, command),
         System.ComponentModel.Win32Exception w => Record(w, StartFailed, command),

@@ -46,6 +46,10 @@ internal static class LauncherOption
     public const string OpenFiles = "--open-files";
 
     public const string Supervise = "--supervise";
+    /// <summary>stdin is a terminal (the host's pseudo-terminal relay): after the new session is made, it becomes that
+    /// session's controlling terminal (TIOCSCTTY), so Ctrl+C and job control reach the command; TIOCSTI and TIOCLINUX
+    /// stay denied by seccomp.</summary>
+    public const string ControllingTerminal = "--controlling-terminal";
     /// <summary>A descriptor number: the launcher writes its status record (<see cref="StatusKey"/>) there and marks
     /// it close-on-exec, so end-of-file after the record's exec outcome means the command was exec'd.</summary>
     public const string StatusFd = "--status-fd";

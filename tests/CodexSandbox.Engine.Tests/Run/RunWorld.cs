@@ -67,7 +67,7 @@ public sealed class RunWorld : IDisposable
         try { Directory.Delete(_base, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static string FindLauncher()
+    internal static string FindLauncher()
     {
         if (LinuxHost.FindLauncher(StagedModule() ?? "") is { } path) return path;
         throw new InvalidOperationException(

@@ -17,7 +17,10 @@ public static class LinuxCommandBuilder
 
     /// <param name="proxy">Allowlist mode: the bound proxy's ports and sockets; null for a plan made without a run.</param>
     /// <param name="runId">Names the per-run private folder of the launcher-only layer (a fresh one when null).</param>
-    public static LaunchPlan Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host, ProxyEndpoints? proxy = null, string? runId = null)
+    /// <param name="terminal">An interactive run: stdin is the run's pseudo-terminal, which the launcher makes the
+    /// controlling terminal of the command's session (<c>--controlling-terminal</c>).</param>
+    public static LaunchPlan Build(SandboxPolicy policy, IReadOnlyList<string> argv, LinuxHost host, ProxyEndpoints? proxy = null, string? runId = null,
+        bool terminal = false)
     {
         if (argv.Count == 0) throw new ArgumentException("The command is empty.", nameof(argv));
         if (policy.SandboxMode == SandboxMode.DangerFullAccess) return DirectLaunch.ForDangerFullAccess(TargetPlatform.Linux, argv);
@@ -78,7 +81,7 @@ public static class LinuxCommandBuilder
             }
         }
         else proxy = null;
-        var launcherArgs = LauncherArguments(policy, host, proxy, useBwrap, enforced, notEnforced);
+        var launcherArgs = LauncherArguments(policy, host, proxy, useBwrap, terminal, enforced, notEnforced);
         if (readSet is not null) ReadLimitArguments(policy, readSet, useBwrap, host, launcherArgs, enforced, notEnforced, notes);
         long? pidsCgroup = host.CallerIsRoot ? policy.Limits.MaxProcesses : null;
 
@@ -338,7 +341,8 @@ public static class LinuxCommandBuilder
         notEnforced.Add("private-tmp: without a mount namespace /tmp itself cannot be replaced: programs that write to /tmp directly instead of $TMPDIR fail, and the names of the host's files there can still be listed");
     }
 
-    private static List<string> LauncherArguments(SandboxPolicy policy, LinuxHost host, ProxyEndpoints? proxy, bool useBwrap, List<string> enforced, List<string> notEnforced)
+    private static List<string> LauncherArguments(SandboxPolicy policy, LinuxHost host, ProxyEndpoints? proxy, bool useBwrap, bool terminal,
+        List<string> enforced, List<string> notEnforced)
     {
         // The launcher reports what it applied on this descriptor (LauncherStatus); the run's result is built from that.
         var args = new List<string> { LauncherOption.StatusFd, LauncherStatus.Descriptor.ToString(CultureInfo.InvariantCulture) };
@@ -429,7 +433,13 @@ public static class LinuxCommandBuilder
         }
         enforced.Add("no-new-privileges");
         enforced.Add("capabilities-dropped");
-        enforced.Add("new-session: no controlling terminal; TIOCSTI and TIOCLINUX denied");
+        if (terminal)
+        {
+            // The pseudo-terminal arrives as stdin, an inherited descriptor, so it is the same inside bubblewrap's private /dev.
+            args.Add(LauncherOption.ControllingTerminal);
+            enforced.Add("new-session: the command's own session, whose controlling terminal is the run's private pseudo-terminal (Ctrl+C reaches the command, not the caller); TIOCSTI and TIOCLINUX denied");
+        }
+        else enforced.Add("new-session: no controlling terminal; TIOCSTI and TIOCLINUX denied");
         enforced.Add("inherited-descriptors: only stdin, stdout and stderr reach the command");
         enforced.Add("resource-limits: core dumps off" + (HasLimits(policy.Limits) ? ", configured rlimits applied" : ""));
         return args;

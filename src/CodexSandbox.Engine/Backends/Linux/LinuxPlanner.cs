@@ -5,7 +5,8 @@ namespace CodexSandbox.Engine.Backends.Linux;
 /// alike); elsewhere for a capable host (Landlock ABI 7, working bubblewrap).
 /// </summary>
 /// <param name="proxy">Allowlist mode: the proxy bound for the run; null for a plan made without a run.</param>
-public sealed class LinuxPlanner(LinuxHost host, ProxyEndpoints? proxy = null) : ILaunchPlanner
+/// <param name="terminal">An interactive run (-Interactive): the command's session gets the run's pseudo-terminal.</param>
+public sealed class LinuxPlanner(LinuxHost host, ProxyEndpoints? proxy = null, bool terminal = false) : ILaunchPlanner
 {
     public TargetPlatform Platform => TargetPlatform.Linux;
 
@@ -14,7 +15,7 @@ public sealed class LinuxPlanner(LinuxHost host, ProxyEndpoints? proxy = null) :
 
     public LaunchPlan Plan(SandboxPolicy policy, IReadOnlyList<string> argv)
     {
-        var plan = LinuxCommandBuilder.Build(policy, argv, host, proxy);
+        var plan = LinuxCommandBuilder.Build(policy, argv, host, proxy, terminal: terminal);
         return OperatingSystem.IsLinux() ? plan
             : plan with { Notes = ["Planned away from Linux, for a host with Landlock ABI 7 and a working bubblewrap.", .. plan.Notes] };
     }

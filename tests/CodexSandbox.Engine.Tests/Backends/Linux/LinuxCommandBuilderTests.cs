@@ -163,6 +163,27 @@ public class LinuxCommandBuilderTests
     }
 
     [Fact]
+    public void AnInteractiveRunAsksTheLauncherToTakeTheTerminal_InEitherLayer()
+    {
+        using var t = new TempTree();
+        foreach (var host in new[] { Bwrap, LauncherOnly })
+        {
+            var plain = LinuxCommandBuilder.Build(Policy(t), ["/bin/sh"], host);
+            Assert.DoesNotContain("--controlling-terminal", plain.Arguments);
+            Assert.Contains("new-session: no controlling terminal; TIOCSTI and TIOCLINUX denied", plain.Enforced);
+
+            var interactive = LinuxCommandBuilder.Build(Policy(t), ["/bin/sh"], host, terminal: true);
+            var a = interactive.Arguments.ToList();
+            // A launcher option: after the launcher's path (inside bwrap's command) and before the command's "--".
+            int option = a.IndexOf("--controlling-terminal");
+            Assert.True(option > a.LastIndexOf(Launcher) && option < a.LastIndexOf("--"), string.Join(' ', a));
+            var session = Assert.Single(interactive.Enforced, e => e.StartsWith("new-session:", StringComparison.Ordinal));
+            Assert.Contains("private pseudo-terminal", session);
+            Assert.Contains("TIOCSTI and TIOCLINUX denied", session);
+        }
+    }
+
+    [Fact]
     public void LauncherAloneShowsAReadOnlyWorkingDirectoryUnderAHiddenFolder()
     {
         using var t = new TempTree();
