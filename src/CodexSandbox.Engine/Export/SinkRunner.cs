@@ -24,6 +24,7 @@ internal sealed class SinkRunner : IDisposable
     private readonly Func<TimeSpan, IAuditSink> _connect;
     private readonly ExportCursor _cursor;
     private readonly ConcurrentQueue<AuditRecord> _queue = new();
+    private readonly ConcurrentQueue<string> _notices = new();
     private readonly SortedList<long, AuditRecord> _pending = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly object _flushGate = new();
@@ -104,12 +105,16 @@ internal sealed class SinkRunner : IDisposable
         return !_lastAttemptFailed;
     }
 
-    /// <summary>The last failure, once per process: the caller shows it as a warning and it is not offered again.</summary>
-    public string? TakeWarning()
+    /// <summary>
+    /// What the user should be told: the last failure, once per process (it is not offered again), and records that
+    /// retention deleted before they could be sent.
+    /// </summary>
+    public IEnumerable<string> TakeWarnings()
     {
-        if (Interlocked.CompareExchange(ref _warningState, 2, 1) != 1) return null;
-        return $"Audit export to {Settings} is failing ({_lastError}). The records stay in the local audit log and are sent when the " +
-               "receiver is back (Sync-SandboxAudit sends them now). This warning is shown once per session.";
+        while (_notices.TryDequeue(out var notice)) yield return notice;
+        if (Interlocked.CompareExchange(ref _warningState, 2, 1) != 1) yield break;
+        yield return $"Audit export to {Settings} is failing ({_lastError}). The records stay in the local audit log and are sent when the " +
+                     "receiver is back (Sync-SandboxAudit sends them now). This warning is shown once per session.";
     }
 
     public string? LastError => _lastAttemptFailed ? _lastError : null;
@@ -153,7 +158,20 @@ internal sealed class SinkRunner : IDisposable
                 var after = held.Read()?.Seq ?? 0;
                 Fill(after);
                 if (_pending.Count == 0) { Succeed(); return; }
-                var batch = _pending.Values.Take(BatchSize).ToList();
+                // Only an unbroken run from after + 1 is sent, so the cursor can only move over records the sink has.
+                var batch = new List<AuditRecord>(Math.Min(BatchSize, _pending.Count));
+                foreach (var (seq, record) in _pending)
+                {
+                    if (seq != after + 1 + batch.Count || batch.Count == BatchSize) break;
+                    batch.Add(record);
+                }
+                if (batch.Count == 0)
+                {
+                    if (SkipRetained(held, after)) continue;
+                    Fail($"record seq {after + 1} cannot be read from the audit log {_logPath} (Get-SandboxAudit -Verify shows why); " +
+                         "nothing after it is sent until it can be");
+                    return;
+                }
                 _sink ??= _connect(SendTimeout);
                 var result = _sink.Send(batch, SendTimeout);
                 if (result.Delivered > 0)
@@ -186,7 +204,9 @@ internal sealed class SinkRunner : IDisposable
         }
     }
 
-    // Collects what to send after seq <paramref name="after"/>: the queued records, and the log's when ours leave a gap.
+    // Collects what to send after seq <paramref name="after"/>: the queued records, and the log's whenever they are not
+    // an unbroken run from after + 1 (a record another process wrote, one beyond the in-memory bound, or a catch-up).
+    // Every queued record is in the file before it is queued, so the log read here holds all of them and those before.
     private void Fill(long after)
     {
         while (_queue.TryDequeue(out var record))
@@ -195,21 +215,28 @@ internal sealed class SinkRunner : IDisposable
             if (record.Seq > after) _pending[record.Seq] = record;
         }
         while (_pending.Count > 0 && _pending.Keys[0] <= after) _pending.RemoveAt(0);
-        var gap = _pending.Count > 0 && _pending.Keys[0] != after + 1;
-        if (!_readLog && !gap) return;
+        var unbroken = _pending.Count == 0 || (_pending.Keys[0] == after + 1 && _pending.Keys[^1] - after == _pending.Count);
+        if (!_readLog && unbroken) return;
         _readLog = false;
-        var last = AuditReader.Query(_logPath, new AuditQuery { Last = 1 }).LastOrDefault();
-        if (last is null || last.Seq <= after) return;
-        var backlog = last.Seq - after;
-        // Few records behind (the usual case): read them from the end. Many: stream from the start and skip.
-        var records = backlog <= MaxQueued
-            ? AuditReader.Query(_logPath, new AuditQuery { Last = (int)backlog })
-            : AuditReader.Query(_logPath, new AuditQuery()).Where(r => r.Seq > after).Take(MaxQueued);
-        foreach (var record in records)
+        var backlog = AuditBacklog.After(_logPath, after, MaxQueued, out var more);
+        foreach (var record in backlog)
         {
-            if (record.Seq > after && _pending.Count < MaxQueued * 2) _pending.TryAdd(record.Seq, record);
+            if (_pending.Count < MaxQueued * 2) _pending.TryAdd(record.Seq, record);
         }
-        if (backlog > MaxQueued) _readLog = true;
+        if (more) _readLog = true;
+    }
+
+    // The log lacks after + 1. When retention deleted it (the anchor names the last record it deleted and the log goes
+    // on right after it), no sender can ever have it: the cursor moves to the anchor, and the user is told which records
+    // were never exported. Any other gap stops this sink: the log was altered, and the cursor waits for it to be repaired.
+    private bool SkipRetained(ExportCursor.Held held, long after)
+    {
+        var anchor = AuditAnchor.Read(new AuditFiles(_logPath).AnchorPath);
+        if (anchor is null || anchor.Seq <= after || _pending.Keys[0] != anchor.Seq + 1) return false;
+        held.Skip(anchor.Seq, anchor.Hash);
+        _notices.Enqueue($"Audit records seq {after + 1} to {anchor.Seq} were deleted by the log's retention before they were exported to {Settings}, " +
+                         "so they were never sent. Raise [sandbox_audit] retention_days, or keep the receiver reachable.");
+        return true;
     }
 
     private void Succeed()
