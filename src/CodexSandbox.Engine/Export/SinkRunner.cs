@@ -9,6 +9,7 @@ namespace CodexSandbox.Engine.Export;
 /// a queue push and a wake-up); the thread sends everything after the sink's cursor, oldest first, in batches, and
 /// moves the cursor past what the sink confirmed. Records it has not seen in memory (written while it was not running,
 /// by another process, or beyond the in-memory bound) are read back from the log, which stays the source of truth.
+/// A batch is always an unbroken run of seqs right after the cursor, so the cursor never passes a record the sink lacks.
 /// A failing sink is retried with backoff; a new record or <see cref="Flush"/> tries again at once (at most once a second).
 /// </summary>
 internal sealed class SinkRunner : IDisposable
