@@ -16,7 +16,7 @@ internal sealed class SinkRunner : IDisposable
 {
     internal const int BatchSize = 512;
     // Beyond this many records waiting in memory, new ones are left to be read back from the log.
-    private const int MaxQueued = 10_000;
+    internal const int DefaultMaxQueued = 10_000;
     private static readonly TimeSpan MinRetryGap = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
@@ -30,6 +30,7 @@ internal sealed class SinkRunner : IDisposable
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly object _flushGate = new();
     private readonly Thread _thread;
+    private readonly int _maxQueued;
     private int _queued;
     private volatile bool _readLog = true; // catch up from the log when the thread starts
     private volatile bool _stopping;
@@ -42,8 +43,10 @@ internal sealed class SinkRunner : IDisposable
     private long _sent;
     private int _warningState; // 0 none, 1 a warning waits to be shown, 2 shown
 
-    public SinkRunner(string logPath, AuditSinkSettings settings, Func<TimeSpan, IAuditSink> connect, TimeSpan sendTimeout)
+    /// <param name="maxQueued">Records held in memory: up to this many queued, twice as many waiting to be sent.</param>
+    public SinkRunner(string logPath, AuditSinkSettings settings, Func<TimeSpan, IAuditSink> connect, TimeSpan sendTimeout, int maxQueued = DefaultMaxQueued)
     {
+        _maxQueued = maxQueued;
         _logPath = logPath;
         Settings = settings;
         _connect = connect;
@@ -78,7 +81,7 @@ internal sealed class SinkRunner : IDisposable
     /// <summary>Called under the audit log's append lock: must not block.</summary>
     public void Offer(AuditRecord record)
     {
-        if (Interlocked.Increment(ref _queued) <= MaxQueued) _queue.Enqueue(record);
+        if (Interlocked.Increment(ref _queued) <= _maxQueued) _queue.Enqueue(record);
         else
         {
             Interlocked.Decrement(ref _queued);
@@ -217,14 +220,20 @@ internal sealed class SinkRunner : IDisposable
         }
         while (_pending.Count > 0 && _pending.Keys[0] <= after) _pending.RemoveAt(0);
         var unbroken = _pending.Count == 0 || (_pending.Keys[0] == after + 1 && _pending.Keys[^1] - after == _pending.Count);
-        if (!_readLog && unbroken) return;
-        _readLog = false;
-        var backlog = AuditBacklog.After(_logPath, after, MaxQueued, out var more);
-        foreach (var record in backlog)
+        if (_readLog || !unbroken)
         {
-            if (_pending.Count < MaxQueued * 2) _pending.TryAdd(record.Seq, record);
+            _readLog = false;
+            var backlog = AuditBacklog.After(_logPath, after, _maxQueued, out var more);
+            foreach (var record in backlog) _pending.TryAdd(record.Seq, record);
+            if (more) _readLog = true;
         }
-        if (more) _readLog = true;
+        // Memory stays bounded by dropping the newest: they are read back from the log when their turn comes. (Refusing
+        // the log's older records instead would leave the gap they fill open for good.)
+        while (_pending.Count > _maxQueued * 2)
+        {
+            _pending.RemoveAt(_pending.Count - 1);
+            _readLog = true;
+        }
     }
 
     // The log lacks after + 1. When retention deleted it (the anchor names the last record it deleted and the log goes

@@ -11,8 +11,14 @@ internal sealed class RecordingSink : IAuditSink
 {
     private readonly List<long> _received = [];
 
-    /// <summary>Called with each batch before it is accepted (a test can append records meanwhile, as other runs do).</summary>
-    public Action<IReadOnlyList<AuditRecord>>? OnSend { get; init; }
+    private volatile bool _refuse;
+
+    /// <summary>While true, every send fails and nothing is taken (a receiver that is down).</summary>
+    public bool Refuse
+    {
+        get => _refuse;
+        set => _refuse = value;
+    }
 
     public List<long> Received
     {
@@ -21,7 +27,7 @@ internal sealed class RecordingSink : IAuditSink
 
     public SendResult Send(IReadOnlyList<AuditRecord> records, TimeSpan timeout)
     {
-        OnSend?.Invoke(records);
+        if (_refuse) return SendResult.Failed("the test receiver refuses");
         lock (_received) _received.AddRange(records.Select(r => r.Seq));
         return SendResult.All(records.Count);
     }

@@ -101,6 +101,29 @@ public sealed class SinkRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_long_outage_beyond_the_memory_bound_still_sends_every_record_without_a_gap()
+    {
+        // Bound 4: at most 4 queued and 8 waiting in memory; the rest is read back from the log, 4 at a time.
+        var receiver = new RecordingSink { Refuse = true };
+        using var runner = new SinkRunner(_audit.Path, _sink, _ => receiver, TimeSpan.FromSeconds(5), maxQueued: 4);
+        AuditLog.Open(_audit).Appended = runner.Offer;
+        runner.Start();
+        using var otherProcess = new AuditLog(_audit);
+        for (var i = 1; i <= 30; i++)
+        {
+            Append(i == 5 ? otherProcess : AuditLog.Open(_audit), $"record {i}");
+            // Each failed attempt takes what is queued into memory, so more piles up there than the bound allows.
+            if (i % 3 == 0) Assert.False(runner.Flush(Wait, catchUp: false));
+        }
+        Assert.Empty(receiver.Received);
+
+        receiver.Refuse = false;
+        Assert.True(runner.Flush(Wait), runner.LastError);
+        Assert.Null(RecordingSink.FirstGap(receiver.Received, 30));
+        Assert.Equal(30, runner.Delivered?.Seq);
+    }
+
+    [Fact]
     public void A_record_the_log_has_lost_stops_the_cursor_before_it_and_says_so()
     {
         var receiver = new RecordingSink();
