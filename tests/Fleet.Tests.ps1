@@ -8,19 +8,48 @@ BeforeAll {
     $script:imrelp = Get-ChildItem /usr/lib/*/rsyslog/imrelp.so, /usr/lib/rsyslog/imrelp.so -ErrorAction SilentlyContinue | Select-Object -First 1
     $script:skipReason = if (-not $rsyslogd) { 'rsyslogd is not installed (apt-get install rsyslog rsyslog-relp; .ci/run does)' }
         elseif (-not $imrelp) { 'rsyslog has no imrelp module (apt-get install rsyslog-relp; .ci/run does)' }
+    # Syslog over TLS: rsyslog's GnuTLS stream driver, and openssl for a throwaway CA and server certificate.
+    $gtls = Get-ChildItem /usr/lib/*/rsyslog/lmnsd_gtls.so, /usr/lib/rsyslog/lmnsd_gtls.so -ErrorAction SilentlyContinue | Select-Object -First 1
+    $openssl = (Get-Command openssl -ErrorAction SilentlyContinue).Source
+    $script:tlsSkipReason = if ($skipReason) { $skipReason }
+        elseif (-not $gtls) { 'rsyslog has no TLS stream driver (apt-get install rsyslog-gnutls; .ci/run does)' }
+        elseif (-not $openssl) { 'openssl is not installed (it makes the test CA)' }
+
+    # A CA, a server certificate it signed for localhost and 127.0.0.1, and a second CA that signed nothing here.
+    function New-TestCertificates {
+        param([string] $Dir)
+        $null = New-Item -ItemType Directory -Force $Dir
+        $c = [pscustomobject]@{ Ca = "$Dir/ca.pem"; OtherCa = "$Dir/other-ca.pem"; Cert = "$Dir/server.pem"; Key = "$Dir/server.key" }
+        "subjectAltName=DNS:localhost,IP:127.0.0.1`nextendedKeyUsage=serverAuth" | Set-Content "$Dir/server.ext"
+        $steps = @(
+            @('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', "$Dir/ca.key", '-out', $c.Ca, '-days', '2', '-subj', '/CN=CodexSandbox fleet test CA'),
+            @('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', "$Dir/other-ca.key", '-out', $c.OtherCa, '-days', '2', '-subj', '/CN=Some other CA'),
+            @('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', $c.Key, '-out', "$Dir/server.csr", '-subj', '/CN=localhost'),
+            @('x509', '-req', '-in', "$Dir/server.csr", '-CA', $c.Ca, '-CAkey', "$Dir/ca.key", '-CAcreateserial', '-out', $c.Cert, '-days', '2', '-extfile', "$Dir/server.ext"))
+        foreach ($step in $steps) {
+            $out = & $openssl @step 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "openssl $($step[0]) failed: $out" }
+        }
+        $c
+    }
+    $script:certs = if (-not $tlsSkipReason) { New-TestCertificates (Join-Path ([IO.Path]::GetTempPath()) "cxsb-fleet-tls-$([guid]::NewGuid().ToString('n').Substring(0, 10))") }
 
     function Get-FreePort {
         $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop(); $port
     }
 
-    # A real rsyslogd with a private config and working folder: imrelp, imtcp and imudp on loopback ports, every
-    # message written raw to one file.
+    # A real rsyslogd with a private config and working folder: imrelp, imtcp (plain, and TLS when the GnuTLS driver is
+    # there) and imudp on loopback ports, every message written raw to one file.
     function New-TestRsyslog {
         param([string] $Root)
         $dir = New-Item -ItemType Directory -Force (Join-Path $Root 'rsyslog')
         $null = New-Item -ItemType Directory -Force (Join-Path $dir 'work')
-        $s = [pscustomobject]@{ Dir = $dir.FullName; Relp = Get-FreePort; Tcp = Get-FreePort; Udp = Get-FreePort; Out = Join-Path $dir 'received.log'; Process = $null }
+        $s = [pscustomobject]@{ Dir = $dir.FullName; Relp = Get-FreePort; Tcp = Get-FreePort; Tls = Get-FreePort; Udp = Get-FreePort; Out = Join-Path $dir 'received.log'; Process = $null }
+        $tlsInput = if ($certs) {
+            "input(type=`"imtcp`" port=`"$($s.Tls)`" address=`"127.0.0.1`" streamDriver.name=`"gtls`" streamDriver.mode=`"1`" streamDriver.authMode=`"anon`" " +
+            "streamDriver.CAFile=`"$($certs.Ca)`" streamDriver.CertFile=`"$($certs.Cert)`" streamDriver.KeyFile=`"$($certs.Key)`")"
+        }
         @"
 global(workDirectory="$($s.Dir)/work")
 module(load="imrelp")
@@ -28,6 +57,7 @@ module(load="imtcp")
 module(load="imudp")
 input(type="imrelp" port="$($s.Relp)" address="127.0.0.1")
 input(type="imtcp" port="$($s.Tcp)" address="127.0.0.1")
+$tlsInput
 input(type="imudp" port="$($s.Udp)" address="127.0.0.1")
 template(name="raw" type="string" string="%rawmsg%\n")
 *.* action(type="omfile" file="$($s.Out)" template="raw")
@@ -39,10 +69,12 @@ template(name="raw" type="string" string="%rawmsg%\n")
         param($Rsyslog)
         $Rsyslog.Process = Start-Process $rsyslogd -ArgumentList '-n', '-f', (Join-Path $Rsyslog.Dir 'rsyslog.conf'), '-i', (Join-Path $Rsyslog.Dir 'rsyslogd.pid') -PassThru `
             -RedirectStandardError (Join-Path $Rsyslog.Dir 'stderr.log') -RedirectStandardOutput (Join-Path $Rsyslog.Dir 'stdout.log')
-        # Ready when the RELP port takes connections.
-        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        # Ready when every TCP input takes connections (the TLS input starts last: GnuTLS loads its certificates first).
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        $waiting = [System.Collections.Generic.List[int]]@($Rsyslog.Relp, $Rsyslog.Tcp)
+        if ($certs) { $waiting.Add($Rsyslog.Tls) }
         while ([DateTime]::UtcNow -lt $deadline) {
-            try { $c = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $Rsyslog.Relp); $c.Dispose(); return }
+            try { $c = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $waiting[0]); $c.Dispose(); $waiting.RemoveAt(0); if ($waiting.Count -eq 0) { return } }
             catch { Start-Sleep -Milliseconds 50 }
         }
         throw "rsyslogd did not start: $(Get-Content -Raw (Join-Path $Rsyslog.Dir 'stderr.log') -ErrorAction SilentlyContinue)"
@@ -76,6 +108,10 @@ template(name="raw" type="string" string="%rawmsg%\n")
     }
 
     $script:common = @{ SandboxMode = 'WorkspaceWrite' }
+}
+
+AfterAll {
+    if ($certs) { Remove-Item -Recurse -Force (Split-Path $certs.Ca) -ErrorAction SilentlyContinue }
 }
 
 Describe 'Audit export to rsyslog and an OpenTelemetry collector' {
@@ -162,9 +198,12 @@ prefix_rule(pattern = ["git", "push"], decision = "forbidden")
         finally { Pop-Location }
     }
 
-    It 'over <Transport> sends every record once and in order, including those written while rsyslogd was stopped' -ForEach @(@{ Transport = 'tcp' }, @{ Transport = 'relp' }) {
-        $port = if ($Transport -eq 'tcp') { $rsyslog.Tcp } else { $rsyslog.Relp }
-        "[sandbox_audit]`nsyslog = { transport = `"$Transport`", address = `"127.0.0.1:$port`" }`nexport_timeout_sec = 3`n" | Set-Content (Join-Path $world.CodexHome 'config.toml')
+    It 'over <Transport> sends every record once and in order, including those written while rsyslogd was stopped' -ForEach @(@{ Transport = 'tcp' }, @{ Transport = 'relp' }, @{ Transport = 'tls' }) {
+        if ($Transport -eq 'tls' -and $tlsSkipReason) { Set-ItResult -Skipped -Because $tlsSkipReason; return }
+        $port = @{ tcp = $rsyslog.Tcp; relp = $rsyslog.Relp; tls = $rsyslog.Tls }[$Transport]
+        # TLS trusts only the test CA, and checks the server certificate carries the name asked for.
+        $tls = if ($Transport -eq 'tls') { ", ca_certificate = `"$($certs.Ca)`", server_name = `"localhost`"" }
+        "[sandbox_audit]`nsyslog = { transport = `"$Transport`", address = `"127.0.0.1:$port`"$tls }`nexport_timeout_sec = 3`n" | Set-Content (Join-Path $world.CodexHome 'config.toml')
         Push-Location $work
         try {
             1..3 | ForEach-Object { $null = Invoke-SandboxedCommand @common -Command "echo before $_" }
@@ -177,6 +216,33 @@ prefix_rule(pattern = ["git", "push"], decision = "forbidden")
             $all = @(Get-SandboxAudit)
             $all.Count | Should -Be 23
             (Get-ReceivedSeq $rsyslog 23) | Should -Be $all.Seq
+        }
+        finally { Pop-Location }
+    }
+
+    It 'over tls refuses a server whose certificate <Case>: nothing is delivered, the cursor stays, one warning' -ForEach @(
+        @{ Case = 'the configured CA did not sign'; Trust = 'OtherCa'; Name = 'localhost' },
+        @{ Case = 'names another server'; Trust = 'Ca'; Name = 'syslog.example.com' }) {
+        if ($tlsSkipReason) { Set-ItResult -Skipped -Because $tlsSkipReason; return }
+        "[sandbox_audit]`nsyslog = { transport = `"tls`", address = `"127.0.0.1:$($rsyslog.Tls)`", ca_certificate = `"$($certs.$Trust)`", server_name = `"$Name`" }`nexport_timeout_sec = 3`n" |
+            Set-Content (Join-Path $world.CodexHome 'config.toml')
+        Push-Location $work
+        try {
+            $runs = 1..3 | ForEach-Object { Invoke-SandboxedCommand @common -Command "echo refused $_" -WarningVariable +warned -WarningAction SilentlyContinue }
+            $runs.ExitCode | Should -Be @(0, 0, 0)
+            $null = Sync-SandboxAudit -TimeoutSec 5 -ErrorAction SilentlyContinue
+            # The failure is certain by now; the next run shows its warning if none of the first three did.
+            $null = Invoke-SandboxedCommand @common -Command 'echo refused 4' -WarningVariable +warned -WarningAction SilentlyContinue
+            @($warned | Where-Object { "$_" -like 'Audit export to syslog-tls*TLS*' }).Count | Should -Be 1
+
+            $result = Sync-SandboxAudit -TimeoutSec 5 -ErrorAction SilentlyContinue -ErrorVariable syncErrors
+            $result.Succeeded | Should -BeFalse
+            $result.Error | Should -BeLike 'TLS: *'
+            $syncErrors.Count | Should -Be 1
+            $result.DeliveredSeq | Should -Be 0
+            $result.Pending | Should -Be 4
+            (Get-Content -Raw $result.CursorPath | ConvertFrom-Json).seq | Should -Be 0
+            @(if (Test-Path $rsyslog.Out) { Select-String -Path $rsyslog.Out -Pattern 'codexSandbox@32473' }).Count | Should -Be 0
         }
         finally { Pop-Location }
     }

@@ -105,7 +105,7 @@ public static class AuditExport
     {
         foreach (var pipeline in s_pipelines.Values)
             foreach (var runner in pipeline.Runners)
-                if (runner.TakeWarning() is { } warning) s_warnings.Enqueue(warning);
+                foreach (var warning in runner.TakeWarnings()) s_warnings.Enqueue(warning);
         var result = new List<string>();
         while (s_warnings.TryDequeue(out var w)) result.Add(w);
         return result;

@@ -67,6 +67,13 @@ internal sealed class ExportCursor
             Store(last.Seq, last.Hash);
         }
 
+        /// <summary>Moves the cursor over records no sender can have any more (retention deleted them); never backwards.</summary>
+        public void Skip(long seq, string hash)
+        {
+            if (Read() is { } current && current.Seq >= seq) return;
+            Store(seq, hash);
+        }
+
         /// <summary>Starts a cursor at <paramref name="seq"/> unless one exists (a sink seen for the first time begins at the log's end).</summary>
         public void Start(long seq, string hash)
         {

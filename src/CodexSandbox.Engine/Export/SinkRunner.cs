@@ -9,13 +9,14 @@ namespace CodexSandbox.Engine.Export;
 /// a queue push and a wake-up); the thread sends everything after the sink's cursor, oldest first, in batches, and
 /// moves the cursor past what the sink confirmed. Records it has not seen in memory (written while it was not running,
 /// by another process, or beyond the in-memory bound) are read back from the log, which stays the source of truth.
+/// A batch is always an unbroken run of seqs right after the cursor, so the cursor never passes a record the sink lacks.
 /// A failing sink is retried with backoff; a new record or <see cref="Flush"/> tries again at once (at most once a second).
 /// </summary>
 internal sealed class SinkRunner : IDisposable
 {
     internal const int BatchSize = 512;
     // Beyond this many records waiting in memory, new ones are left to be read back from the log.
-    private const int MaxQueued = 10_000;
+    internal const int DefaultMaxQueued = 10_000;
     private static readonly TimeSpan MinRetryGap = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(10);
@@ -24,10 +25,12 @@ internal sealed class SinkRunner : IDisposable
     private readonly Func<TimeSpan, IAuditSink> _connect;
     private readonly ExportCursor _cursor;
     private readonly ConcurrentQueue<AuditRecord> _queue = new();
+    private readonly ConcurrentQueue<string> _notices = new();
     private readonly SortedList<long, AuditRecord> _pending = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly object _flushGate = new();
     private readonly Thread _thread;
+    private readonly int _maxQueued;
     private int _queued;
     private volatile bool _readLog = true; // catch up from the log when the thread starts
     private volatile bool _stopping;
@@ -40,8 +43,10 @@ internal sealed class SinkRunner : IDisposable
     private long _sent;
     private int _warningState; // 0 none, 1 a warning waits to be shown, 2 shown
 
-    public SinkRunner(string logPath, AuditSinkSettings settings, Func<TimeSpan, IAuditSink> connect, TimeSpan sendTimeout)
+    /// <param name="maxQueued">Records held in memory: up to this many queued, twice as many waiting to be sent.</param>
+    public SinkRunner(string logPath, AuditSinkSettings settings, Func<TimeSpan, IAuditSink> connect, TimeSpan sendTimeout, int maxQueued = DefaultMaxQueued)
     {
+        _maxQueued = maxQueued;
         _logPath = logPath;
         Settings = settings;
         _connect = connect;
@@ -76,7 +81,7 @@ internal sealed class SinkRunner : IDisposable
     /// <summary>Called under the audit log's append lock: must not block.</summary>
     public void Offer(AuditRecord record)
     {
-        if (Interlocked.Increment(ref _queued) <= MaxQueued) _queue.Enqueue(record);
+        if (Interlocked.Increment(ref _queued) <= _maxQueued) _queue.Enqueue(record);
         else
         {
             Interlocked.Decrement(ref _queued);
@@ -104,12 +109,16 @@ internal sealed class SinkRunner : IDisposable
         return !_lastAttemptFailed;
     }
 
-    /// <summary>The last failure, once per process: the caller shows it as a warning and it is not offered again.</summary>
-    public string? TakeWarning()
+    /// <summary>
+    /// What the user should be told: the last failure, once per process (it is not offered again), and records that
+    /// retention deleted before they could be sent.
+    /// </summary>
+    public IEnumerable<string> TakeWarnings()
     {
-        if (Interlocked.CompareExchange(ref _warningState, 2, 1) != 1) return null;
-        return $"Audit export to {Settings} is failing ({_lastError}). The records stay in the local audit log and are sent when the " +
-               "receiver is back (Sync-SandboxAudit sends them now). This warning is shown once per session.";
+        while (_notices.TryDequeue(out var notice)) yield return notice;
+        if (Interlocked.CompareExchange(ref _warningState, 2, 1) != 1) yield break;
+        yield return $"Audit export to {Settings} is failing ({_lastError}). The records stay in the local audit log and are sent when the " +
+                     "receiver is back (Sync-SandboxAudit sends them now). This warning is shown once per session.";
     }
 
     public string? LastError => _lastAttemptFailed ? _lastError : null;
@@ -153,7 +162,20 @@ internal sealed class SinkRunner : IDisposable
                 var after = held.Read()?.Seq ?? 0;
                 Fill(after);
                 if (_pending.Count == 0) { Succeed(); return; }
-                var batch = _pending.Values.Take(BatchSize).ToList();
+                // Only an unbroken run from after + 1 is sent, so the cursor can only move over records the sink has.
+                var batch = new List<AuditRecord>(Math.Min(BatchSize, _pending.Count));
+                foreach (var (seq, record) in _pending)
+                {
+                    if (seq != after + 1 + batch.Count || batch.Count == BatchSize) break;
+                    batch.Add(record);
+                }
+                if (batch.Count == 0)
+                {
+                    if (SkipRetained(held, after)) continue;
+                    Fail($"record seq {after + 1} cannot be read from the audit log {_logPath} (Get-SandboxAudit -Verify shows why); " +
+                         "nothing after it is sent until it can be");
+                    return;
+                }
                 _sink ??= _connect(SendTimeout);
                 var result = _sink.Send(batch, SendTimeout);
                 if (result.Delivered > 0)
@@ -186,7 +208,9 @@ internal sealed class SinkRunner : IDisposable
         }
     }
 
-    // Collects what to send after seq <paramref name="after"/>: the queued records, and the log's when ours leave a gap.
+    // Collects what to send after seq <paramref name="after"/>: the queued records, and the log's whenever they are not
+    // an unbroken run from after + 1 (a record another process wrote, one beyond the in-memory bound, or a catch-up).
+    // Every queued record is in the file before it is queued, so the log read here holds all of them and those before.
     private void Fill(long after)
     {
         while (_queue.TryDequeue(out var record))
@@ -195,21 +219,34 @@ internal sealed class SinkRunner : IDisposable
             if (record.Seq > after) _pending[record.Seq] = record;
         }
         while (_pending.Count > 0 && _pending.Keys[0] <= after) _pending.RemoveAt(0);
-        var gap = _pending.Count > 0 && _pending.Keys[0] != after + 1;
-        if (!_readLog && !gap) return;
-        _readLog = false;
-        var last = AuditReader.Query(_logPath, new AuditQuery { Last = 1 }).LastOrDefault();
-        if (last is null || last.Seq <= after) return;
-        var backlog = last.Seq - after;
-        // Few records behind (the usual case): read them from the end. Many: stream from the start and skip.
-        var records = backlog <= MaxQueued
-            ? AuditReader.Query(_logPath, new AuditQuery { Last = (int)backlog })
-            : AuditReader.Query(_logPath, new AuditQuery()).Where(r => r.Seq > after).Take(MaxQueued);
-        foreach (var record in records)
+        var unbroken = _pending.Count == 0 || (_pending.Keys[0] == after + 1 && _pending.Keys[^1] - after == _pending.Count);
+        if (_readLog || !unbroken)
         {
-            if (record.Seq > after && _pending.Count < MaxQueued * 2) _pending.TryAdd(record.Seq, record);
+            _readLog = false;
+            var backlog = AuditBacklog.After(_logPath, after, _maxQueued, out var more);
+            foreach (var record in backlog) _pending.TryAdd(record.Seq, record);
+            if (more) _readLog = true;
         }
-        if (backlog > MaxQueued) _readLog = true;
+        // Memory stays bounded by dropping the newest: they are read back from the log when their turn comes. (Refusing
+        // the log's older records instead would leave the gap they fill open for good.)
+        while (_pending.Count > _maxQueued * 2)
+        {
+            _pending.RemoveAt(_pending.Count - 1);
+            _readLog = true;
+        }
+    }
+
+    // The log lacks after + 1. When retention deleted it (the anchor names the last record it deleted and the log goes
+    // on right after it), no sender can ever have it: the cursor moves to the anchor, and the user is told which records
+    // were never exported. Any other gap stops this sink: the log was altered, and the cursor waits for it to be repaired.
+    private bool SkipRetained(ExportCursor.Held held, long after)
+    {
+        var anchor = AuditAnchor.Read(new AuditFiles(_logPath).AnchorPath);
+        if (anchor is null || anchor.Seq <= after || _pending.Keys[0] != anchor.Seq + 1) return false;
+        held.Skip(anchor.Seq, anchor.Hash);
+        _notices.Enqueue($"Audit records seq {after + 1} to {anchor.Seq} were deleted by the log's retention before they were exported to {Settings}, " +
+                         "so they were never sent. Raise [sandbox_audit] retention_days, or keep the receiver reachable.");
+        return true;
     }
 
     private void Succeed()
