@@ -339,7 +339,14 @@ public static class RequirementsReader
                 Warn(table, k, $"rules.{k}", "UnknownKey", Configuration.KnownKeys.Message($"rules.{k}", "rules.prefix_rules"));
             }
             if (!table.TryGetValue("prefix_rules", out var raw)) return rules;
-            if (raw is not TomlTableArray array)
+            // written inline ([{ … }]) it is an array of tables; as [[rules.prefix_rules]] a table array
+            IReadOnlyList<TomlTable>? array = raw switch
+            {
+                TomlTableArray tables => tables.ToList(),
+                TomlArray items when items.All(i => i is TomlTable) => items.Cast<TomlTable>().ToList(),
+                _ => null,
+            };
+            if (array is null)
             {
                 Wrong(table, "prefix_rules", "rules.prefix_rules", "an array of tables ({ pattern = [...], decision = \"prompt\" })", raw);
                 return rules;
