@@ -75,7 +75,8 @@ Describe 'requirements.toml' {
         try {
             $r = Invoke-SandboxedCommand -SandboxMode WorkspaceWrite @common -- touch (Join-Path $outside 'ruled')
             $r.Succeeded | Should -BeFalse
-            $r.Backend | Should -Not -Be 'None'
+            $r.Escalated | Should -BeFalse
+            $r.Backend | Should -Not -BeIn @('linux-escalated', 'none')
             Test-Path (Join-Path $outside 'ruled') | Should -BeFalse
         }
         finally { Remove-Item -Recurse -Force $rules }

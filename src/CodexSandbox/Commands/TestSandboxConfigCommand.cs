@@ -57,7 +57,7 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             }
             // A .rules file is checked as exec-policy rules, requirements.toml as the administrator's requirements, anything else as config.toml.
             Emit(full.EndsWith(".rules", StringComparison.OrdinalIgnoreCase) ? RuleSetLoader.Load([], [full]).Diagnostics
-                : System.IO.Path.GetFileName(full) == RequirementsReader.FileName ? RequirementsReader.Read(ConfigLoader.Parse(full), HomeDirectory, System.Net.Dns.GetHostName()).Diagnostics
+                : System.IO.Path.GetFileName(full) == RequirementsReader.FileName ? RequirementsReader.Read(ConfigLoader.Parse(full), HomeDirectory, null).Diagnostics
                 : CheckFile(full));
         }
     }

@@ -32,13 +32,24 @@ public static class RequirementsReader
     ];
 
     /// <summary>The requirements of <paramref name="systemDirectory"/>, or null when it has no requirements file.</summary>
-    public static SystemRequirements? Load(string systemDirectory, string home, string? hostName = null)
+    public static SystemRequirements? Load(string systemDirectory, string home)
     {
         var path = System.IO.Path.Combine(systemDirectory, FileName);
-        return File.Exists(path) ? Read(ConfigLoader.Parse(path), home, hostName ?? System.Net.Dns.GetHostName()) : null;
+        if (!File.Exists(path)) return null;
+        // the parse cache hands back the same ConfigFile while the file is unchanged, so a warm session reads it once
+        var file = ConfigLoader.Parse(path);
+        if (s_last is { } last && ReferenceEquals(last.File, file) && last.Home == home) return last.Result;
+        var result = Read(file, home, null);
+        s_last = new Last(file, home, result);
+        return result;
     }
 
-    public static SystemRequirements Read(ConfigFile file, string home, string hostName)
+    // one reference, swapped whole: sessions on other threads see an old entry or a new one, never half of one
+    private sealed record Last(ConfigFile File, string Home, SystemRequirements Result);
+    private static volatile Last? s_last;
+
+    /// <param name="hostName">The host name <c>[[remote_sandbox_config]]</c> patterns match; null: this machine's.</param>
+    public static SystemRequirements Read(ConfigFile file, string home, string? hostName)
     {
         var r = new Reader(file, home);
         r.Diagnostics.AddRange(file.SyntaxErrors);
@@ -127,7 +138,7 @@ public static class RequirementsReader
         allowed.GetValueOrDefault(Policy.Permissions.ProfileChain.Workspace) && allowed.GetValueOrDefault(Policy.Permissions.ProfileChain.ReadOnly) ? Policy.Permissions.ProfileChain.Workspace : null;
 
     // [[remote_sandbox_config]]: the first entry whose hostname_patterns match this host replaces allowed_sandbox_modes.
-    private static Sourced<IReadOnlyList<string>>? RemoteModes(Reader r, TomlTable root, string hostName)
+    private static Sourced<IReadOnlyList<string>>? RemoteModes(Reader r, TomlTable root, string? hostName)
     {
         if (!root.TryGetValue("remote_sandbox_config", out var value)) return null;
         if (value is not TomlTableArray entries)
@@ -135,7 +146,7 @@ public static class RequirementsReader
             r.Wrong(root, "remote_sandbox_config", "remote_sandbox_config", "an array of tables ([[remote_sandbox_config]])", value);
             return null;
         }
-        var host = hostName.Trim().TrimEnd('.').ToLowerInvariant();
+        var host = (hostName ?? System.Net.Dns.GetHostName()).Trim().TrimEnd('.').ToLowerInvariant();
         Sourced<IReadOnlyList<string>>? chosen = null;
         foreach (var entry in entries)
         {
