@@ -34,6 +34,9 @@ Describe 'requirements.toml' {
         $modes.Line | Should -Be 2
         ($p.Requirements | Where-Object Setting -EQ 'rules.prefix_rules').Value | Should -Be 'forbidden git push'
         $p.UnsandboxedAllowed | Should -BeFalse
+        $shown = $p | Format-List | Out-String
+        $shown | Should -Match ([regex]::Escape('allowed_sandbox_modes = [read-only, workspace-write] <- line 2'))
+        $shown | Should -Match 'nothing runs outside the sandbox'
     }
 
     It 'falls back from a configured danger-full-access to read-only, with a warning naming the file and line' {

@@ -123,10 +123,6 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
                     found.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, "RequirementFallback", policy.RequirementsFile ?? "", 0, 0, null, fallback));
                 }
             }
-            catch (RequirementsException e)
-            {
-                found.AddRange(e.Errors.Where(d => !found.Contains(d)));
-            }
             catch (Engine.Policy.ProfileNotFoundException e)
             {
                 found.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, "UnknownProfile", ProfileFiles.PathOf(request.CodexHome, e.Profile), 0, 0, "profile", e.Message));
