@@ -35,7 +35,7 @@ Describe 'requirements.toml' {
         ($p.Requirements | Where-Object Setting -EQ 'rules.prefix_rules').Value | Should -Be 'forbidden git push'
         $p.UnsandboxedAllowed | Should -BeFalse
         $shown = $p | Format-List | Out-String
-        $shown | Should -Match ([regex]::Escape('allowed_sandbox_modes = [read-only, workspace-write] <- line 2'))
+        $shown | Should -Match ([regex]::Escape('allowed_sandbox_modes = [read-only, workspace-write] (line 2)'))
         $shown | Should -Match 'nothing runs outside the sandbox'
     }
 
