@@ -169,12 +169,37 @@ function Invoke-HelpBuild {
     if (-not (Test-Path $builder)) { return $null }
     $shared = Get-SharedInputs
     $out = Join-Path $Artifacts 'publish/help/en-US'
-    $hash = Get-InputHash -Paths (@('tools/CodexSandbox.HelpBuilder', 'docs/en-US') + $shared.Paths) -Extra ($shared.Extra + 'help-build-1')
+    $hash = Get-InputHash -Paths (@('tools/CodexSandbox.HelpBuilder', 'docs/en-US', 'docs/configuration.md') + $shared.Paths) -Extra ($shared.Extra + 'help-build-2')
     Invoke-Step -Name 'help' -Hash $hash -Outputs $out -Force:$Force -Action {
         if (Test-Path $out) { Remove-Item -Recurse -Force $out }
-        Invoke-Dotnet run --project $builder -c Release -- (Join-Path $Root 'docs/en-US') $out | Out-Host
+        # the pages of docs/en-US plus about_CodexSandbox_Configuration, made from docs/configuration.md (one source for both)
+        $source = Join-Path $Artifacts 'obj/help-source'
+        if (Test-Path $source) { Remove-Item -Recurse -Force $source }
+        $null = New-Item -ItemType Directory -Force $source
+        Copy-Item (Join-Path $Root 'docs/en-US/*.md') $source
+        ConvertTo-AboutPage -Path (Join-Path $Root 'docs/configuration.md') -Topic 'about_CodexSandbox_Configuration' |
+            Set-Content -Path (Join-Path $source 'about_CodexSandbox_Configuration.help.md') -Encoding utf8NoBOM
+        Invoke-Dotnet run --project $builder -c Release -- $source $out | Out-Host
     }
     $out
+}
+
+function ConvertTo-AboutPage {
+    # A docs page as an about topic: its first paragraph is the SHORT DESCRIPTION, the rest the LONG DESCRIPTION (its own
+    # sections one level down, so they stay subsections of it).
+    param([string] $Path, [string] $Topic)
+    $lines = (Get-Content -Raw $Path) -split "`n"
+    $body = @($lines | Select-Object -Skip 1)
+    $firstText = [array]::FindIndex([string[]] $body, [Predicate[string]] { param($l) $l.Trim() -ne '' })
+    $end = [array]::FindIndex([string[]] $body, $firstText, [Predicate[string]] { param($l) $l.Trim() -eq '' })
+    if ($end -lt 0) { $end = $body.Count }
+    $short = ($body[$firstText..($end - 1)] -join ' ') -replace '\s+', ' '
+    $inFence = $false
+    $long = foreach ($line in $body[$end..($body.Count - 1)]) {
+        if ($line -match '^```') { $inFence = -not $inFence }
+        if (-not $inFence -and $line -match '^#{2,} ') { '#' + $line } else { $line }
+    }
+    @("# $Topic", '', '## SHORT DESCRIPTION', $short, '', '## LONG DESCRIPTION') + $long -join "`n"
 }
 
 function Invoke-Help {

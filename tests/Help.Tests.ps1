@@ -54,6 +54,17 @@ Describe 'Help' {
         ($about | Out-String) | Should -Match 'Approvals in scripts and CI'
     }
 
+    It 'has the configuration about topic, made from docs/configuration.md' {
+        $topic = Get-Help about_CodexSandbox_Configuration
+        $text = ($topic | Out-String) -replace '\s+', ' '
+        $text | Should -Match 'Every key CodexSandbox reads'
+        $text | Should -Match 'requirements\.toml: constraints for every user of a machine'
+        $text | Should -Match 'Rolling one policy out to a fleet'
+        $text | Should -Match 'sandbox_limits\.cpu_seconds'
+        Test-Path (Join-Path $module.ModuleBase 'en-US/about_CodexSandbox_Configuration.help.txt') | Should -BeTrue
+        (Get-Help about_CodexSandbox* | Where-Object Name -EQ 'about_CodexSandbox_Configuration').Synopsis | Should -Match 'Every key'
+    }
+
     It 'ships the help file under en-US exactly (the folder name is case-sensitive on Linux)' {
         Test-Path (Join-Path $module.ModuleBase 'en-US/CodexSandbox.dll-Help.xml') | Should -BeTrue
         (Get-Command Get-SandboxPolicy).HelpFile | Should -BeLike '*CodexSandbox.dll-Help.xml'

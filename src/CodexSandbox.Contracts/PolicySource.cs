@@ -19,4 +19,9 @@ public enum PolicySource
     Profile,
     /// <summary>A cmdlet parameter.</summary>
     Parameter,
+    /// <summary>
+    /// The administrator's <c>requirements.toml</c> in the system folder (<c>/etc/codex</c>): a constraint, or a value a
+    /// constraint forced. Nothing overrides it.
+    /// </summary>
+    Requirements,
 }

@@ -99,6 +99,20 @@ public sealed record SandboxPolicy
     public string LogDirectory { get; init; } = "";
     /// <summary>The config files in effect, lowest precedence first.</summary>
     public IReadOnlyList<string> ConfigFiles { get; init => field = TextList<string>.From(value); } = TextList<string>.Empty;
+    /// <summary>The administrator's <c>requirements.toml</c> in effect (the system folder's), or null when there is none.</summary>
+    public string? RequirementsFile { get; init; }
+    /// <summary>
+    /// The constraints of <see cref="RequirementsFile"/> (<c>allowed_sandbox_modes</c>, <c>allowed_approval_policies</c>,
+    /// <c>[allowed_permission_profiles]</c>, managed <c>default_permissions</c>, <c>deny_read</c>, <c>[rules]</c>,
+    /// <c>[experimental_network]</c>), each with the line that sets it.
+    /// </summary>
+    public IReadOnlyList<PolicyOrigin> Requirements { get; init => field = TextList<PolicyOrigin>.From(value); } = TextList<PolicyOrigin>.Empty;
+    /// <summary>
+    /// False when the requirements do not allow <c>danger-full-access</c>: then no command runs outside the sandbox, not
+    /// through an escalation (<c>-RequestUnsandboxed</c>, even with <c>-Force</c>), an exec-policy allow rule, nor the retry
+    /// after a likely sandbox denial.
+    /// </summary>
+    public bool UnsandboxedAllowed { get; init; } = true;
     /// <summary>Where each setting came from.</summary>
     public IReadOnlyList<PolicyOrigin> Provenance { get; init => field = TextList<PolicyOrigin>.From(value); } = TextList<PolicyOrigin>.Empty;
     /// <summary>The launch plan for the platform asked with <c>Get-SandboxPolicy -TargetPlatform</c>, or null.</summary>

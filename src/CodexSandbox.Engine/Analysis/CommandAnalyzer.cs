@@ -17,17 +17,17 @@ public static class CommandAnalyzer
     public static CommandAssessment Assess(string command, ShellKind? shell, RuleSet? rules, SandboxMode sandboxMode,
         ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs? os = null,
         NetworkMode network = NetworkMode.Off, IReadOnlyList<string>? writableRoots = null, string? workingDirectory = null,
-        GranularApproval? granular = null)
+        GranularApproval? granular = null, string? unsandboxedRefusal = null)
         => Decide(Analyze(command, shell), rules, sandboxMode, approvalPolicy, requestEscalation, justification, os,
-            network, writableRoots, workingDirectory, granular);
+            network, writableRoots, workingDirectory, granular, unsandboxedRefusal);
 
     /// <summary>Assesses an argv run directly (wrappers such as <c>bash -lc</c> and <c>pwsh -c</c> are looked into).</summary>
     public static CommandAssessment AssessArgv(IReadOnlyList<string> argv, RuleSet? rules, SandboxMode sandboxMode,
         ApprovalPolicy approvalPolicy, bool requestEscalation = false, string? justification = null, HostOs? os = null,
         NetworkMode network = NetworkMode.Off, IReadOnlyList<string>? writableRoots = null, string? workingDirectory = null,
-        GranularApproval? granular = null)
+        GranularApproval? granular = null, string? unsandboxedRefusal = null)
         => Decide(AnalyzeArgv(argv), rules, sandboxMode, approvalPolicy, requestEscalation, justification, os,
-            network, writableRoots, workingDirectory, granular);
+            network, writableRoots, workingDirectory, granular, unsandboxedRefusal);
 
     /// <summary>The policy-independent analysis of a command string.</summary>
     public static CommandAnalysis Analyze(string command, ShellKind? shell = null)
@@ -142,7 +142,7 @@ public static class CommandAnalyzer
     public static CommandAssessment Decide(CommandAnalysis analysis, RuleSet? rules, SandboxMode sandboxMode, ApprovalPolicy approvalPolicy,
         bool requestEscalation = false, string? justification = null, HostOs? os = null,
         NetworkMode network = NetworkMode.Off, IReadOnlyList<string>? writableRoots = null, string? workingDirectory = null,
-        GranularApproval? granular = null)
+        GranularApproval? granular = null, string? unsandboxedRefusal = null)
     {
         rules ??= RuleSet.Empty;
         int n = analysis.Segments.Count;
@@ -181,7 +181,7 @@ public static class CommandAnalyzer
                 analysis.SegmentDangerReasons[i], matches);
         }
         var outcome = ApprovalEngine.Decide(new ApprovalRequest(verdicts, analysis.UsesComplexParsing, sandboxMode, approvalPolicy,
-            requestEscalation, justification, os ?? HostOsInfo.Current, granular));
+            requestEscalation, justification, os ?? HostOsInfo.Current, granular, unsandboxedRefusal));
         var reasons = Reasons(analysis, outcome, allMatches, sandboxMode, approvalPolicy);
         bool usesNetwork = EffectAnalysis.AddNetworkReasons(analysis, reasons, EffectiveNetwork(outcome, sandboxMode, network));
         EffectAnalysis.AddWriteReasons(analysis, reasons, RunsOutsideSandbox(outcome) ? SandboxMode.DangerFullAccess : sandboxMode,

@@ -22,6 +22,13 @@ public static class ApprovalEngine
                 false, false, false);
         }
 
+        // requirements.toml keeps everything sandboxed: an escalation cannot be approved, so it is not asked
+        if (request.RequestEscalation && !fullAccess && request.UnsandboxedRefusal is { } refusal)
+        {
+            return new ApprovalOutcome(ApprovalAction.Reject, false, $"escalation rejected: {refusal}", false, false, false);
+        }
+        bool mayLeave = request.UnsandboxedRefusal is null;
+
         var overall = RuleDecision.Allow;
         bool everySegmentAllowedByRule = request.Segments.Count > 0;
         bool rulePrompt = false, ruleForbidden = false;
@@ -92,12 +99,12 @@ public static class ApprovalEngine
             var reason = rulePrompt ? rulePromptReason : heuristicPromptReason;
             // the user approved this run already, so a denial retry does not ask again
             return new ApprovalOutcome(ApprovalAction.Ask, sandboxed, reason,
-                sandboxed && WantsNoSandboxApproval(policy), false, rulePrompt);
+                sandboxed && mayLeave && WantsNoSandboxApproval(policy), false, rulePrompt);
         }
 
         // §6.2: only explicit allow rules on every segment bypass the sandbox; §7.1: escalation and full access run without it
-        bool bypass = everySegmentAllowedByRule || request.RequestEscalation || fullAccess;
-        bool retry = !bypass && WantsNoSandboxApproval(policy);
+        bool bypass = (everySegmentAllowedByRule && mayLeave) || request.RequestEscalation || fullAccess;
+        bool retry = !bypass && mayLeave && WantsNoSandboxApproval(policy);
         return new ApprovalOutcome(bypass ? ApprovalAction.RunUnsandboxed : ApprovalAction.RunSandboxed, !bypass,
             null, retry, retry, everySegmentAllowedByRule);
     }

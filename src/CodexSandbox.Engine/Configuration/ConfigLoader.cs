@@ -52,6 +52,8 @@ public static class ConfigLoader
         return new LoadedConfig(request, layers, projectRoot, trust, skipped)
         {
             ProfileFile = profileFile is not null && File.Exists(profileFile) ? profileFile : null,
+            // only ever from the system folder: a user or project folder cannot hold constraints on itself
+            Requirements = Requirements.RequirementsReader.Load(request.SystemDirectory, request.Home),
         };
     }
 

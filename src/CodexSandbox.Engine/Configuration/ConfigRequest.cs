@@ -13,8 +13,16 @@ public sealed record ConfigRequest
     /// and the legacy <c>[profiles.&lt;name&gt;]</c> table.
     /// </summary>
     public string? Profile { get; init; }
-    /// <summary>The system layer's folder, <c>/etc/codex</c>.</summary>
-    public string SystemDirectory { get; init; } = "/etc/codex";
+    /// <summary>
+    /// The system folder: <c>/etc/codex</c> (<c>%ProgramData%\OpenAI\Codex</c> on Windows). It holds the system layer's
+    /// <c>config.toml</c> and the administrator's <c>requirements.toml</c>.
+    /// </summary>
+    public string SystemDirectory { get; init; } = DefaultSystemDirectory;
+
+    /// <summary>Codex's system folder on this platform.</summary>
+    public static string DefaultSystemDirectory { get; } = OperatingSystem.IsWindows()
+        ? Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.CommonApplicationData), "OpenAI", "Codex")
+        : "/etc/codex";
     public required string Home { get; init; }
 
     /// <summary>Defaults from the process environment: CODEX_HOME, HOME, and CODEXSANDBOX_SYSTEM_CONFIG_DIR (for tests and relocated installs).</summary>
@@ -22,7 +30,7 @@ public sealed record ConfigRequest
     {
         var home = System.Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
         var codexHome = System.Environment.GetEnvironmentVariable("CODEX_HOME") is { Length: > 0 } c ? c : Path.Combine(home, ".codex");
-        var system = System.Environment.GetEnvironmentVariable("CODEXSANDBOX_SYSTEM_CONFIG_DIR") is { Length: > 0 } s ? s : "/etc/codex";
+        var system = System.Environment.GetEnvironmentVariable("CODEXSANDBOX_SYSTEM_CONFIG_DIR") is { Length: > 0 } s ? s : DefaultSystemDirectory;
         return new ConfigRequest
         {
             WorkingDirectory = workingDirectory,

@@ -24,6 +24,9 @@ public sealed class LoadedConfig
     /// <summary>The selected profile's file, <c>$CODEX_HOME/&lt;name&gt;.config.toml</c>, when it exists (it is one of <see cref="Layers"/>).</summary>
     public string? ProfileFile { get; init; }
 
+    /// <summary>The administrator's <c>requirements.toml</c> from the system folder, or null when there is none.</summary>
+    public Requirements.SystemRequirements? Requirements { get; init; }
+
     public IEnumerable<ConfigDiagnostic> Diagnostics => Layers.SelectMany(l => l.Settings.Diagnostics);
 
     /// <summary>The value of <paramref name="key"/> from the highest layer that sets it.</summary>

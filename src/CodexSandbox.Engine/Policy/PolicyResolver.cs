@@ -16,6 +16,11 @@ public static class PolicyResolver
 {
     public static SandboxPolicy Resolve(LoadedConfig config, PolicyOverrides overrides, IReadOnlyDictionary<string, string> parentEnvironment)
     {
+        // an unusable requirements file stops everything (fail closed): resolving without it could allow what it forbids
+        if (config.Requirements is { HasErrors: true } broken)
+        {
+            throw new Configuration.Requirements.RequirementsException(broken.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList());
+        }
         var errors = config.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0) throw new ConfigException(errors);
 
@@ -32,6 +37,11 @@ public static class PolicyResolver
         var permissions = PermissionsStep.Resolve(r, config, overrides, cwd);
         var mode = permissions?.Mode ?? ModeSteps.Mode(r, trust);
         var (approval, granular) = ModeSteps.Approval(r, trust);
+        IReadOnlyList<string> keptDeny = [];
+        if (config.Requirements is { } required)
+        {
+            keptDeny = RequirementsStep.Constrain(r, required, overrides, ref permissions, ref mode, ref approval, ref granular);
+        }
         // a profile's network table decides the network alone; without one, [sandbox_network] applies as with sandbox_mode
         var profileNetwork = permissions is { Network.IsEmpty: false } ? ProfileNetworkStep.Resolve(r, permissions) : null;
         var network = profileNetwork?.Mode ?? (permissions is null ? NetworkStep.Mode(r, mode) : ProfileNetwork(r, permissions));
@@ -56,10 +66,11 @@ public static class PolicyResolver
         var checkpoint = r.Pick(l => l.Checkpoint)?.Value ?? CheckpointMode.OnApproval;
         var (denyRead, credentials) = PathSteps.DenyRead(r);
         if (permissions is not null) denyRead = [.. denyRead, .. permissions.DenyRead.Except(denyRead, StringComparer.Ordinal)];
+        denyRead = [.. denyRead, .. keptDeny.Except(denyRead, StringComparer.Ordinal)];
         var allowLocalBinding = profileNetwork?.AllowLocalBinding ?? r.Pick(l => l.AllowLocalBinding)?.Value ?? false;
         var maxSnapshotMB = r.Pick(l => l.MaxSnapshotMB)?.Value ?? 100;
 
-        return new SandboxPolicy
+        var policy = new SandboxPolicy
         {
             SandboxMode = mode,
             ApprovalPolicy = approval,
@@ -103,6 +114,7 @@ public static class PolicyResolver
             Provenance = r.Origins,
             Warnings = r.Warnings,
         };
+        return config.Requirements is { } requirements ? RequirementsStep.Apply(policy, requirements) : policy;
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace CodexSandbox.Engine.Rules;
 /// </summary>
 public static class RuleSetLoader
 {
-    public static RuleLoadResult Load(IReadOnlyList<string> layerDirectories, IReadOnlyList<string>? extraFiles = null)
+    /// <param name="required">The administrator's <c>[rules] prefix_rules</c> from requirements.toml (prompt and forbidden only), laid over the files' rules.</param>
+    public static RuleLoadResult Load(IReadOnlyList<string> layerDirectories, IReadOnlyList<string>? extraFiles = null, IReadOnlyList<PrefixRule>? required = null)
     {
         var files = new List<string>();
         foreach (var dir in layerDirectories)
@@ -50,6 +51,8 @@ public static class RuleSetLoader
                     $"{e.Detail} (problem is on or around line {e.Line}); no command runs until this file is fixed"));
             }
         }
+        // the strictest decision wins when rules match, so the requirements' rules hold whatever the files allow
+        foreach (var rule in required ?? []) builder.Add(rule);
         return new RuleLoadResult(builder.Build(), loaded, diagnostics);
     }
 }

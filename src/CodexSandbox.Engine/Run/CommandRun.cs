@@ -44,9 +44,11 @@ public sealed class CommandRun
         var roots = p.WritableRoots.Select(r => r.Path).ToList();
         return command.Shell == ShellKind.Argv
             ? CommandAnalyzer.AssessArgv(command.Argv, _settings.Rules, p.SandboxMode, p.ApprovalPolicy, _settings.RequestUnsandboxed, _settings.Justification,
-                network: p.NetworkMode, writableRoots: roots, workingDirectory: p.WorkingDirectory, granular: p.GranularApproval)
+                network: p.NetworkMode, writableRoots: roots, workingDirectory: p.WorkingDirectory, granular: p.GranularApproval,
+                unsandboxedRefusal: UnsandboxedRefusal.For(p))
             : CommandAnalyzer.Assess(command.Display, command.Shell, _settings.Rules, p.SandboxMode, p.ApprovalPolicy, _settings.RequestUnsandboxed, _settings.Justification,
-                network: p.NetworkMode, writableRoots: roots, workingDirectory: p.WorkingDirectory, granular: p.GranularApproval);
+                network: p.NetworkMode, writableRoots: roots, workingDirectory: p.WorkingDirectory, granular: p.GranularApproval,
+                unsandboxedRefusal: UnsandboxedRefusal.For(p));
     }
 
     /// <summary>Runs <paramref name="command"/> through the whole sequence; returns its result (also given to the host), or null when the plan was not confirmed.</summary>
@@ -73,6 +75,11 @@ public sealed class CommandRun
             Unsandboxed = !assessment.RunsSandboxed,
             Interactive = _settings.Interactive,
         };
+        if (request.Unsandboxed && UnsandboxedRefusal.For(Policy) is { } refusal)
+        {
+            // the approval engine already keeps such runs sandboxed; this is the last line before a launch
+            throw new CommandRejectedException($"'{command.Display}' was rejected: {refusal}.", false);
+        }
         SandboxHost host;
         PlannedRun planned;
         try

@@ -132,7 +132,7 @@ public abstract class SandboxCmdletBase : PSCmdlet
     /// </summary>
     protected RuleSet LoadRules(IReadOnlyList<string>? extraFiles = null)
     {
-        var loaded = RuleSetLoader.Load(RuleLayers.Directories(Config!), extraFiles);
+        var loaded = RuleSetLoader.Load(RuleLayers.Directories(Config!), extraFiles, Config!.Requirements?.PrefixRules);
         foreach (var warning in loaded.Diagnostics.Where(d => d.Severity != DiagnosticSeverity.Error)) WriteWarning(warning.ToString());
         try
         {

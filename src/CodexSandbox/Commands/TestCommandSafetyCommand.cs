@@ -63,14 +63,16 @@ public sealed class TestCommandSafetyCommand : SandboxCmdletBase
         if (ParameterSetName == ArgvSet)
         {
             Emit(CommandAnalyzer.AssessArgv(Argv, _rules, _policy!.SandboxMode, _policy.ApprovalPolicy, RequestUnsandboxed,
-                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory, granular: _policy.GranularApproval));
+                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory, granular: _policy.GranularApproval,
+                unsandboxedRefusal: Engine.Policy.UnsandboxedRefusal.For(_policy)));
             return;
         }
         ShellKind? shell = Shell switch { ShellSelection.Posix => ShellKind.Posix, ShellSelection.PowerShell => ShellKind.PowerShell, _ => null };
         foreach (var line in InputObject)
         {
             Emit(CommandAnalyzer.Assess(line, shell, _rules, _policy!.SandboxMode, _policy.ApprovalPolicy, RequestUnsandboxed,
-                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory, granular: _policy.GranularApproval));
+                network: _policy.NetworkMode, writableRoots: Roots, workingDirectory: _policy.WorkingDirectory, granular: _policy.GranularApproval,
+                unsandboxedRefusal: Engine.Policy.UnsandboxedRefusal.For(_policy)));
         }
     }
 

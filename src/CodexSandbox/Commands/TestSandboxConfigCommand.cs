@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using CodexSandbox.Engine.Configuration;
+using CodexSandbox.Engine.Configuration.Requirements;
 using CodexSandbox.Engine.Export;
 using CodexSandbox.Engine.Rules;
 using CodexSandbox.Internal;
@@ -54,9 +55,9 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
                 WriteError(Errors.Record(new FileNotFoundException($"The config file '{full}' does not exist.", full), Errors.ConfigNotFound, full, "Check the path."));
                 continue;
             }
-            // A .rules file is checked as exec-policy rules, anything else as config.toml.
-            Emit(full.EndsWith(".rules", StringComparison.OrdinalIgnoreCase)
-                ? RuleSetLoader.Load([], [full]).Diagnostics
+            // A .rules file is checked as exec-policy rules, requirements.toml as the administrator's requirements, anything else as config.toml.
+            Emit(full.EndsWith(".rules", StringComparison.OrdinalIgnoreCase) ? RuleSetLoader.Load([], [full]).Diagnostics
+                : System.IO.Path.GetFileName(full) == RequirementsReader.FileName ? RequirementsReader.Read(ConfigLoader.Parse(full), HomeDirectory, null).Diagnostics
                 : CheckFile(full));
         }
     }
@@ -90,7 +91,8 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             ThrowTerminatingError(record);
             return;
         }
-        var found = config.Diagnostics.ToList();
+        // the administrator's requirements first: while they are broken nothing runs
+        var found = (config.Requirements?.Diagnostics ?? []).Concat(config.Diagnostics).ToList();
         foreach (var skipped in config.SkippedProjectFiles)
         {
             found.Add(new ConfigDiagnostic(DiagnosticSeverity.Information, "UntrustedProject", skipped, 0, 0, null,
@@ -110,11 +112,16 @@ public sealed class TestSandboxConfigCommand : PSCmdlet
             // what only resolution finds: the profile (file or table) exists once, the permission profile compiles
             try
             {
-                Engine.Policy.PolicyResolver.Resolve(config, new Engine.Policy.PolicyOverrides { Profile = Profile }, new Dictionary<string, string>
+                var policy = Engine.Policy.PolicyResolver.Resolve(config, new Engine.Policy.PolicyOverrides { Profile = Profile }, new Dictionary<string, string>
                 {
                     ["HOME"] = HomeDirectory,
                     ["TMPDIR"] = System.Environment.GetEnvironmentVariable("TMPDIR") ?? "",
                 });
+                // a configured value the requirements disallow falls back at every run: say so here, where it can be fixed
+                foreach (var fallback in policy.Warnings.Where(w => w.Contains("disallowed by requirements", StringComparison.Ordinal)))
+                {
+                    found.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, "RequirementFallback", policy.RequirementsFile ?? "", 0, 0, null, fallback));
+                }
             }
             catch (Engine.Policy.ProfileNotFoundException e)
             {

@@ -31,6 +31,10 @@ internal static class Errors
         "Give -ConfigPath an existing config.toml, or omit it.");
     public static readonly ErrorKind ProfileNotFound = new(nameof(ProfileNotFound), ErrorCategory.ObjectNotFound,
         "Pick one of the defined profiles (tab completion lists them), or define [profiles.<name>] in config.toml.");
+    public static readonly ErrorKind RequirementsInvalid = new(nameof(RequirementsInvalid), ErrorCategory.InvalidData,
+        "The administrator's requirements.toml (in /etc/codex, or %ProgramData%\\OpenAI\\Codex on Windows) cannot be used; nothing runs until it is fixed. Test-SandboxConfig lists every problem with its line.");
+    public static readonly ErrorKind RequirementDisallowed = new(nameof(RequirementDisallowed), ErrorCategory.PermissionDenied,
+        "Leave the parameter out (the policy then falls back to what the requirements allow), or ask the administrator to change requirements.toml; -Force does not override a requirement.");
     public static readonly ErrorKind WorkingDirectoryNotFound = new(nameof(WorkingDirectoryNotFound), ErrorCategory.ObjectNotFound,
         "Give -WorkingDirectory an existing folder.");
     public static readonly ErrorKind RulesParseError = new(nameof(RulesParseError), ErrorCategory.ParserError,
@@ -111,6 +115,8 @@ internal static class Errors
     {
         ConfigException c when c.IsSyntaxError => Record(c, ConfigParseError, c.Errors[0].Path),
         ConfigException c => Record(c, ConfigValueError, c.Errors[0].Path),
+        Engine.Configuration.Requirements.RequirementsException q => Record(q, RequirementsInvalid, q.Errors[0].Path),
+        Engine.Configuration.Requirements.RequirementViolationException v => Record(v, RequirementDisallowed, v.Parameter),
         FileNotFoundException f => Record(f, ConfigNotFound, f.FileName ?? target),
         ProfileNotFoundException p => Record(p, ProfileNotFound, p.Profile),
         // A broken .rules file stops every run (fail closed): the record names the file, line and column, and the fix.

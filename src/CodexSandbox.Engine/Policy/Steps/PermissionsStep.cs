@@ -19,14 +19,17 @@ internal static class PermissionsStep
             throw new ConfigException([new ConfigDiagnostic(DiagnosticSeverity.Error, "PermissionsAndSandboxMode", "", 0, 0, "default_permissions",
                 "-SandboxMode and -Permissions cannot be given together: -SandboxMode selects a legacy mode, -Permissions a permission profile.")]);
         }
+        // [allowed_permission_profiles] in requirements.toml forces profiles on: sandbox_mode no longer selects legacy
+        var forced = config.Requirements is { AllowedPermissionProfiles: not null };
         Sourced<string>? selected = null;
         for (int i = r.Layers.Layers.Count - 1; i >= 0 && selected is null; i--)
         {
             var layer = r.Layers.Layers[i];
             if (layer.DefaultPermissions is { } chosen) selected = chosen;
-            else if (layer.SandboxMode is not null) break;
+            else if (layer.SandboxMode is not null && !forced) break;
         }
-        var settings = config.Layers.Select(l => l.Settings).ToList();
+        var settings = RequirementsStep.WithManagedProfiles(config);
+        if (forced) selected = RequirementsStep.ForcedProfile(r, config.Requirements!, selected, overrides);
         if (selected is null)
         {
             bool legacy = r.Layers.Pick(l => l.SandboxMode) is not null;
