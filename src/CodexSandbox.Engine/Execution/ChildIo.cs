@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
+using static CodexSandbox.Engine.Execution.PollNative;
+
 namespace CodexSandbox.Engine.Execution;
 
 /// <summary>
@@ -10,31 +12,11 @@ namespace CodexSandbox.Engine.Execution;
 /// </summary>
 /// <remarks>The child is never reaped here: until <see cref="PosixProcessRunner"/> reaps it, its pid and process group
 /// id cannot be reused, so every signal sent meanwhile reaches this run's processes and no other.</remarks>
-internal sealed unsafe class ChildIo : IChildEvents, IDisposable
+internal sealed unsafe class ChildIo : IServedRun<ChildIo>, IDisposable
 {
-    [DllImport("libc", SetLastError = true)] private static extern int poll(PollFd* fds, nuint count, int timeout);
-    [DllImport("libc", SetLastError = true)] private static extern nint read(int fd, byte* buffer, nint count);
-    [DllImport("libc", SetLastError = true)] private static extern nint write(int fd, byte* buffer, nint count);
-    [DllImport("libc", SetLastError = true)] private static extern int eventfd(uint initial, int flags);
-    [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
     [DllImport("libc", SetLastError = true)] private static extern int waitid(int idType, int id, void* info, int options);
-    // Variadic in C; on x86_64 and aarch64 Linux its arguments travel in the registers of fixed ones (see LinuxNative).
-    [DllImport("libc", SetLastError = true)] private static extern nint syscall(nint number, nint a1, nint a2);
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
-
-    private const short POLLIN = 0x1;
-    private const int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800, EINTR = 4;
-    private const nint SysPidfdOpen = 434; // the same on every architecture
     private const int P_PID = 1, WEXITED = 4, WNOHANG = 1, WNOWAIT = 0x01000000, SigInfoBytes = 128, SigInfoPidOffset = 16;
-    /// <summary>Without a pidfd (kernels before 5.3) the exit is looked for this often.</summary>
-    private const int ExitCheckMilliseconds = 10;
 
     private readonly int _pid;
     private readonly int[] _pipes;

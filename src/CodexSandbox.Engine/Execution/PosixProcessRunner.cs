@@ -44,23 +44,12 @@ internal static unsafe class PosixProcessRunner
             throw;
         }
 
-        bool timedOut = false, cancelled = false, finished = false;
+        bool timedOut, cancelled, finished = false;
         int exitCode;
         try
         {
-            if (!io.RunUntil(static x => x.Exited || x.Cancelled, spec.Timeout) || !io.Exited)
-            {
-                cancelled = io.Cancelled;
-                timedOut = !cancelled;
-                KillTree(child.Pid, io);
-                io.RunUntil(static x => x.Exited, null);
-            }
-            // Grandchildren may still hold the pipes; give the readers a moment, then stop waiting for them.
-            if (!io.RunUntil(static x => x.PipesClosed, ReaderGrace))
-            {
-                KillTree(child.Pid, io);
-                io.RunUntil(static x => x.PipesClosed, ReaderGrace);
-            }
+            // Grandchildren may still hold the pipes; the readers get a moment, then the run is killed again.
+            (timedOut, cancelled) = Supervise(child.Pid, io, spec.Timeout, static x => x.PipesClosed);
             finished = true;
         }
         finally
@@ -76,6 +65,29 @@ internal static unsafe class PosixProcessRunner
         {
             Status = status?.Text,
         };
+    }
+
+    /// <summary>
+    /// The end of every run: wait for the child, killing its tree on timeout or cancellation, then give whatever still
+    /// holds the run's descriptors a grace (<paramref name="released"/> says when they are let go of), killing again after it.
+    /// </summary>
+    private static (bool TimedOut, bool Cancelled) Supervise<T>(int pid, T run, TimeSpan? timeout, Func<T, bool> released)
+        where T : IServedRun<T>
+    {
+        bool timedOut = false, cancelled = false;
+        if (!run.RunUntil(static x => x.Exited || x.Cancelled, timeout) || !run.Exited)
+        {
+            cancelled = run.Cancelled;
+            timedOut = !cancelled;
+            KillTree(pid, run);
+            run.RunUntil(static x => x.Exited, null);
+        }
+        if (!run.RunUntil(released, ReaderGrace))
+        {
+            KillTree(pid, run);
+            run.RunUntil(released, ReaderGrace);
+        }
+        return (timedOut, cancelled);
     }
 
     /// <summary>Reaps the child: its exit status, or 128+N when signal N ended it (as Process reports it); -1 when
@@ -129,20 +141,9 @@ internal static unsafe class PosixProcessRunner
         try
         {
             raw = RawTerminalMode.Enter(input);
-            if (!relay.RunUntil(static x => x.Exited || x.Cancelled, spec.Timeout) || !relay.Exited)
-            {
-                cancelled = relay.Cancelled;
-                timedOut = !cancelled;
-                KillTree(child.Pid, relay);
-                relay.RunUntil(static x => x.Exited, null);
-            }
             // What the command wrote last is still in the terminal's queue; the launcher's supervisor (or bwrap's PID
             // namespace) has already ended everything else that held the terminal.
-            if (!relay.RunUntil(static x => x.Drained, ReaderGrace))
-            {
-                KillTree(child.Pid, relay);
-                relay.RunUntil(static x => x.Drained, ReaderGrace);
-            }
+            (timedOut, cancelled) = Supervise(child.Pid, relay, spec.Timeout, static x => x.Drained);
             finished = true;
         }
         finally

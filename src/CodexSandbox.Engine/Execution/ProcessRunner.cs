@@ -48,20 +48,7 @@ public static class ProcessRunner
         var stderr = new OutputCapture(process.StandardError.BaseStream, spec.OutputMaxBytes, isError: true, onLine);
         var readers = new[] { stdout.Start(), stderr.Start() };
 
-        bool timedOut = false, cancelled = false;
-        using var timeoutSource = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeoutSource.Token);
-        try
-        {
-            process.WaitForExitAsync(linked.Token).GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            timedOut = timeoutSource.IsCancellationRequested && !cancel.IsCancellationRequested;
-            cancelled = !timedOut;
-            KillTree(process);
-            process.WaitForExit();
-        }
+        var (timedOut, cancelled) = WaitOrKill(process, spec.Timeout, cancel);
         // Grandchildren may still hold the pipes; give the readers a moment, then stop waiting for them.
         if (!Task.WaitAll(readers, TimeSpan.FromSeconds(2)))
         {
@@ -71,6 +58,25 @@ public static class ProcessRunner
         clock.Stop();
 
         return OutputCapture.Outcome(stdout, stderr, timedOut ? 0 : process.ExitCode, timedOut, cancelled, start, clock.Elapsed);
+    }
+
+    /// <summary>Waits for the process to exit; on timeout or cancellation kills its tree and waits for that.</summary>
+    private static (bool TimedOut, bool Cancelled) WaitOrKill(Process process, TimeSpan? timeout, CancellationToken cancel)
+    {
+        using var timeoutSource = timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeoutSource.Token);
+        try
+        {
+            process.WaitForExitAsync(linked.Token).GetAwaiter().GetResult();
+            return (false, false);
+        }
+        catch (OperationCanceledException)
+        {
+            bool timedOut = timeoutSource.IsCancellationRequested && !cancel.IsCancellationRequested;
+            KillTree(process);
+            process.WaitForExit();
+            return (timedOut, !timedOut);
+        }
     }
 
     /// <summary>An interactive run away from Linux: the child shares this process's terminal; nothing is captured.</summary>
@@ -85,20 +91,7 @@ public static class ProcessRunner
         var clock = Stopwatch.StartNew();
         using var process = new Process { StartInfo = psi };
         process.Start();
-        bool timedOut = false, cancelled = false;
-        using var timeoutSource = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeoutSource.Token);
-        try
-        {
-            process.WaitForExitAsync(linked.Token).GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            timedOut = timeoutSource.IsCancellationRequested && !cancel.IsCancellationRequested;
-            cancelled = !timedOut;
-            KillTree(process);
-            process.WaitForExit();
-        }
+        var (timedOut, cancelled) = WaitOrKill(process, spec.Timeout, cancel);
         clock.Stop();
         return new ProcessOutcome
         {

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
+using static CodexSandbox.Engine.Execution.PollNative;
+
 namespace CodexSandbox.Engine.Execution;
 
 /// <summary>
@@ -10,28 +12,9 @@ namespace CodexSandbox.Engine.Execution;
 /// </summary>
 /// <remarks>Input waits in a buffer while the command does not read (the master is non-blocking), so the loop never
 /// stalls on a full terminal queue; output is written to the caller's terminal as it comes.</remarks>
-internal sealed unsafe class TerminalRelay : IChildEvents, IDisposable
+internal sealed unsafe class TerminalRelay : IServedRun<TerminalRelay>, IDisposable
 {
-    [DllImport("libc", SetLastError = true)] private static extern int poll(PollFd* fds, nuint count, int timeout);
-    [DllImport("libc", SetLastError = true)] private static extern nint read(int fd, byte* buffer, nint count);
-    [DllImport("libc", SetLastError = true)] private static extern nint write(int fd, byte* buffer, nint count);
-    [DllImport("libc", SetLastError = true)] private static extern int eventfd(uint initial, int flags);
-    [DllImport("libc", SetLastError = true)] private static extern int close(int fd);
-    // Variadic in C; on x86_64 and aarch64 Linux its arguments travel in the registers of fixed ones (see LinuxNative).
-    [DllImport("libc", SetLastError = true)] private static extern nint syscall(nint number, nint a1, nint a2);
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
-
-    private const short POLLIN = 0x1, POLLOUT = 0x4;
-    private const int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800, EINTR = 4, EAGAIN = 11;
-    private const nint SysPidfdOpen = 434;
-    private const int ExitCheckMilliseconds = 10;
 
     private readonly int _input;
     private readonly int _output;
