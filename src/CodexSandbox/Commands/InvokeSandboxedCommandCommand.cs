@@ -86,7 +86,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
 
     protected override void BeginProcessing()
     {
-        if (Interactive) RefuseInteractiveConflicts();
+        if (Interactive && InteractiveConflicts.Find(Stream, MyInvocation.ExpectingInput) is { } conflict) ThrowTerminatingError(conflict);
         var policy = ResolvePolicy();
         var rules = LoadRules(); // a broken rules file stops the run here
         var session = s_sessions.GetValue((object?)System.Management.Automation.Runspaces.Runspace.DefaultRunspace ?? s_sessions, _ => new SessionApprovals());
@@ -104,7 +104,7 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
             RequestUnsandboxed = RequestUnsandboxed,
             Justification = Justification,
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
-            ExtraEnvironment = ExtraEnvironment(),
+            ExtraEnvironment = EnvironmentParameter.From(Environment),
             Config = Config,
         }, _host = new CmdletRunHost(this, () => _stop.IsCancellationRequested));
     }
@@ -142,30 +142,6 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
         {
             WriteError(Errors.ExitCode(result));
         }
-    }
-
-    // One command holds the terminal at a time, and its output goes there, not into lines.
-    private void RefuseInteractiveConflicts()
-    {
-        if (Stream)
-        {
-            ThrowTerminatingError(Errors.Record(new ArgumentException("-Interactive and -Stream cannot be used together: an interactive command writes to the terminal itself, so there are no output lines to stream."),
-                Errors.InteractiveConflict, "Stream"));
-        }
-        if (MyInvocation.ExpectingInput)
-        {
-            ThrowTerminatingError(Errors.Record(new ArgumentException("-Interactive runs one command with the terminal, and cannot take command lines from the pipeline."),
-                Errors.InteractiveConflict, "Command",
-                "Give the one command after the parameters (Invoke-SandboxedCommand -Interactive <program> <arguments>, or -Command '<shell line>'), or drop -Interactive to run piped lines one after another."));
-        }
-    }
-
-    private IReadOnlyDictionary<string, string> ExtraEnvironment()
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Environment is null) return result;
-        foreach (DictionaryEntry e in Environment) result[e.Key.ToString()!] = e.Value?.ToString() ?? "";
-        return result;
     }
 
     private static string ModuleBase => Path.GetDirectoryName(typeof(InvokeSandboxedCommandCommand).Assembly.Location)!;
