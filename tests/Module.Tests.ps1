@@ -27,6 +27,12 @@ Describe 'CodexSandbox module' {
         (Get-Help Invoke-SandboxedCommand).Synopsis | Should -BeLike 'Decides, approves and runs*'
     }
 
+    It 'keeps the cmdlets thin: Invoke-SandboxedCommand''s cmdlet under 150 lines, its run flow in the engine' {
+        $source = Join-Path $PSScriptRoot '../src/CodexSandbox/Commands/InvokeSandboxedCommandCommand.cs'
+        @(Get-Content $source).Count | Should -BeLessThan 150 -Because 'the sequence of a run belongs to CommandRun (issue 15)'
+        Get-Content -Raw $source | Should -Match '_run!\.Run\(' -Because 'the cmdlet hands the run to the engine'
+    }
+
     It 'keeps the engine and Tomlyn out of the default load context' {
         Get-SandboxPolicy | Out-Null   # forces the engine to load
         $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'CodexSandbox.Engine' }
