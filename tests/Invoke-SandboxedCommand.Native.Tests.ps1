@@ -171,10 +171,22 @@ Describe 'A non-zero exit fails like a native command' {
         $ok | Should -Be 'and-ran'
     }
 
-    It 'does what the help says without the preference: && carries on, $LASTEXITCODE tells' {
-        $and = Invoke-SandboxedCommand @common false | Out-Null && 'and-ran'
-        $and | Should -Be 'and-ran'
+    It 'makes $? false without the preference too, as a native command''s exit does: && skips, || runs, no error' {
+        $and = Invoke-SandboxedCommand @common -ErrorVariable err false | Out-Null && 'and-ran'
+        $and | Should -BeNullOrEmpty
+        $err | Should -BeNullOrEmpty -Because 'a non-zero exit is no error record unless the preference asks for one'
         $LASTEXITCODE | Should -Be 1
+        $or = Invoke-SandboxedCommand @common false || 'or-ran'
+        $or[-1] | Should -Be 'or-ran'
+        $null = Invoke-SandboxedCommand @common sh -c 'exit 3'
+        $? | Should -BeFalse
+        $ok = Invoke-SandboxedCommand @common true | Out-Null && 'and-ran'
+        $ok | Should -Be 'and-ran'
+        $null = Invoke-SandboxedCommand @common true
+        $? | Should -BeTrue
+        # the same as the native command beside it
+        $native = /bin/false | Out-Null && 'and-ran'
+        $native | Should -BeNullOrEmpty
     }
 
     It 'stops a script under the preference and Stop, with a non-zero exit (child process)' {

@@ -137,11 +137,10 @@ public sealed class InvokeSandboxedCommandCommand : SandboxCmdletBase
         {
             _host!.EndErrorLines();
         }
-        // As PowerShell does for a native command: a non-zero exit is an error only when the user asks for it.
-        if (result is { Succeeded: false } && LanguagePrimitives.IsTrue(GetVariableValue("PSNativeCommandUseErrorActionPreference")))
-        {
-            WriteError(Errors.ExitCode(result));
-        }
+        // As PowerShell does for a native command: a non-zero exit makes $? false, and is an error only when asked for.
+        if (result is not { Succeeded: false }) return;
+        if (LanguagePrimitives.IsTrue(GetVariableValue("PSNativeCommandUseErrorActionPreference"))) WriteError(Errors.ExitCode(result));
+        else ExecutionFailure.Mark(this);
     }
 
     private static string ModuleBase => Path.GetDirectoryName(typeof(InvokeSandboxedCommandCommand).Assembly.Location)!;
