@@ -21,9 +21,7 @@ internal sealed unsafe class ChildIo : IServedRun<ChildIo>, IDisposable
     private readonly int _pid;
     private readonly int[] _pipes;
     private readonly OutputCapture[] _captures;
-    private readonly int _pidfd;
-    private readonly int _wake;
-    private readonly CancellationTokenRegistration _registration;
+    private readonly RunSignals _signals;
     private readonly byte[] _buffer = new byte[64 * 1024];
 
     /// <param name="pipes">Read ends, each feeding the capture at the same index; from here on this instance closes them.</param>
@@ -32,15 +30,15 @@ internal sealed unsafe class ChildIo : IServedRun<ChildIo>, IDisposable
         _pid = pid;
         _pipes = pipes;
         _captures = captures;
-        _pidfd = (int)syscall(SysPidfdOpen, pid, 0);
-        _wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-        if (_wake < 0)
+        try
         {
-            int errno = Marshal.GetLastPInvokeError();
-            Dispose();
-            throw new System.ComponentModel.Win32Exception(errno, "eventfd failed");
+            _signals = new RunSignals(pid, cancel);
         }
-        _registration = cancel.Register(Wake);
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public bool Exited { get; private set; }
@@ -67,11 +65,11 @@ internal sealed unsafe class ChildIo : IServedRun<ChildIo>, IDisposable
             foreach (int fd in _pipes) if (fd >= 0) fds[count++] = new PollFd { Fd = fd, Events = POLLIN };
             int pipeCount = count;
             // Once seen, the cancellation stays set (and its eventfd readable): it is not polled again.
-            if (!Cancelled) fds[count++] = new PollFd { Fd = _wake, Events = POLLIN };
+            if (!Cancelled) fds[count++] = new PollFd { Fd = _signals.Wake, Events = POLLIN };
             int wait = left < 0 ? -1 : (int)Math.Min(left + 1, int.MaxValue);
             if (!Exited)
             {
-                if (_pidfd >= 0) fds[count++] = new PollFd { Fd = _pidfd, Events = POLLIN };
+                if (_signals.Pidfd >= 0) fds[count++] = new PollFd { Fd = _signals.Pidfd, Events = POLLIN };
                 else wait = wait < 0 ? ExitCheckMilliseconds : Math.Min(wait, ExitCheckMilliseconds);
             }
             int ready = poll(fds, (nuint)count, wait);
@@ -81,10 +79,10 @@ internal sealed unsafe class ChildIo : IServedRun<ChildIo>, IDisposable
             {
                 if (fds[i].Revents == 0) continue;
                 if (i < pipeCount) ReadPipe(fds[i].Fd);
-                else if (fds[i].Fd == _wake) Cancelled = true;
+                else if (fds[i].Fd == _signals.Wake) Cancelled = true;
                 else Exited = true;
             }
-            if (!Exited && _pidfd < 0) Exited = HasExited(_pid);
+            if (!Exited && _signals.Pidfd < 0) Exited = HasExited(_pid);
         }
         return true;
     }
@@ -122,21 +120,13 @@ internal sealed unsafe class ChildIo : IServedRun<ChildIo>, IDisposable
         return waitid(P_PID, pid, info, WEXITED | WNOHANG | WNOWAIT) == 0 && *(int*)(info + SigInfoPidOffset) == pid;
     }
 
-    private void Wake()
-    {
-        ulong one = 1;
-        write(_wake, (byte*)&one, sizeof(ulong));
-    }
-
     /// <summary>Closes what is still open; a pipe given up on (a grandchild still holds it) ends its capture as it stands.</summary>
     public void Dispose()
     {
-        _registration.Dispose();
+        _signals?.Dispose(); // null when the constructor failed before it
         for (int i = 0; i < _pipes.Length; i++)
         {
             if (_pipes[i] >= 0) ClosePipe(i);
         }
-        if (_pidfd >= 0) close(_pidfd);
-        if (_wake >= 0) close(_wake);
     }
 }

@@ -25,17 +25,7 @@ public static class ProcessRunner
 
     private static ProcessOutcome RunWithProcess(ProcessSpec spec, Action<OutputLine>? onLine, CancellationToken cancel)
     {
-        var psi = new ProcessStartInfo(spec.Program)
-        {
-            WorkingDirectory = spec.WorkingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in spec.Arguments) psi.ArgumentList.Add(a);
-        psi.Environment.Clear();
-        foreach (var (k, v) in spec.Environment) psi.Environment[k] = v;
+        var psi = StartInfo(spec, redirect: true);
 
         var start = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
@@ -60,6 +50,24 @@ public static class ProcessRunner
         return OutputCapture.Outcome(stdout, stderr, timedOut ? 0 : process.ExitCode, timedOut, cancelled, start, clock.Elapsed);
     }
 
+    /// <summary>The spec as a start of <see cref="Process"/>: exactly its arguments and environment, the three standard
+    /// streams redirected or the caller's.</summary>
+    private static ProcessStartInfo StartInfo(ProcessSpec spec, bool redirect)
+    {
+        var psi = new ProcessStartInfo(spec.Program)
+        {
+            WorkingDirectory = spec.WorkingDirectory,
+            RedirectStandardInput = redirect,
+            RedirectStandardOutput = redirect,
+            RedirectStandardError = redirect,
+            UseShellExecute = false,
+        };
+        foreach (var a in spec.Arguments) psi.ArgumentList.Add(a);
+        psi.Environment.Clear();
+        foreach (var (k, v) in spec.Environment) psi.Environment[k] = v;
+        return psi;
+    }
+
     /// <summary>Waits for the process to exit; on timeout or cancellation kills its tree and waits for that.</summary>
     private static (bool TimedOut, bool Cancelled) WaitOrKill(Process process, TimeSpan? timeout, CancellationToken cancel)
     {
@@ -82,10 +90,7 @@ public static class ProcessRunner
     /// <summary>An interactive run away from Linux: the child shares this process's terminal; nothing is captured.</summary>
     private static ProcessOutcome RunInheritingTerminal(ProcessSpec spec, CancellationToken cancel)
     {
-        var psi = new ProcessStartInfo(spec.Program) { WorkingDirectory = spec.WorkingDirectory, UseShellExecute = false };
-        foreach (var a in spec.Arguments) psi.ArgumentList.Add(a);
-        psi.Environment.Clear();
-        foreach (var (k, v) in spec.Environment) psi.Environment[k] = v;
+        var psi = StartInfo(spec, redirect: false);
 
         var start = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();

@@ -19,9 +19,7 @@ internal sealed unsafe class TerminalRelay : IServedRun<TerminalRelay>, IDisposa
     private readonly int _input;
     private readonly int _output;
     private readonly PseudoTerminal _terminal;
-    private readonly int _pidfd;
-    private readonly int _wake;
-    private readonly CancellationTokenRegistration _registration;
+    private readonly RunSignals _signals;
     private readonly Func<bool> _hasExited;
     private readonly byte[] _buffer = new byte[16 * 1024];
     private readonly byte[] _pending = new byte[4 * 1024];
@@ -43,15 +41,15 @@ internal sealed unsafe class TerminalRelay : IServedRun<TerminalRelay>, IDisposa
         _status = status;
         _statusCapture = statusCapture;
         _hasExited = hasExited;
-        _pidfd = (int)syscall(SysPidfdOpen, pid, 0);
-        _wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-        if (_wake < 0)
+        try
         {
-            int errno = Marshal.GetLastPInvokeError();
-            Dispose();
-            throw new System.ComponentModel.Win32Exception(errno, "eventfd failed");
+            _signals = new RunSignals(pid, cancel);
         }
-        _registration = cancel.Register(Wake);
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public bool Exited { get; private set; }
@@ -92,15 +90,15 @@ internal sealed unsafe class TerminalRelay : IServedRun<TerminalRelay>, IDisposa
             if (!Cancelled)
             {
                 wake = count;
-                fds[count++] = new PollFd { Fd = _wake, Events = POLLIN };
+                fds[count++] = new PollFd { Fd = _signals.Wake, Events = POLLIN };
             }
             int waitMs = left < 0 ? -1 : (int)Math.Min(left + 1, int.MaxValue);
             if (!Exited)
             {
-                if (_pidfd >= 0)
+                if (_signals.Pidfd >= 0)
                 {
                     exit = count;
-                    fds[count++] = new PollFd { Fd = _pidfd, Events = POLLIN };
+                    fds[count++] = new PollFd { Fd = _signals.Pidfd, Events = POLLIN };
                 }
                 else waitMs = waitMs < 0 ? ExitCheckMilliseconds : Math.Min(waitMs, ExitCheckMilliseconds);
             }
@@ -119,7 +117,7 @@ internal sealed unsafe class TerminalRelay : IServedRun<TerminalRelay>, IDisposa
             if (status >= 0 && fds[status].Revents != 0) ReadStatus();
             if (wake >= 0 && fds[wake].Revents != 0) Cancelled = true;
             if (exit >= 0 && fds[exit].Revents != 0) Exited = true;
-            if (!Exited && _pidfd < 0) Exited = _hasExited();
+            if (!Exited && _signals.Pidfd < 0) Exited = _hasExited();
         }
         return true;
     }
@@ -223,22 +221,14 @@ internal sealed unsafe class TerminalRelay : IServedRun<TerminalRelay>, IDisposa
         _statusCapture?.Finish();
     }
 
-    private void Wake()
-    {
-        ulong one = 1;
-        write(_wake, (byte*)&one, sizeof(ulong));
-    }
-
     public void Dispose()
     {
-        _registration.Dispose();
+        _signals?.Dispose(); // null when the constructor failed before it
         if (_status >= 0)
         {
             close(_status);
             _status = -1;
             _statusCapture?.Finish();
         }
-        if (_pidfd >= 0) close(_pidfd);
-        if (_wake >= 0) close(_wake);
     }
 }
