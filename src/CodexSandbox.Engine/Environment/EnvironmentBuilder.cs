@@ -49,28 +49,17 @@ public static class EnvironmentBuilder
         var excludes = new List<(string Pattern, string Reason)>();
         if (!policy.IgnoreDefaultExcludes) excludes.AddRange(DefaultExcludes.Select(p => (p, $"default exclude {p}")));
         excludes.AddRange(policy.Exclude.Select(p => (p, $"exclude {p}")));
-        if (excludes.Count > 0)
+        var excluded = new List<(int Pattern, EnvironmentRemoval Removal)>();
+        foreach (var name in env.Keys)
         {
-            List<EnvironmentRemoval>? excluded = null;
-            foreach (var name in env.Keys)
-            {
-                foreach (var (pattern, reason) in excludes)
-                {
-                    if (!Excludes(pattern, name)) continue;
-                    (excluded ??= []).Add(new EnvironmentRemoval(name, reason));
-                    break;
-                }
-            }
-            // Reported pattern by pattern, as before: every name the first pattern removed, then the second's, ...
-            foreach (var reason in excludes.Select(e => e.Reason).Distinct())
-            {
-                foreach (var removal in excluded ?? [])
-                {
-                    if (removal.Reason != reason) continue;
-                    env.Remove(removal.Name);
-                    removed.Add(removal);
-                }
-            }
+            int first = excludes.FindIndex(e => Excludes(e.Pattern, name));
+            if (first >= 0) excluded.Add((first, new EnvironmentRemoval(name, excludes[first].Reason)));
+        }
+        // Reported pattern by pattern, as before: every name the first pattern removed, then the second's, ...
+        foreach (var (_, removal) in excluded.OrderBy(e => e.Pattern))
+        {
+            env.Remove(removal.Name);
+            removed.Add(removal);
         }
 
         // 5. set overrides.
