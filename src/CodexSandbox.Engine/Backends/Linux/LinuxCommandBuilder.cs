@@ -274,7 +274,7 @@ public static class LinuxCommandBuilder
         {
             enforced.Add($"unix-socket-allowlist: only {string.Join(", ", policy.AllowedUnixSockets)} can be connected to; the host's socket folders " +
                 $"({string.Join(", ", sockets.Folders)}) are hidden and {sockets.Sockets.Count} other socket(s) the host has bound are masked, so seccomp lets AF_UNIX stream sockets connect");
-            notes.Add("A host socket bound after this plan was made, outside the hidden folders, is not masked; list it as \"deny\" in unix_sockets to mask it by name.");
+            notes.Add("A host socket bound after this plan was made, or by a process in another network namespace (a container's), outside the hidden folders, is not masked; list it as \"deny\" in unix_sockets to mask it by name.");
             var missing = policy.AllowedUnixSockets.Where(a => !File.Exists(a) && !Directory.Exists(a)).ToList();
             if (missing.Count > 0) notes.Add($"Allowed unix socket path(s) {string.Join(", ", missing)} do not exist yet; inside a hidden folder they stay unreachable for this run.");
         }

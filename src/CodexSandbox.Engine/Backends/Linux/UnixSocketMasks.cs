@@ -15,7 +15,8 @@ namespace CodexSandbox.Engine.Backends.Linux;
 /// gpg-agent, ssh-agent); <c>/tmp/.X11-unix</c> and <c>/tmp/.ICE-unix</c> hold X11's, hidden with <c>/tmp</c> unless
 /// the temp folders are shared. Sockets elsewhere (a home folder's agent socket, <c>/var/lib</c>, <c>/var/snap</c>, a
 /// workspace) are found in <c>/proc/net/unix</c>, the kernel's list of the sockets bound in this network namespace.
-/// A socket bound after the plan was made outside those folders is not masked: the plan says so.
+/// A socket bound after the plan was made, or in another network namespace (not in this one's list), outside those
+/// folders is not masked: the plan says so.
 /// </remarks>
 internal sealed class UnixSocketMasks
 {
